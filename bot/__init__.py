@@ -1,0 +1,1 @@
+"""Gridbot: a chat bot for community groups in an emergency."""

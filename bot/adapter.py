@@ -1,0 +1,45 @@
+"""The adapter contract: how one chat platform plugs into Gridbot.
+
+An adapter turns native updates into :class:`Incoming` and hands each to ``dispatch``; it
+sends :class:`Reply` values when the outbox asks. Native SDK objects never leave the adapter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from bot.message import Incoming, Reply
+
+Dispatch = Callable[[Incoming], Awaitable[None]]
+
+
+class SendError(Exception):
+    """A send failed. ``permanent`` means retrying cannot help (chat gone, bot blocked)."""
+
+    def __init__(self, message: str, *, permanent: bool = False, retry_after: float = 0.0):
+        super().__init__(message)
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class Adapter(Protocol):
+    """One chat platform."""
+
+    platform: str
+    #: Sends the outbox may have in flight at once on this platform.
+    max_in_flight: int
+    #: True when the adapter drains the outbox itself (the console prints replies in order).
+    self_draining: bool
+
+    async def run(self, dispatch: Dispatch) -> None:
+        """Receive updates and dispatch them until cancelled or closed."""
+        ...
+
+    async def send(self, reply: Reply) -> str | None:
+        """Send or edit one message; return the platform's message id if it gives one."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections; safe to call twice."""
+        ...

@@ -1,0 +1,1 @@
+"""Platform adapters; native SDK objects never leave these modules."""

@@ -1,0 +1,193 @@
+"""The local console: type as any user in any group or private chat, see every bot message.
+
+Two modes share one adapter: an interactive prompt (``gridbot run``) and a scripted
+transcript (``gridbot console --transcript FILE``), whose line format other tools rely on:
+input ``<chat>|<user>|<text>`` and output ``<chat>|<text>``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sys
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime
+from typing import TextIO
+
+from bot.adapter import Dispatch
+from bot.directory import Directory
+from bot.message import ChatRef, Incoming, Reply
+
+PLATFORM = "console"
+PRIVATE = "@"
+
+
+class LineError(ValueError):
+    """A transcript or prompt line that cannot be understood; the message is in Chinese."""
+
+
+def render(reply: Reply) -> str:
+    """A reply's text as a person reads it on the console (mentions first, buttons last)."""
+    text = reply.text
+    if reply.mentions:
+        text = " ".join(f"@{m.name}" for m in reply.mentions) + " " + text
+    if reply.buttons:
+        text += "\n（可回复：" + " ／ ".join(b.command for b in reply.buttons) + "）"
+    if reply.edit_message_id:
+        text = "（更新）" + text
+    return text
+
+
+class ConsoleAdapter:
+    """A console that prints every bot message with the chat it went to."""
+
+    platform = PLATFORM
+    max_in_flight = 1
+    self_draining = True
+
+    def __init__(
+        self, directory: Directory, clock: Callable[[], datetime], *,
+        out: TextIO = sys.stdout, transcript: bool = False,
+        drain: Callable[[], Awaitable[int]] | None = None,
+    ):
+        self.directory = directory
+        self.clock = clock
+        self.out = out
+        self.transcript = transcript
+        self.drain = drain
+        # Message ids must not repeat across runs against the same database.
+        self._run = uuid.uuid4().hex[:8]
+        self._ids = itertools.count(1)
+        self.chat = next((g.name for g in directory.groups if g.platform == PLATFORM), PRIVATE)
+        self.user = "居民"
+
+    def chat_label(self, chat: ChatRef) -> str:
+        """A group's name, or ``@user`` for a private chat."""
+        if chat.is_private:
+            return chat.chat_id
+        group = self.directory.group_for(chat)
+        return group.name if group else chat.chat_id
+
+    def incoming(self, chat: str, user: str, text: str) -> Incoming:
+        """Build the message a person typed as ``user`` in ``chat`` (a group name or ``@``)."""
+        user = user.strip()
+        chat = chat.strip()
+        if not user:
+            raise LineError("缺少用户名")
+        if chat == PRIVATE:
+            ref, is_group = ChatRef.private(PLATFORM, user), False
+        else:
+            group = self.directory.find(chat)
+            if group is None or group.platform != PLATFORM:
+                names = "、".join(g.name for g in self.directory.groups if g.platform == PLATFORM)
+                raise LineError(f"没有名为「{chat}」的群；可用的群：{names}，私聊写 @")
+            ref, is_group = ChatRef(PLATFORM, group.chat_id), True
+        return Incoming(
+            chat=ref, sender_id=user, sender_name=user, text=text,
+            message_id=f"{self._run}-{next(self._ids)}", sent_at=self.clock(), is_group=is_group,
+        )
+
+    def parse_line(self, line: str) -> Incoming:
+        """``<chat>|<user>|<text>`` -> Incoming."""
+        parts = line.split("|", 2)
+        if len(parts) != 3:
+            raise LineError("格式应为 <群名或@>|<用户>|<内容>")
+        return self.incoming(*parts)
+
+    async def send(self, reply: Reply) -> str | None:
+        """Print one bot message."""
+        text = render(reply)
+        label = self.chat_label(reply.chat)
+        if self.transcript:
+            print(f"{label}|{text.replace(chr(10), chr(92) + 'n')}", file=self.out, flush=True)
+        else:
+            body = text.replace("\n", "\n      ")
+            print(f"  → [{label}] {body}", file=self.out, flush=True)
+        return f"console-{self._run}-{next(self._ids)}"
+
+    async def close(self) -> None:
+        """Nothing to release; the console has no connection."""
+
+    async def run(self, dispatch: Dispatch) -> None:
+        """The interactive prompt; returns at end of input or on ``:quit``."""
+        print(HELP, file=self.out, flush=True)
+        ticker = asyncio.create_task(self._tick())
+        try:
+            while True:
+                try:
+                    line = await asyncio.to_thread(input, f"[{self.chat} · {self.user}] > ")
+                except EOFError:
+                    return
+                if not await self._interactive(line.strip(), dispatch):
+                    return
+        finally:
+            ticker.cancel()
+
+    async def _tick(self) -> None:
+        """Print scheduled sends (notices, reminders) that arrive while the prompt waits."""
+        while self.drain is not None:
+            await asyncio.sleep(1.0)
+            await self.drain()
+
+    async def _interactive(self, line: str, dispatch: Dispatch) -> bool:
+        if not line:
+            return True
+        if line.startswith(":"):
+            return self._meta(line[1:].strip())
+        try:
+            msg = self.parse_line(line) if line.count("|") >= 2 else self.incoming(self.chat, self.user, line)
+        except LineError as exc:
+            print(f"  ! {exc}", file=self.out, flush=True)
+            return True
+        await dispatch(msg)
+        if self.drain is not None:
+            await self.drain()
+        return True
+
+    def _meta(self, command: str) -> bool:
+        name, _, arg = command.partition(" ")
+        arg = arg.strip()
+        if name in ("q", "quit", "exit"):
+            return False
+        if name in ("u", "user") and arg:
+            self.user = arg
+        elif name in ("c", "chat") and arg:
+            if arg != PRIVATE and self.directory.find(arg) is None:
+                print(f"  ! 没有名为「{arg}」的群，:groups 查看全部", file=self.out, flush=True)
+            else:
+                self.chat = arg if arg == PRIVATE else self.directory.find(arg).name  # type: ignore[union-attr]
+        elif name in ("g", "groups"):
+            for g in self.directory.groups:
+                owners = "、".join(g.owners) or "（无）"
+                print(f"  {g.name}（{g.platform}，{g.level}）群主：{owners}", file=self.out)
+        else:
+            print(HELP, file=self.out, flush=True)
+        return True
+
+
+HELP = """Gridbot 控制台：直接输入内容即以当前用户在当前群里发言。
+  :user 名字    切换用户        :chat 群名    切换到群        :chat @    切换到与机器人的私聊
+  :groups       列出群和群主    :help         显示本说明      :quit      退出
+  也可以一行写成 群名|用户|内容（私聊写 @|用户|内容）。"""
+
+
+async def run_transcript(
+    lines: Iterable[str], adapter: ConsoleAdapter, dispatch: Callable[[Incoming], Awaitable[object]],
+    drain: Callable[[], Awaitable[int]], err: TextIO = sys.stderr,
+) -> int:
+    """Feed a transcript through the bot, printing replies in order; returns bad-line count."""
+    bad = 0
+    for number, raw in enumerate(lines, 1):
+        line = raw.rstrip("\r\n")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            msg = adapter.parse_line(line)
+        except LineError as exc:
+            bad += 1
+            print(f"第 {number} 行无法处理：{exc}。原文：{line}", file=err, flush=True)
+            continue
+        await dispatch(msg)
+        await drain()
+    return bad

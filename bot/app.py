@@ -1,0 +1,134 @@
+"""Wiring: config, store, directory, dispatcher and outbox, and the life of one message."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from bot.adapter import Adapter
+from bot.config import Config
+from bot.directory import Directory
+from bot.dispatcher import Dispatcher, Router
+from bot.message import Incoming, Reply
+from bot.outbox import Outbox
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+ERROR_REPLY = "抱歉，我处理这条消息时出了问题，已经记录下来。请稍后再试，或直接联系群主。"
+
+
+class App:
+    """One running bot: every platform shares this store, directory and outbox."""
+
+    def __init__(
+        self, config: Config, store: Store, *, clock: Callable[[], datetime] | None = None,
+        routers: Sequence[Router] | None = None,
+    ):
+        if routers is None:
+            from handlers import ROUTERS
+
+            routers = ROUTERS
+        self.config = config
+        self.store = store
+        self._clock = clock
+        self.directory = Directory(config)
+        self.dispatcher = Dispatcher(routers)
+        self.outbox = Outbox(store, self.now)
+        self.adapters: dict[str, Adapter] = {}
+
+    @classmethod
+    async def open(
+        cls, config: Config, *, clock: Callable[[], datetime] | None = None,
+        routers: Sequence[Router] | None = None,
+    ) -> App:
+        """Open the database and load groups bound at run time."""
+        store = await Store(config.database).open()
+        app = cls(config, store, clock=clock, routers=routers)
+        app.directory = Directory(config, await store.groups.all())
+        return app
+
+    def now(self) -> datetime:
+        """The current time in the configured zone (tests pass a clock)."""
+        return self._clock() if self._clock else datetime.now(self.config.tz)
+
+    def attach(self, adapter: Adapter) -> None:
+        """Add a platform: its messages come in through :meth:`handle`, replies go out."""
+        self.adapters[adapter.platform] = adapter
+        self.outbox.attach(adapter)
+
+    async def handle(self, msg: Incoming) -> list[Reply]:
+        """Store a message, act on it once, queue the replies; returns them."""
+        row = await self.store.messages.record(msg, self.now())
+        if row is None:
+            log.info("ignoring %s message %s seen before", msg.chat, msg.message_id)
+            return []
+        return await self._process(row, msg)
+
+    async def _process(self, row: int, msg: Incoming) -> list[Reply]:
+        now = self.now()
+        try:
+            # The handler's writes, the queued replies and the handled mark commit together.
+            async with self.store.tx():
+                replies = await self.dispatcher.dispatch(self, msg, now)
+                for reply in replies:
+                    await self.store.outbox.enqueue(reply, now)
+                await self.store.messages.mark_handled(row, now)
+        except Exception:
+            log.exception("handling %s message %s failed", msg.chat, msg.message_id)
+            replies = [Reply(msg.chat, ERROR_REPLY)]
+            async with self.store.tx():
+                await self.store.outbox.enqueue(replies[0], now)
+                await self.store.messages.mark_handled(row, now)
+        for platform in {r.chat.platform for r in replies}:
+            self.outbox.wake(platform)
+        return replies
+
+    async def queue(self, replies: Sequence[Reply], dedupe_prefix: str | None = None) -> int:
+        """Queue replies from a job or CLI command; returns how many were new."""
+        now = self.now()
+        added = 0
+        async with self.store.tx():
+            for i, reply in enumerate(replies):
+                key = f"{dedupe_prefix}:{i}" if dedupe_prefix else None
+                if await self.store.outbox.enqueue(reply, now, key) is not None:
+                    added += 1
+        for platform in {r.chat.platform for r in replies}:
+            self.outbox.wake(platform)
+        return added
+
+    async def recover(self) -> int:
+        """Handle messages stored before a crash but never acted on; returns how many."""
+        pending = await self.store.messages.unhandled()
+        for row, msg in pending:
+            log.info("recovering unhandled %s message %s", msg.chat, msg.message_id)
+            await self._process(row, msg)
+        return len(pending)
+
+    async def run(self) -> None:
+        """Run every attached adapter and its outbox worker until one stops or we are cancelled."""
+        await self.recover()
+        tasks = []
+        for platform, adapter in self.adapters.items():
+            if not adapter.self_draining:
+                tasks.append(asyncio.create_task(self.outbox.run(platform), name=f"outbox-{platform}"))
+            tasks.append(asyncio.create_task(adapter.run(self.handle), name=f"adapter-{platform}"))
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def close(self) -> None:
+        """Close adapters and the database."""
+        for adapter in self.adapters.values():
+            try:
+                await adapter.close()
+            except Exception:
+                log.exception("closing the %s adapter failed", adapter.platform)
+        await self.store.close()

@@ -1,0 +1,84 @@
+"""The ``gridbot`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import Config, ConfigError, load_config
+
+log = logging.getLogger("gridbot")
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", default="bot.toml", type=Path,
+                        help="config file (default: bot.toml)")
+    parser.add_argument("--db", type=Path, help="SQLite database (default: from the config)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand and its options."""
+    parser = argparse.ArgumentParser(prog="gridbot", description="社区网格助手 Gridbot")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the bot on the configured platforms")
+    _common(run)
+    run.add_argument("--platform", action="append", choices=["console", "telegram", "wechat"],
+                     help="override bot.platforms (repeatable)")
+
+    console = sub.add_parser("console", help="drive the bot with a transcript")
+    _common(console)
+    console.add_argument("--transcript", required=True,
+                         help="file of <chat>|<user>|<text> lines, or - for stdin")
+
+    tickets = sub.add_parser("tickets", help="ticket ledgers")
+    tsub = tickets.add_subparsers(dest="action", required=True)
+    export = tsub.add_parser("export", help="write every ticket as JSON, CSV or XLSX")
+    _common(export)
+    export.add_argument("--format", choices=["json", "csv", "xlsx"], default="csv")
+    export.add_argument("--out", type=Path, help="output file (default: stdout)")
+
+    check = sub.add_parser("check", help="validate the config and open the database")
+    _common(check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``gridbot`` script."""
+    args = build_parser().parse_args(argv)
+    quiet = args.command in ("console", "tickets")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else (logging.WARNING if quiet else logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        config = load_config(args.config, database=args.db)
+    except ConfigError as exc:
+        print(f"配置错误 (config error): {exc}", file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(_dispatch(args, config))
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _dispatch(args: argparse.Namespace, config: Config) -> int:
+    from bot import commands
+
+    handler = {
+        "run": commands.run,
+        "console": commands.console,
+        "tickets": commands.tickets,
+        "check": commands.check,
+    }[args.command]
+    return await handler(args, config)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

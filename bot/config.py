@@ -1,0 +1,379 @@
+"""Load ``bot.toml`` once into typed, frozen objects; every error names the key and the file."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PLATFORMS = ("console", "telegram", "wechat")
+LEVELS = ("district", "township", "village")
+LEVEL_NAMES = {"district": "区/县", "township": "街道/乡镇", "village": "村/社区"}
+
+
+class ConfigError(Exception):
+    """A bad value in the config file; the message names the file and the key."""
+
+    def __init__(self, path: Path | str, key: str, why: str):
+        super().__init__(f"{path}: {key}: {why}")
+        self.path = str(path)
+        self.key = key
+        self.why = why
+
+
+@dataclass(frozen=True, slots=True)
+class GroupConfig:
+    """One chat group the bot serves."""
+
+    key: str
+    name: str
+    platform: str
+    chat_id: str
+    level: str = "village"
+    parent: str | None = None
+    owners: tuple[str, ...] = ()
+    review: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramConfig:
+    """Telegram settings; the token itself comes from the environment only."""
+
+    token_env: str = "GRIDBOT_TELEGRAM_TOKEN"
+    base_url: str = ""
+    mode: str = "polling"
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    poll_timeout: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class WechatConfig:
+    """WeChat (Wechaty puppet service) settings; endpoint and token come from the environment."""
+
+    endpoint_env: str = "WECHATY_PUPPET_SERVICE_ENDPOINT"
+    token_env: str = "WECHATY_PUPPET_SERVICE_TOKEN"
+    send_interval: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeConfig:
+    """Notice cascade settings."""
+
+    remind_after_minutes: int = 30
+    grace_minutes: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class DigestConfig:
+    """Scheduled digest settings."""
+
+    times: tuple[str, ...] = ("08:00", "18:00")
+    sla_hours_urgent: float = 2.0
+    sla_hours_normal: float = 24.0
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledNoticeConfig:
+    """A recurring notice written in the config file."""
+
+    key: str
+    group: str
+    when: str
+    text: str
+    subtree: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The whole bot configuration."""
+
+    path: Path
+    name: str
+    platforms: tuple[str, ...]
+    database: Path
+    timezone: str
+    groups: tuple[GroupConfig, ...]
+    staff: Mapping[str, tuple[str, ...]]
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    wechat: WechatConfig = field(default_factory=WechatConfig)
+    notices: NoticeConfig = field(default_factory=NoticeConfig)
+    digest: DigestConfig = field(default_factory=DigestConfig)
+    schedules: tuple[ScheduledNoticeConfig, ...] = ()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The configured time zone."""
+        return ZoneInfo(self.timezone)
+
+    def group(self, key: str) -> GroupConfig | None:
+        """The group with this key, or None."""
+        return next((g for g in self.groups if g.key == key), None)
+
+
+class _Reader:
+    """Typed access to one TOML table, reporting errors with the dotted key."""
+
+    def __init__(self, path: Path, table: Mapping[str, Any], prefix: str):
+        self.path, self.table, self.prefix = path, table, prefix
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+    def fail(self, name: str, why: str) -> ConfigError:
+        return ConfigError(self.path, self.key(name), why)
+
+    def str(self, name: str, default: str | None = None) -> str:
+        value = self.table.get(name, default)
+        if value is None:
+            raise self.fail(name, "is required")
+        if not isinstance(value, str):
+            raise self.fail(name, f"must be a string, got {value!r}")
+        return value
+
+    def num(self, name: str, default: float) -> float:
+        value = self.table.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise self.fail(name, f"must be a non-negative number, got {value!r}")
+        return float(value)
+
+    def bool(self, name: str, default: bool) -> bool:
+        value = self.table.get(name, default)
+        if not isinstance(value, bool):
+            raise self.fail(name, f"must be true or false, got {value!r}")
+        return value
+
+    def strs(self, name: str) -> tuple[str, ...]:
+        value = self.table.get(name, [])
+        if isinstance(value, (str, int)):
+            value = [value]
+        if not isinstance(value, list):
+            raise self.fail(name, f"must be a list of strings, got {value!r}")
+        out = []
+        for item in value:
+            # Telegram ids are numbers; accept them and keep ids as strings throughout.
+            if isinstance(item, bool) or not isinstance(item, (str, int)):
+                raise self.fail(name, f"must be a list of strings, got item {item!r}")
+            out.append(str(item))
+        return tuple(out)
+
+    def sub(self, name: str) -> _Reader:
+        value = self.table.get(name, {})
+        if not isinstance(value, dict):
+            raise self.fail(name, "must be a table")
+        return _Reader(self.path, value, f"{self.key(name)}.")
+
+
+def load_config(path: Path | str, *, database: Path | str | None = None) -> Config:
+    """Read and validate a config file; ``database`` overrides the configured path."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(path, "(file)", "file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, "(syntax)", f"not valid TOML: {exc}") from None
+    return parse_config(raw, path, database=database)
+
+
+def parse_config(
+    raw: Mapping[str, Any], path: Path, *, database: Path | str | None = None
+) -> Config:
+    """Validate an already-parsed TOML document."""
+    root = _Reader(path, raw, "")
+    bot = root.sub("bot")
+    platforms = _platforms(bot)
+    tz = bot.str("timezone", "Asia/Shanghai")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise bot.fail("timezone", f"unknown time zone {tz!r}") from None
+    if database is None:
+        db = Path(bot.str("database", "data/gridbot.db"))
+        database = db if db.is_absolute() else path.parent / db
+    groups = _groups(root, path, platforms)
+    staff_r = root.sub("staff")
+    staff = {p: staff_r.strs(p) for p in PLATFORMS}
+    for extra in set(staff_r.table) - set(PLATFORMS):
+        raise staff_r.fail(extra, f"unknown platform; use one of {', '.join(PLATFORMS)}")
+    tg = root.sub("telegram")
+    mode = tg.str("mode", "polling")
+    if mode not in ("polling", "webhook"):
+        raise tg.fail("mode", f'must be "polling" or "webhook", got {mode!r}')
+    telegram = TelegramConfig(
+        token_env=tg.str("token_env", "GRIDBOT_TELEGRAM_TOKEN"),
+        base_url=tg.str("base_url", ""),
+        mode=mode,
+        webhook_url=tg.str("webhook_url", ""),
+        webhook_listen=tg.str("webhook_listen", "127.0.0.1"),
+        webhook_port=int(tg.num("webhook_port", 8443)),
+        poll_timeout=int(tg.num("poll_timeout", 30)),
+    )
+    if mode == "webhook" and not telegram.webhook_url:
+        raise tg.fail("webhook_url", 'is required when mode = "webhook"')
+    wc = root.sub("wechat")
+    wechat = WechatConfig(
+        endpoint_env=wc.str("endpoint_env", "WECHATY_PUPPET_SERVICE_ENDPOINT"),
+        token_env=wc.str("token_env", "WECHATY_PUPPET_SERVICE_TOKEN"),
+        send_interval=wc.num("send_interval", 1.0),
+    )
+    nt = root.sub("notices")
+    notices = NoticeConfig(
+        remind_after_minutes=int(nt.num("remind_after_minutes", 30)),
+        grace_minutes=int(nt.num("grace_minutes", 60)),
+    )
+    dg = root.sub("digest")
+    digest = DigestConfig(
+        times=tuple(_hhmm(dg, "times", t) for t in dg.strs("times") or ("08:00", "18:00")),
+        sla_hours_urgent=dg.num("sla_hours_urgent", 2.0),
+        sla_hours_normal=dg.num("sla_hours_normal", 24.0),
+    )
+    return Config(
+        path=path,
+        name=bot.str("name", "网格助手"),
+        platforms=platforms,
+        database=Path(database),
+        timezone=tz,
+        groups=groups,
+        staff=staff,
+        telegram=telegram,
+        wechat=wechat,
+        notices=notices,
+        digest=digest,
+        schedules=_schedules(root, path, groups),
+    )
+
+
+def _platforms(bot: _Reader) -> tuple[str, ...]:
+    if "platforms" in bot.table:
+        names, key = bot.strs("platforms"), "platforms"
+    else:
+        names, key = (bot.str("platform", "console"),), "platform"
+    if not names:
+        raise bot.fail(key, "must name at least one platform")
+    for name in names:
+        if name not in PLATFORMS:
+            raise bot.fail(key, f"unknown platform {name!r}; use one of {', '.join(PLATFORMS)}")
+    return names
+
+
+def _hhmm(reader: _Reader, key: str, value: str) -> str:
+    parts = value.split(":")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise reader.fail(key, f"times are written HH:MM, got {value!r}")
+    hour, minute = int(parts[0]), int(parts[1])
+    if hour > 23 or minute > 59:
+        raise reader.fail(key, f"no such time of day: {value!r}")
+    return f"{hour:02d}:{minute:02d}"
+
+
+def _groups(root: _Reader, path: Path, platforms: tuple[str, ...]) -> tuple[GroupConfig, ...]:
+    raw = root.table.get("groups", [])
+    if not isinstance(raw, list):
+        raise root.fail("groups", "must be an array of tables ([[groups]])")
+    groups: list[GroupConfig] = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise root.fail(f"groups[{i}]", "must be a table")
+        r = _Reader(path, item, f"groups[{i}].")
+        name = r.str("name")
+        r.prefix = f"groups[{i}] ({name})."
+        platform = r.str("platform", platforms[0])
+        if platform not in PLATFORMS:
+            raise r.fail("platform", f"unknown platform {platform!r}")
+        level = r.str("level", "village")
+        if level not in LEVELS:
+            raise r.fail("level", f"must be one of {', '.join(LEVELS)}, got {level!r}")
+        chat_id = r.str("chat_id", name if platform == "console" else None)
+        if chat_id.startswith("@"):
+            raise r.fail("chat_id", "a group's chat id cannot start with @ (that marks private chats)")
+        groups.append(
+            GroupConfig(
+                key=r.str("key", name),
+                name=name,
+                platform=platform,
+                chat_id=str(chat_id),
+                level=level,
+                parent=r.str("parent", "") or None,
+                owners=r.strs("owners"),
+                review=r.bool("review", False),
+            )
+        )
+    validate_hierarchy(groups, path)
+    return tuple(groups)
+
+
+def validate_hierarchy(groups: list[GroupConfig], path: Path | str) -> None:
+    """Reject duplicate keys and chats, unknown parents, cycles and levels out of order."""
+    by_key: dict[str, GroupConfig] = {}
+    chats: dict[tuple[str, str], str] = {}
+    for i, g in enumerate(groups):
+        if g.key in by_key:
+            raise ConfigError(path, f"groups[{i}] ({g.name}).key", f"duplicate group key {g.key!r}")
+        by_key[g.key] = g
+        where = (g.platform, g.chat_id)
+        if where in chats:
+            raise ConfigError(
+                path,
+                f"groups[{i}] ({g.name}).chat_id",
+                f"the same {g.platform} chat {g.chat_id!r} is already group {chats[where]!r}",
+            )
+        chats[where] = g.key
+    for i, g in enumerate(groups):
+        key = f"groups[{i}] ({g.name}).parent"
+        if g.parent is None:
+            continue
+        parent = by_key.get(g.parent)
+        if parent is None:
+            raise ConfigError(path, key, f"unknown parent group {g.parent!r}")
+        seen = {g.key}
+        node: GroupConfig | None = parent
+        while node is not None:
+            if node.key in seen:
+                raise ConfigError(path, key, f"cycle in the hierarchy through {node.key!r}")
+            seen.add(node.key)
+            node = by_key.get(node.parent) if node.parent else None
+        if LEVELS.index(parent.level) >= LEVELS.index(g.level):
+            raise ConfigError(
+                path,
+                key,
+                f"a {g.level} group cannot sit under the {parent.level} group {parent.name!r}",
+            )
+
+
+def _schedules(
+    root: _Reader, path: Path, groups: tuple[GroupConfig, ...]
+) -> tuple[ScheduledNoticeConfig, ...]:
+    raw = root.table.get("schedules", [])
+    if not isinstance(raw, list):
+        raise root.fail("schedules", "must be an array of tables ([[schedules]])")
+    keys = {g.key for g in groups}
+    out = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise root.fail(f"schedules[{i}]", "must be a table")
+        r = _Reader(path, item, f"schedules[{i}].")
+        group = r.str("group")
+        if group not in keys:
+            raise r.fail("group", f"unknown group {group!r}")
+        out.append(
+            ScheduledNoticeConfig(
+                key=r.str("key", f"config-{i}"),
+                group=group,
+                when=r.str("when"),
+                text=r.str("text"),
+                subtree=r.bool("subtree", True),
+            )
+        )
+    return tuple(out)
+
+
+def env_secret(name: str) -> str | None:
+    """A secret from the environment, stripped; None when unset or blank."""
+    value = os.environ.get(name, "").strip()
+    return value or None

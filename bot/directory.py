@@ -1,0 +1,108 @@
+"""Who is who: groups (from bot.toml and bound at run time) and each person's role."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from bot.config import Config, GroupConfig
+from bot.message import ChatRef
+from bot.store.groups import BoundGroup
+
+
+class Role(IntEnum):
+    """What a person may do; higher includes lower."""
+
+    RESIDENT = 0
+    OWNER = 1
+    STAFF = 2
+
+
+ROLE_LABEL = {Role.RESIDENT: "居民", Role.OWNER: "群主（社区工作人员）", Role.STAFF: "指挥部工作人员"}
+
+
+class Directory:
+    """Groups by chat and by key, and the roles of their members."""
+
+    def __init__(self, config: Config, bound: list[BoundGroup] | None = None):
+        self.config = config
+        self._groups: dict[str, GroupConfig] = {}
+        self._by_chat: dict[tuple[str, str], GroupConfig] = {}
+        for group in config.groups:
+            self._add(group)
+        for b in bound or []:
+            self.add_bound(b)
+
+    def _add(self, group: GroupConfig) -> None:
+        self._groups[group.key] = group
+        self._by_chat[(group.platform, group.chat_id)] = group
+
+    def add_bound(self, b: BoundGroup) -> GroupConfig:
+        """Add a group registered with 绑定 (config groups win on a clash)."""
+        existing = self._by_chat.get((b.platform, b.chat_id))
+        if existing is not None:
+            return existing
+        group = GroupConfig(key=b.key, name=b.name, platform=b.platform, chat_id=b.chat_id,
+                            owners=(b.owner_id,))
+        self._add(group)
+        return group
+
+    @property
+    def groups(self) -> list[GroupConfig]:
+        """Every group, config order first."""
+        return list(self._groups.values())
+
+    def group(self, key: str) -> GroupConfig | None:
+        """The group with this key."""
+        return self._groups.get(key)
+
+    def find(self, name_or_key: str) -> GroupConfig | None:
+        """A group by key or by its exact name."""
+        return self._groups.get(name_or_key) or next(
+            (g for g in self._groups.values() if g.name == name_or_key), None
+        )
+
+    def group_for(self, chat: ChatRef) -> GroupConfig | None:
+        """The group a chat belongs to, or None for private and unknown chats."""
+        return self._by_chat.get((chat.platform, chat.chat_id))
+
+    def is_staff(self, platform: str, user_id: str) -> bool:
+        """Staff act on every group."""
+        return user_id in self.config.staff.get(platform, ())
+
+    def owned_groups(self, platform: str, user_id: str) -> list[GroupConfig]:
+        """The groups this person may manage: all for staff, their own for owners."""
+        if self.is_staff(platform, user_id):
+            return self.groups
+        return [g for g in self._groups.values() if g.platform == platform and user_id in g.owners]
+
+    def role(self, platform: str, user_id: str, group: GroupConfig | None = None) -> Role:
+        """The role in one group, or the highest role anywhere when ``group`` is None."""
+        if self.is_staff(platform, user_id):
+            return Role.STAFF
+        if group is not None:
+            return Role.OWNER if group.platform == platform and user_id in group.owners else Role.RESIDENT
+        return Role.OWNER if self.owned_groups(platform, user_id) else Role.RESIDENT
+
+    def may_manage(self, platform: str, user_id: str, group_key: str) -> bool:
+        """True when this person may act on tickets of this group."""
+        return any(g.key == group_key for g in self.owned_groups(platform, user_id))
+
+    def children(self, key: str) -> list[GroupConfig]:
+        """Groups directly below a group."""
+        return [g for g in self._groups.values() if g.parent == key]
+
+    def subtree(self, key: str) -> list[GroupConfig]:
+        """A group and every group below it, parents before children."""
+        root = self._groups.get(key)
+        if root is None:
+            return []
+        out, queue = [], [root]
+        while queue:
+            node = queue.pop(0)
+            out.append(node)
+            queue.extend(self.children(node.key))
+        return out
+
+    def owner_chats(self, group: GroupConfig) -> list[ChatRef]:
+        """The private chats of a group's owners (on the group's platform)."""
+        return [ChatRef.private(group.platform, o) for o in group.owners]

@@ -1,0 +1,169 @@
+"""Routers of commands and fallbacks, role checks, and the one place a message is routed."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+from bot.config import GroupConfig
+from bot.directory import ROLE_LABEL, Role
+from bot.message import Button, Incoming, Mention, Reply
+from bot.text import chinese_punct, normalize, strip_mentions
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+Where = Literal["group", "private", "any"]
+Result = Reply | Sequence[Reply] | None
+Handler = Callable[["Ctx"], Awaitable[Result]]
+
+
+@dataclass
+class Ctx:
+    """Everything a handler needs about one message; handlers return replies."""
+
+    app: App
+    msg: Incoming
+    text: str
+    now: datetime
+    group: GroupConfig | None
+    role: Role
+    command: str = ""
+    args: str = ""
+
+    @property
+    def platform(self) -> str:
+        """The platform the message came from."""
+        return self.msg.chat.platform
+
+    def reply(
+        self, text: str, *, mention: bool = False, buttons: Sequence[Button] = (),
+        edit: bool = False,
+    ) -> Reply:
+        """A reply in the same chat; ``edit`` rewrites the message whose button was tapped."""
+        mentions = (Mention(self.msg.sender_id, self.msg.sender_name),) if mention else ()
+        edit_id = self.msg.tapped_message_id if edit else None
+        return Reply(self.msg.chat, text, mentions, tuple(buttons), edit_id)
+
+
+@dataclass(frozen=True)
+class Route:
+    """One command (or a fallback when ``names`` is empty)."""
+
+    names: tuple[str, ...]
+    handler: Handler
+    where: Where
+    role: Role
+    priority: int
+
+
+@dataclass
+class Router:
+    """A capability's routes, declared with decorators; routers are listed by hand."""
+
+    name: str
+    routes: list[Route] = field(default_factory=list)
+
+    def command(
+        self, *names: str, where: Where = "any", role: Role = Role.RESIDENT, priority: int = 0
+    ) -> Callable[[Handler], Handler]:
+        """Route messages that start with one of ``names``."""
+
+        def register(handler: Handler) -> Handler:
+            self.routes.append(Route(tuple(names), handler, where, role, priority))
+            return handler
+
+        return register
+
+    def fallback(self, *, where: Where = "group", priority: int = 0) -> Callable[[Handler], Handler]:
+        """Route what no command matched; the handler returns None to pass it on."""
+
+        def register(handler: Handler) -> Handler:
+            self.routes.append(Route((), handler, where, Role.RESIDENT, priority))
+            return handler
+
+        return register
+
+
+def _fits(where: Where, is_group: bool) -> bool:
+    return where == "any" or (where == "group") == is_group
+
+
+class Dispatcher:
+    """Finds the route for a message and runs it."""
+
+    def __init__(self, routers: Sequence[Router]):
+        self.routes = [r for router in routers for r in router.routes]
+
+    def match(self, text: str, is_group: bool) -> tuple[Route, str, str] | None:
+        """The command route for a normalised text: the longest name wins, then priority."""
+        best: tuple[int, int, Route, str] | None = None
+        lowered = text.lower()
+        for route in self.routes:
+            if not route.names or not _fits(route.where, is_group):
+                continue
+            for name in route.names:
+                if not lowered.startswith(name.lower()):
+                    continue
+                rest = text[len(name):]
+                # "/my" must not match "/myself"; Chinese commands need no space before arguments.
+                if name.isascii() and rest[:1].isalnum():
+                    continue
+                rank = (len(name), route.priority)
+                if best is None or rank > best[:2]:
+                    best = (*rank, route, name)
+        if best is None:
+            return None
+        _, _, route, name = best
+        args = text[len(name):]
+        if name.startswith("/") and args.startswith("@"):
+            args = args.split(maxsplit=1)[1] if " " in args else ""  # /my@GridBot
+        return route, name, chinese_punct(args.strip(" :,"))
+
+    async def dispatch(self, app: App, msg: Incoming, now: datetime) -> list[Reply]:
+        """Route one message and return the handler's replies."""
+        text = strip_mentions(normalize(msg.text))
+        group = app.directory.group_for(msg.chat) if msg.is_group else None
+        platform = msg.chat.platform
+        role = app.directory.role(platform, msg.sender_id, group)
+        ctx = Ctx(app, msg, text, now, group, role)
+        if msg.kind != "text":
+            return _as_list(await self._fallbacks(ctx))
+        found = self.match(text, msg.is_group)
+        if found is not None:
+            route, ctx.command, ctx.args = found
+            if role < route.role:
+                return [ctx.reply(
+                    f"「{ctx.command}」只有{ROLE_LABEL[route.role]}可以使用，您是{ROLE_LABEL[role]}。"
+                    "发送「帮助」查看您可用的指令。",
+                    mention=msg.is_group,
+                )]
+            return _as_list(await route.handler(ctx))
+        if msg.is_group and role >= Role.OWNER:
+            private = self.match(text, is_group=False)
+            if private is not None and private[0].role >= Role.OWNER:
+                return [ctx.reply(f"「{private[1]}」请在与我的私聊中使用，群里只发给居民看的消息。",
+                                  mention=True)]
+        return _as_list(await self._fallbacks(ctx))
+
+    async def _fallbacks(self, ctx: Ctx) -> Result:
+        for route in sorted(self.routes, key=lambda r: -r.priority):
+            if route.names or not _fits(route.where, ctx.msg.is_group):
+                continue
+            result = await route.handler(ctx)
+            if result is not None:
+                return result
+        return None
+
+
+def _as_list(result: Result) -> list[Reply]:
+    if result is None:
+        return []
+    if isinstance(result, Reply):
+        return [result]
+    return list(result)

@@ -1,0 +1,146 @@
+"""Sends what the handlers and schedules queued: persisted, ordered per chat, retried.
+
+Every reply is a row in the ``outbox`` table before any adapter sees it, so a restart
+resends what was not confirmed. A failing chat backs off on its own; other chats go on.
+Pacing against platform limits is the adapter's job (PTB's rate limiter, WeChat's pacer);
+``max_in_flight`` only bounds how many sends the outbox has open at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from bot.adapter import Adapter, SendError
+from bot.store import OutboxItem, Store
+
+log = logging.getLogger(__name__)
+
+SentHook = Callable[[OutboxItem, str | None], Awaitable[None]]
+
+
+class Outbox:
+    """Per-platform send workers over the persisted outbox."""
+
+    def __init__(
+        self, store: Store, clock: Callable[[], datetime], *, max_attempts: int = 8,
+        base_backoff: float = 2.0, max_backoff: float = 600.0,
+    ):
+        self.store = store
+        self.clock = clock
+        self.max_attempts = max_attempts
+        self.base_backoff = base_backoff
+        self.max_backoff = max_backoff
+        self.adapters: dict[str, Adapter] = {}
+        self._wake: dict[str, asyncio.Event] = {}
+        self._drain_locks: dict[str, asyncio.Lock] = {}
+
+    def attach(self, adapter: Adapter) -> None:
+        """Send this platform's rows through ``adapter``."""
+        self.adapters[adapter.platform] = adapter
+        self._wake.setdefault(adapter.platform, asyncio.Event())
+
+    def wake(self, platform: str | None = None) -> None:
+        """Tell a worker (or all) that new rows are queued."""
+        for name, event in self._wake.items():
+            if platform is None or name == platform:
+                event.set()
+
+    async def drain(self, platform: str) -> int:
+        """Send every due row of a platform now, strictly in queue order; returns how many."""
+        adapter = self.adapters[platform]
+        async with self._drain_locks.setdefault(platform, asyncio.Lock()):
+            return await self._drain(adapter, platform)
+
+    async def _drain(self, adapter: Adapter, platform: str) -> int:
+        sent = 0
+        while True:
+            now = self.clock()
+            blocked: set[str] = set()
+            progressed = False
+            for item in await self.store.outbox.pending(platform):
+                chat = item.reply.chat.chat_id
+                if chat in blocked or item.next_attempt_at > now:
+                    blocked.add(chat)
+                    continue
+                if await self._send(adapter, item):
+                    sent += 1
+                    progressed = True
+                else:
+                    blocked.add(chat)
+            if not progressed:
+                return sent
+
+    async def run(self, platform: str) -> None:
+        """Send a platform's rows as they become due, until cancelled."""
+        adapter = self.adapters[platform]
+        wake = self._wake[platform]
+        in_flight: dict[str, asyncio.Task[bool]] = {}
+
+        def finished(chat: str) -> Callable[[asyncio.Task[bool]], None]:
+            def done(_: asyncio.Task[bool]) -> None:
+                in_flight.pop(chat, None)
+                wake.set()
+            return done
+
+        try:
+            while True:
+                wake.clear()
+                now = self.clock()
+                slots = adapter.max_in_flight - len(in_flight)
+                if slots > 0:
+                    for item in await self.store.outbox.due(platform, now, slots, set(in_flight)):
+                        chat = item.reply.chat.chat_id
+                        task = asyncio.create_task(self._send(adapter, item))
+                        in_flight[chat] = task
+                        task.add_done_callback(finished(chat))
+                timeout = await self._idle_timeout(platform, now, busy=bool(in_flight))
+                try:
+                    await asyncio.wait_for(wake.wait(), timeout)
+                except TimeoutError:
+                    pass
+        finally:
+            for task in in_flight.values():
+                task.cancel()
+            await asyncio.gather(*in_flight.values(), return_exceptions=True)
+
+    async def _idle_timeout(self, platform: str, now: datetime, *, busy: bool) -> float | None:
+        """How long to sleep: until the next retry is due, or until woken."""
+        next_at = await self.store.outbox.next_due_at(platform)
+        if next_at is None:
+            return None
+        delay = (next_at - now).total_seconds()
+        if delay <= 0:
+            # Due now but its chat is busy: the running send wakes us when it ends.
+            return None if busy else 0.05
+        return delay
+
+    async def _send(self, adapter: Adapter, item: OutboxItem) -> bool:
+        """One attempt; returns True when the platform took the message."""
+        try:
+            message_id = await adapter.send(item.reply)
+        except asyncio.CancelledError:
+            raise
+        except SendError as exc:
+            await self._failed(item, str(exc), exc.permanent, exc.retry_after)
+            return False
+        except Exception as exc:  # an adapter bug or a network error: retry, never crash
+            log.exception("send #%d to %s failed", item.id, item.reply.chat)
+            await self._failed(item, f"{type(exc).__name__}: {exc}", False, 0.0)
+            return False
+        await self.store.outbox.mark_sent(item.id, message_id, self.clock())
+        return True
+
+    async def _failed(self, item: OutboxItem, error: str, permanent: bool, retry_after: float) -> None:
+        attempts = item.attempts + 1
+        if permanent or attempts >= self.max_attempts:
+            log.error("giving up on send #%d to %s after %d attempts: %s",
+                      item.id, item.reply.chat, attempts, error)
+            await self.store.outbox.mark_failed(item.id, error)
+            return
+        delay = max(retry_after, min(self.max_backoff, self.base_backoff * 2 ** (attempts - 1)))
+        log.warning("send #%d to %s failed (%s); retry %d in %.1fs",
+                    item.id, item.reply.chat, error, attempts, delay)
+        await self.store.outbox.mark_retry(item.id, error, self.clock() + timedelta(seconds=delay))

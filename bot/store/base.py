@@ -1,0 +1,141 @@
+"""The SQLite connection, its migrations and the one write lock every repository shares."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+_in_tx: contextvars.ContextVar[bool] = contextvars.ContextVar("gridbot_in_tx", default=False)
+
+
+def to_db(ts: datetime) -> str:
+    """Store times as UTC ISO-8601 so they sort as text."""
+    if ts.tzinfo is None:
+        raise ValueError("naive datetime reached the store")
+    return ts.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def from_db(text: str) -> datetime:
+    """The inverse of :func:`to_db`."""
+    return datetime.fromisoformat(text)
+
+
+class Database:
+    """One aiosqlite connection in WAL mode.
+
+    SQLite has a single writer, so writes are serialised here with one lock: a handler's
+    whole effect (ticket, history, replies queued, message marked handled) commits or
+    rolls back together, and no other task's statement can land inside it.
+    """
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._conn: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def conn(self) -> aiosqlite.Connection:
+        if self._conn is None:
+            raise RuntimeError("database is not open")
+        return self._conn
+
+    async def open(self) -> None:
+        """Open the file, switch on WAL and bring the schema up to date."""
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = await aiosqlite.connect(self.path, isolation_level=None)
+        self._conn.row_factory = aiosqlite.Row
+        await self._conn.execute("PRAGMA journal_mode=WAL")
+        await self._conn.execute("PRAGMA synchronous=NORMAL")
+        await self._conn.execute("PRAGMA foreign_keys=ON")
+        await self._conn.execute("PRAGMA busy_timeout=5000")
+        await self._migrate()
+
+    async def close(self) -> None:
+        """Close the connection; safe to call twice."""
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+    @asynccontextmanager
+    async def tx(self) -> AsyncIterator[None]:
+        """A write transaction; nested use in the same task joins the outer one."""
+        if _in_tx.get():
+            yield
+            return
+        async with self._lock:
+            token = _in_tx.set(True)
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                except BaseException:
+                    await self.conn.execute("ROLLBACK")
+                    raise
+                await self.conn.execute("COMMIT")
+            finally:
+                _in_tx.reset(token)
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
+        """Run one statement (inside a transaction when it writes)."""
+        return await self.conn.execute(sql, tuple(params))
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        """The first row of a query, or None."""
+        async with self.conn.execute(sql, tuple(params)) as cur:
+            return await cur.fetchone()
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        """Every row of a query."""
+        async with self.conn.execute(sql, tuple(params)) as cur:
+            return list(await cur.fetchall())
+
+    async def _migrate(self) -> None:
+        await self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT)"
+        )
+        row = await self.fetchone("SELECT COALESCE(MAX(version), 0) AS v FROM schema_version")
+        current = int(row["v"]) if row else 0
+        for version, name, sql in _migrations():
+            if version <= current:
+                continue
+            log.info("applying migration %03d %s to %s", version, name, self.path)
+            async with self.tx():
+                for statement in _split_sql(sql):
+                    await self.conn.execute(statement)
+                await self.conn.execute(
+                    "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                    (version, to_db(datetime.now(UTC))),
+                )
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    """Numbered ``NNN_name.sql`` files shipped in ``bot/store/migrations``, in order."""
+    found = []
+    for entry in resources.files("bot.store").joinpath("migrations").iterdir():
+        stem, dot, ext = entry.name.partition(".")
+        if ext != "sql" or not stem[:3].isdigit():
+            continue
+        found.append((int(stem[:3]), stem[4:], entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [v for v, _, _ in found]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"two migrations share a number: {versions}")
+    return found
+
+
+def _split_sql(sql: str) -> list[str]:
+    """Split a migration into statements (they contain no semicolons inside literals)."""
+    lines = [ln for ln in sql.splitlines() if not ln.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]

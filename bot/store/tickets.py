@@ -1,0 +1,165 @@
+"""Tickets, their history and ratings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.config import GroupConfig
+from bot.message import Incoming
+from bot.store.base import Database, from_db, to_db
+from bot.tickets import FINAL, KIND_PREFIX, NewTicket, Ticket, TicketEvent
+
+
+class TicketRepo:
+    """The ``tickets``, ``ticket_events`` and ``ratings`` tables."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    async def create(
+        self, new: NewTicket, group: GroupConfig, msg: Incoming, message_row: int | None,
+        now: datetime,
+    ) -> Ticket:
+        """Number and store a ticket, with its first history line."""
+        async with self.db.tx():
+            await self.db.execute(
+                """INSERT INTO ticket_seq (kind, last) VALUES (?, 1)
+                   ON CONFLICT (kind) DO UPDATE SET last = last + 1""",
+                (new.kind,),
+            )
+            row = await self.db.fetchone("SELECT last FROM ticket_seq WHERE kind = ?", (new.kind,))
+            assert row is not None
+            code = f"{KIND_PREFIX[new.kind]}{row['last']}"
+            ts = to_db(now)
+            cur = await self.db.execute(
+                """INSERT INTO tickets (code, kind, category, priority, status, group_key,
+                       group_name, platform, chat_id, requester_id, requester_name, text,
+                       address, message_id, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    code, new.kind, new.category, new.priority, group.key, group.name,
+                    msg.chat.platform, msg.chat.chat_id, msg.sender_id, msg.sender_name,
+                    new.text, new.address, message_row, ts, ts,
+                ),
+            )
+            await self._event(cur.lastrowid, now, msg.sender_id, msg.sender_name, "create",
+                              None, "open", "")
+            ticket = await self.get(code)
+            assert ticket is not None
+            return ticket
+
+    async def get(self, code: str) -> Ticket | None:
+        """The ticket with this code, or None."""
+        row = await self.db.fetchone("SELECT * FROM tickets WHERE code = ?", (code,))
+        return _ticket(row) if row else None
+
+    async def update(
+        self, ticket: Ticket, *, now: datetime, actor_id: str, actor_name: str, action: str,
+        to_status: str | None = None, note: str = "", **fields: str,
+    ) -> Ticket:
+        """Change a ticket's status and/or fields and record who did it."""
+        allowed = {"assignee", "handler_id", "handler_name", "verdict"}
+        if set(fields) - allowed:
+            raise ValueError(f"cannot update {set(fields) - allowed}")
+        status = to_status or ticket.status
+        sets = ", ".join(["status = ?", "updated_at = ?", *(f"{k} = ?" for k in fields)])
+        async with self.db.tx():
+            await self.db.execute(
+                f"UPDATE tickets SET {sets} WHERE id = ?",
+                (status, to_db(now), *fields.values(), ticket.id),
+            )
+            await self._event(ticket.id, now, actor_id, actor_name, action, ticket.status,
+                              status, note)
+            updated = await self.get(ticket.code)
+            assert updated is not None
+            return updated
+
+    async def history(self, ticket: Ticket) -> list[TicketEvent]:
+        """Every history line of a ticket, oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM ticket_events WHERE ticket_id = ? ORDER BY id", (ticket.id,)
+        )
+        return [
+            TicketEvent(from_db(r["at"]), r["actor_id"], r["actor_name"], r["action"],
+                        r["from_status"], r["to_status"], r["note"])
+            for r in rows
+        ]
+
+    async def list(
+        self, *, groups: Sequence[str] | None = None, kind: str | None = None,
+        open_only: bool = False, requester: tuple[str, str] | None = None, limit: int = 0,
+    ) -> list[Ticket]:
+        """Tickets matching every filter given, urgent and oldest first."""
+        where: list[str] = []
+        params: list[Any] = []
+        if groups is not None:
+            where.append(f"group_key IN ({','.join('?' * len(groups))})")
+            params.extend(groups)
+        if kind:
+            where.append("kind = ?")
+            params.append(kind)
+        if open_only:
+            where.append(f"status NOT IN ({','.join('?' * len(FINAL))})")
+            params.extend(sorted(FINAL))
+        if requester:
+            where.append("platform = ? AND requester_id = ?")
+            params.extend(requester)
+        sql = "SELECT * FROM tickets"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        order = "priority = 'urgent' DESC, id" if open_only else "id"
+        sql += f" ORDER BY {order}"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [_ticket(r) for r in await self.db.fetchall(sql, params)]
+
+    async def rate(
+        self, ticket: Ticket, score: int, rater_id: str, comment: str, now: datetime
+    ) -> bool:
+        """Store the one rating a ticket takes; False if it was already rated."""
+        async with self.db.tx():
+            cur = await self.db.execute(
+                """INSERT INTO ratings (ticket_id, score, rater_id, comment, at)
+                   VALUES (?, ?, ?, ?, ?) ON CONFLICT (ticket_id) DO NOTHING""",
+                (ticket.id, score, rater_id, comment, to_db(now)),
+            )
+            return cur.rowcount == 1
+
+    async def rating(self, ticket: Ticket) -> int | None:
+        """The ticket's rating, if it has one."""
+        row = await self.db.fetchone("SELECT score FROM ratings WHERE ticket_id = ?", (ticket.id,))
+        return int(row["score"]) if row else None
+
+    async def export_rows(self) -> list[dict[str, Any]]:
+        """Every ticket as a flat row for JSON/CSV export, oldest first."""
+        rows = await self.db.fetchall(
+            """SELECT t.*, r.score AS rating FROM tickets t
+               LEFT JOIN ratings r ON r.ticket_id = t.id ORDER BY t.id"""
+        )
+        return [dict(r) for r in rows]
+
+    async def _event(
+        self, ticket_id: int | None, now: datetime, actor_id: str, actor_name: str,
+        action: str, from_status: str | None, to_status: str, note: str,
+    ) -> None:
+        await self.db.execute(
+            """INSERT INTO ticket_events (ticket_id, at, actor_id, actor_name, action,
+                   from_status, to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (ticket_id, to_db(now), actor_id, actor_name, action, from_status, to_status, note),
+        )
+
+
+def _ticket(r: aiosqlite.Row) -> Ticket:
+    return Ticket(
+        id=r["id"], code=r["code"], kind=r["kind"], category=r["category"],
+        priority=r["priority"], status=r["status"], group_key=r["group_key"],
+        group_name=r["group_name"], platform=r["platform"], chat_id=r["chat_id"],
+        requester_id=r["requester_id"], requester_name=r["requester_name"], text=r["text"],
+        address=r["address"], assignee=r["assignee"], handler_id=r["handler_id"],
+        handler_name=r["handler_name"], verdict=r["verdict"],
+        created_at=from_db(r["created_at"]), updated_at=from_db(r["updated_at"]),
+    )

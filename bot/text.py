@@ -1,0 +1,55 @@
+"""Normalise what people type before anything is matched against it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+_SPACES = re.compile(r"\s+")
+# WeChat puts U+2005 after an @name; Telegram clients use ordinary spaces.
+_MENTION = re.compile(r"^(?:@\S+[\s\u2005]+)+")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width (NFKC), Traditional to Simplified, one space between words."""
+    folded = unicodedata.normalize("NFKC", text).replace("\u2005", " ")
+    return _SPACES.sub(" ", _t2s().convert(folded)).strip()
+
+
+def strip_mentions(text: str) -> str:
+    """Drop leading ``@name`` mentions (a resident @-ing the bot before the keyword)."""
+    return _MENTION.sub("", text).strip()
+
+
+def one_line(text: str, limit: int = 40) -> str:
+    """A single line of at most ``limit`` characters for summaries."""
+    flat = _SPACES.sub(" ", text).strip()
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+_CN_PUNCT = str.maketrans({",": "，", "!": "！", "?": "？", ";": "；", ":": "："})
+_CJK_ADJ = re.compile(r"(?<=[\u4e00-\u9fff])[,!?;:]|[,!?;:](?=[\u4e00-\u9fff])")
+
+
+def chinese_punct(text: str) -> str:
+    """Undo NFKC's half-width punctuation next to Chinese text, for what people read back."""
+    return _CJK_ADJ.sub(lambda m: m.group(0).translate(_CN_PUNCT), text)
+
+
+_CLAIM_FILLER = re.compile(
+    r"听说|据说|网传|网上说|有人说|朋友圈|是真的吗|真的吗|真的假的|是不是真的|是谣言吗|是不是谣言|吗|呢|啊|吧"
+)
+_NON_WORD = re.compile(r"[^\w]")
+
+
+def claim_key(text: str) -> str:
+    """The substance of a rumour claim: normalised, without hedges and punctuation."""
+    return _NON_WORD.sub("", _CLAIM_FILLER.sub("", normalize(text)))

@@ -1,0 +1,123 @@
+"""The ticket model: kinds, categories, statuses and the moves between them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+KINDS = ("errand", "verification", "rumor")
+KIND_PREFIX = {"errand": "E", "verification": "V", "rumor": "R"}
+PREFIX_KIND = {v: k for k, v in KIND_PREFIX.items()}
+KIND_LABEL = {"errand": "代办", "verification": "核实", "rumor": "谣言求证"}
+
+CATEGORY_LABEL = {
+    "groceries": "买菜/生活物资",
+    "medicine": "买药/就医",
+    "trash": "垃圾清运",
+    "printing": "打印/复印",
+    "utilities": "水电燃气",
+    "other": "其他",
+    "report": "居家报备",
+    "check": "上门核实",
+    "claim": "待核实传言",
+}
+PRIORITY_LABEL = {"urgent": "紧急", "normal": "普通"}
+
+OPEN, ACCEPTED, ASSIGNED, DONE, REJECTED = "open", "accepted", "assigned", "done", "rejected"
+STATUSES = (OPEN, ACCEPTED, ASSIGNED, DONE, REJECTED)
+FINAL = frozenset({DONE, REJECTED})
+STATUS_LABEL = {
+    OPEN: "待处理",
+    ACCEPTED: "已接单",
+    ASSIGNED: "已指派",
+    DONE: "已完成",
+    REJECTED: "已驳回",
+}
+VERDICT_FALSE, VERDICT_TRUE = "false", "true"
+
+CODE_RE = re.compile(r"([EVRevr])\s*(\d{1,7})")
+
+
+@dataclass(frozen=True, slots=True)
+class Ticket:
+    """One errand, verification or rumour report."""
+
+    id: int
+    code: str
+    kind: str
+    category: str
+    priority: str
+    status: str
+    group_key: str
+    group_name: str
+    platform: str
+    chat_id: str
+    requester_id: str
+    requester_name: str
+    text: str
+    address: str
+    assignee: str
+    handler_id: str
+    handler_name: str
+    verdict: str
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def is_final(self) -> bool:
+        """Done or rejected: no further moves."""
+        return self.status in FINAL
+
+    @property
+    def status_label(self) -> str:
+        """The status in Chinese, with the rumour verdict where there is one."""
+        if self.kind == "rumor" and self.status == DONE:
+            return "已辟谣" if self.verdict == VERDICT_FALSE else "经核实属实"
+        return STATUS_LABEL[self.status]
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in Chinese."""
+        return KIND_LABEL[self.kind]
+
+
+@dataclass(frozen=True, slots=True)
+class TicketEvent:
+    """One line of a ticket's history."""
+
+    at: datetime
+    actor_id: str
+    actor_name: str
+    action: str
+    from_status: str | None
+    to_status: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewTicket:
+    """What the parser found in a resident's message."""
+
+    kind: str
+    category: str
+    priority: str
+    text: str
+    address: str
+
+
+def normalize_code(text: str) -> str | None:
+    """``e 12`` / ``E12`` / ``Ｅ１２`` (already NFKC-folded) -> ``E12``; None if not a code."""
+    m = CODE_RE.fullmatch(text.strip())
+    if not m:
+        return None
+    return f"{m.group(1).upper()}{int(m.group(2))}"
+
+
+def can_move(ticket: Ticket, to_status: str) -> str | None:
+    """Why ``ticket`` cannot move to ``to_status`` (in Chinese), or None if it can."""
+    if ticket.is_final:
+        return f"{ticket.code} 已是「{ticket.status_label}」状态，不能再更改。"
+    if to_status == ACCEPTED and ticket.status != OPEN:
+        return f"{ticket.code} 当前是「{ticket.status_label}」，已有人接单。"
+    return None

@@ -1,0 +1,13 @@
+"""Every capability's router, listed by hand in the order they are consulted."""
+
+from __future__ import annotations
+
+from bot.dispatcher import Router
+from handlers import owner, resident, rumor, tickets
+
+ROUTERS: tuple[Router, ...] = (
+    owner.router,
+    rumor.router,
+    resident.router,
+    tickets.router,
+)

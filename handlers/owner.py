@@ -1,0 +1,167 @@
+"""Owners and staff manage their groups' tickets in private chat; residents hear back in the group."""
+
+from __future__ import annotations
+
+from bot.directory import Role
+from bot.dispatcher import Ctx, Router
+from bot.message import ChatRef, Mention, Reply
+from bot.tickets import ACCEPTED, ASSIGNED, DONE, KIND_LABEL, REJECTED, Ticket, can_move
+from handlers import render
+from handlers.lookup import find_managed_ticket
+
+router = Router("owner")
+
+KIND_WORDS = {
+    "errand": ("代办", "代买", "跑腿", "求助", "errand"),
+    "verification": ("核实", "报备", "举报", "verification", "verify"),
+    "rumor": ("谣言", "辟谣", "求证", "rumor"),
+}
+LIST_LIMIT = 30
+
+
+def group_notice(t: Ticket, action: str, note: str = "") -> Reply:
+    """The notice to the resident's group about a ticket, @-mentioning the resident."""
+    return Reply(ChatRef(t.platform, t.chat_id), render.status_notice(t, action, note),
+                 (Mention(t.requester_id, t.requester_name),))
+
+
+def updated_card(ctx: Ctx, t: Ticket, headline: str) -> Reply:
+    """The owner's confirmation; after a button tap it replaces the tapped card."""
+    return ctx.reply(f"{headline}\n{render.summary(t)}", buttons=render.owner_buttons(t),
+                     edit=ctx.msg.tapped_message_id is not None)
+
+
+async def move(
+    ctx: Ctx, t: Ticket, *, action: str, to_status: str | None, note: str = "",
+    notify: bool = True, headline: str, **fields: str,
+) -> list[Reply]:
+    """Apply one owner action: check the move, record it, tell the owner and the group."""
+    if to_status is not None:
+        why = can_move(t, to_status)
+        if why:
+            return [ctx.reply(why, edit=False)]
+    elif t.is_final:
+        return [ctx.reply(f"{t.code} 已是「{t.status_label}」状态，不能再更改。")]
+    updated = await ctx.app.store.tickets.update(
+        t, now=ctx.now, actor_id=ctx.msg.sender_id, actor_name=ctx.msg.sender_name,
+        action=action, to_status=to_status, note=note, **fields,
+    )
+    replies = [updated_card(ctx, updated, headline)]
+    if notify:
+        replies.append(group_notice(updated, action, note))
+    return replies
+
+
+@router.command("待办", "工单列表", "/todo", where="private", role=Role.OWNER)
+async def todo(ctx: Ctx) -> Reply:
+    """Open tickets of the groups this person manages, urgent first."""
+    groups = ctx.app.directory.owned_groups(ctx.platform, ctx.msg.sender_id)
+    kind = next((k for k, words in KIND_WORDS.items() if ctx.args in words), None)
+    title = "未办结工单"
+    if ctx.args and kind is None:
+        group = ctx.app.directory.find(ctx.args)
+        if group is None or group not in groups:
+            return ctx.reply(f"「{ctx.args}」既不是工单类别也不是您负责的群。"
+                             "可以写：待办、待办 代办、待办 核实、待办 谣言，或 待办 群名。")
+        groups, title = [group], f"{group.name} 未办结工单"
+    elif kind:
+        title = f"未办结的{KIND_LABEL[kind]}工单"
+    tickets = await ctx.app.store.tickets.list(groups=[g.key for g in groups], kind=kind, open_only=True)
+    if not tickets:
+        return ctx.reply(f"{title}：没有了，辛苦了！")
+    lines = [f"{title}（{len(tickets)} 张）："] + [render.summary(t) for t in tickets[:LIST_LIMIT]]
+    if len(tickets) > LIST_LIMIT:
+        lines.append(f"……还有 {len(tickets) - LIST_LIMIT} 张，可用「待办 群名」或「待办 类别」缩小范围。")
+    lines.append("回复「详情 编号」查看，「接单 编号」接单。")
+    return ctx.reply("\n".join(lines))
+
+
+@router.command("详情", "/detail", where="private", role=Role.OWNER)
+async def detail(ctx: Ctx) -> Reply:
+    """One ticket in full, with its whole history and one-tap actions."""
+    found = await find_managed_ticket(ctx, "详情 E12")
+    if isinstance(found, Reply):
+        return found
+    t, _ = found
+    history = await ctx.app.store.tickets.history(t)
+    rating = await ctx.app.store.tickets.rating(t)
+    return ctx.reply(render.card(t, ctx.app.config.tz, history, rating),
+                     buttons=render.owner_buttons(t))
+
+
+@router.command("接单", "/accept", where="private", role=Role.OWNER)
+async def accept(ctx: Ctx) -> Reply | list[Reply]:
+    """Take a ticket on."""
+    found = await find_managed_ticket(ctx, "接单 E12")
+    if isinstance(found, Reply):
+        return found
+    t, _ = found
+    return await move(ctx, t, action="accept", to_status=ACCEPTED, headline=f"已接单 {t.code}。",
+                      handler_id=ctx.msg.sender_id, handler_name=ctx.msg.sender_name)
+
+
+@router.command("指派", "/assign", where="private", role=Role.OWNER)
+async def assign(ctx: Ctx) -> Reply | list[Reply]:
+    """Hand a ticket to a named volunteer."""
+    found = await find_managed_ticket(ctx, "指派 E12 志愿者姓名")
+    if isinstance(found, Reply):
+        return found
+    t, name = found
+    if not name:
+        return ctx.reply(f"请写上志愿者姓名，例如：指派 {t.code} 王小明")
+    fields = {"assignee": name}
+    if not t.handler_id:
+        fields |= {"handler_id": ctx.msg.sender_id, "handler_name": ctx.msg.sender_name}
+    return await move(ctx, t, action="assign", to_status=ASSIGNED, note=name,
+                      headline=f"已把 {t.code} 指派给 {name}。", **fields)
+
+
+@router.command("进展", "/progress", where="private", role=Role.OWNER)
+async def progress_note(ctx: Ctx) -> Reply | list[Reply]:
+    """A progress update the resident sees in the group."""
+    found = await find_managed_ticket(ctx, "进展 E12 药已买到，下午送达")
+    if isinstance(found, Reply):
+        return found
+    t, note = found
+    if not note:
+        return ctx.reply(f"请写上进展说明，例如：进展 {t.code} 药已买到，下午送达")
+    return await move(ctx, t, action="progress", to_status=None, note=note,
+                      headline=f"已把 {t.code} 的进展告知居民。")
+
+
+@router.command("备注", "/note", where="private", role=Role.OWNER)
+async def internal_note(ctx: Ctx) -> Reply | list[Reply]:
+    """An internal note; the group is not told."""
+    found = await find_managed_ticket(ctx, "备注 E12 内容")
+    if isinstance(found, Reply):
+        return found
+    t, note = found
+    if not note:
+        return ctx.reply(f"请写上备注内容，例如：备注 {t.code} 居民电话 138xxxx")
+    return await move(ctx, t, action="note", to_status=None, note=note, notify=False,
+                      headline=f"已给 {t.code} 添加备注（居民看不到）。")
+
+
+@router.command("完成", "办结", "/done", where="private", role=Role.OWNER)
+async def done(ctx: Ctx) -> Reply | list[Reply]:
+    """Close a ticket as done, optionally saying how."""
+    found = await find_managed_ticket(ctx, "完成 E12 [说明]")
+    if isinstance(found, Reply):
+        return found
+    t, note = found
+    if t.kind == "rumor":
+        return ctx.reply(f"{t.code} 是谣言求证，请用「辟谣 {t.code} 官方说法」或「属实 {t.code}」给出结论。")
+    return await move(ctx, t, action="done", to_status=DONE, note=note, headline=f"{t.code} 已完成。")
+
+
+@router.command("驳回", "/reject", where="private", role=Role.OWNER)
+async def reject(ctx: Ctx) -> Reply | list[Reply]:
+    """Refuse a ticket; the reason is required because the resident will read it."""
+    found = await find_managed_ticket(ctx, "驳回 E12 原因")
+    if isinstance(found, Reply):
+        return found
+    t, reason = found
+    if not reason:
+        return ctx.reply(f"驳回需要写明原因（居民会看到），例如：驳回 {t.code} 不在本网格，请联系所在社区")
+    return await move(ctx, t, action="reject", to_status=REJECTED, note=reason,
+                      headline=f"已驳回 {t.code}。")

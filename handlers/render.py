@@ -1,0 +1,127 @@
+"""How tickets read in Chinese: one-line summaries, full cards, group notices, buttons."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.message import Button
+from bot.text import one_line
+from bot.tickets import (
+    CATEGORY_LABEL, OPEN, PRIORITY_LABEL, Ticket, TicketEvent,
+)
+
+ACTION_LABEL = {
+    "create": "登记", "accept": "接单", "assign": "指派", "progress": "进展", "note": "备注",
+    "done": "完成", "reject": "驳回", "debunk": "辟谣", "confirm": "核实属实", "auto": "自动答复",
+}
+
+
+def when(ts: datetime, tz: ZoneInfo) -> str:
+    """``11-22 18:05`` in the configured zone."""
+    return ts.astimezone(tz).strftime("%m-%d %H:%M")
+
+
+def summary(t: Ticket) -> str:
+    """One line for lists: code, urgency, category, group, who, what, status."""
+    urgent = "【急】" if t.priority == "urgent" else ""
+    where = f"（{t.address}）" if t.address else ""
+    return (f"{t.code}{urgent} {CATEGORY_LABEL[t.category]}｜{t.group_name}｜{t.requester_name}："
+            f"{one_line(t.text, 30)}{where}｜{t.status_label}")
+
+
+def card(t: Ticket, tz: ZoneInfo, history: list[TicketEvent] | None = None,
+         rating: int | None = None) -> str:
+    """Every field of a ticket, and its history when given."""
+    lines = [
+        f"工单 {t.code}（{t.kind_label}·{CATEGORY_LABEL[t.category]}·{PRIORITY_LABEL[t.priority]}）",
+        f"状态：{t.status_label}",
+        f"群：{t.group_name}",
+        f"居民：{t.requester_name}",
+        f"内容：{t.text}",
+    ]
+    if t.address:
+        lines.append(f"地址：{t.address}")
+    if t.handler_name:
+        lines.append(f"接单：{t.handler_name}")
+    if t.assignee:
+        lines.append(f"志愿者：{t.assignee}")
+    if t.verdict and t.kind == "rumor":
+        lines.append(f"结论：{'谣言' if t.verdict == 'false' else '属实'}")
+    lines.append(f"登记时间：{when(t.created_at, tz)}")
+    if rating is not None:
+        lines.append(f"居民评价：{rating} 分")
+    if history:
+        lines.append("记录：")
+        for ev in history:
+            note = f"：{ev.note}" if ev.note else ""
+            lines.append(f"· {when(ev.at, tz)} {ev.actor_name} {ACTION_LABEL.get(ev.action, ev.action)}{note}")
+    return "\n".join(lines)
+
+
+def owner_buttons(t: Ticket) -> tuple[Button, ...]:
+    """The one-tap actions that make sense for a ticket's status."""
+    if t.is_final:
+        return (Button("详情", f"详情 {t.code}"),)
+    buttons = []
+    if t.status == OPEN:
+        buttons.append(Button("接单", f"接单 {t.code}"))
+    if t.kind == "rumor":
+        buttons.append(Button("属实", f"属实 {t.code}"))
+    else:
+        buttons.append(Button("完成", f"完成 {t.code}"))
+    buttons += [Button("驳回", f"驳回 {t.code}"), Button("详情", f"详情 {t.code}")]
+    return tuple(buttons)
+
+
+def new_ticket_push(t: Ticket) -> str:
+    """What a group's owners get in private when a ticket comes in."""
+    urgent = "【紧急】" if t.priority == "urgent" else ""
+    lines = [f"新工单 {t.code}{urgent}", f"{t.group_name}·{t.requester_name}", f"{t.kind_label}：{t.text}"]
+    if t.address:
+        lines.append(f"地址：{t.address}")
+    if t.kind == "rumor":
+        lines.append(f"回复「辟谣 {t.code} 官方说法」或「属实 {t.code}」")
+    else:
+        lines.append(f"回复「接单 {t.code}」「指派 {t.code} 姓名」「完成 {t.code}」「驳回 {t.code} 原因」")
+    return "\n".join(lines)
+
+
+def ack(t: Ticket) -> str:
+    """The group reply right after a resident's message became a ticket."""
+    cat = CATEGORY_LABEL[t.category]
+    urgent = "紧急·" if t.priority == "urgent" else ""
+    where = f"，地址 {t.address}" if t.address else ""
+    follow = f"发送「进度 {t.code}」可查看进展。"
+    if t.kind == "errand":
+        return f"已登记代办工单 {t.code}（{urgent}{cat}）：{one_line(t.text)}{where}。工作人员会尽快联系您，{follow}"
+    if t.kind == "verification" and t.category == "report":
+        return f"已收到报备 {t.code}：{one_line(t.text)}{where}。感谢配合，{follow}"
+    if t.kind == "verification":
+        return f"已登记核实请求 {t.code}：{one_line(t.text)}{where}。工作人员会尽快核实，{follow}"
+    return (f"已收到求证 {t.code}：「{one_line(t.text)}」。核实后会在群里答复，"
+            "在此之前请不要转发未经证实的消息。")
+
+
+def status_notice(t: Ticket, action: str, note: str = "") -> str:
+    """What the resident's group hears when a ticket moves."""
+    who = t.handler_name or "工作人员"
+    if action == "accept":
+        return f"您的工单 {t.code} 已由{who}接单，正在处理。"
+    if action == "assign":
+        return f"您的工单 {t.code} 已安排志愿者 {t.assignee} 跟进，请保持电话畅通。"
+    if action == "progress":
+        return f"工单 {t.code} 进展：{note}"
+    if action == "done":
+        detail = f"说明：{note}。" if note else ""
+        return f"您的工单 {t.code} 已完成。{detail}满意的话请发送「评价 {t.code} 5」（1-5 分）。"
+    if action == "reject":
+        return f"您的工单 {t.code} 未能受理，原因：{note}。如有疑问请联系群主。"
+    if action in ("debunk", "auto"):
+        return (f"【辟谣】{t.code} 关于「{one_line(t.text)}」：经核实是谣言。官方说法：{note}"
+                "。请大家不信谣、不传谣。")
+    if action == "confirm":
+        detail = f"说明：{note}" if note else "请大家留意群内通知。"
+        return f"【核实】{t.code} 关于「{one_line(t.text)}」：经核实情况属实。{detail}"
+    raise ValueError(f"no notice for action {action!r}")
+

@@ -1,0 +1,107 @@
+"""What every resident can ask: help, their own tickets, progress, and a rating."""
+
+from __future__ import annotations
+
+import re
+
+from bot.directory import Role
+from bot.dispatcher import Ctx, Router
+from bot.message import Reply
+from bot.tickets import DONE
+from handlers import render
+from handlers.classify import classify
+from handlers.lookup import find_ticket
+
+router = Router("resident")
+
+RESIDENT_HELP = """网格助手使用说明（在小区/村群里发）：
+· 代买/代办/跑腿/求助 + 事情和地址，例：代买 大米一袋 3栋2单元501
+· 报备 + 地址、人员、情况，例：报备 3-2-501 一家三口从外地返回
+· 核实/举报 + 要核实的情况，例：举报 有陌生车辆进村 李家村3组
+· 求证/辟谣 + 听到的说法，例：求证 听说明天停水是真的吗
+· 我的工单　查看自己的工单
+· 进度 E12　查看一张工单的进展
+· 评价 E12 5　给已完成的工单打分（1-5 分）"""
+
+OWNER_HELP = """群主/工作人员指令（私聊我使用）：
+· 待办 [代办|核实|谣言|群名]　列出未办结的工单
+· 详情 E12　工单全部信息和记录
+· 接单 E12 ／ 指派 E12 姓名
+· 进展 E12 说明（会告知居民） ／ 备注 E12 内容（仅内部）
+· 完成 E12 [说明] ／ 驳回 E12 原因
+· 辟谣 R7 官方说法 ／ 属实 R7 [说明]"""
+
+_SCORE = re.compile(r"^([1-5一二三四五])\s*(?:分|星)?\s*(.*)$", re.S)
+_CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+
+
+@router.command("帮助", "使用说明", "/help", "/start", "help")
+async def help_card(ctx: Ctx) -> Reply:
+    """The usage card; owners and staff also get theirs in private chat."""
+    text = RESIDENT_HELP
+    if not ctx.msg.is_group and ctx.role >= Role.OWNER:
+        text += "\n\n" + OWNER_HELP
+    return ctx.reply(text)
+
+
+@router.command("我的工单", "我的", "/my")
+async def my_tickets(ctx: Ctx) -> Reply:
+    """The sender's own tickets, newest first."""
+    mine = await ctx.app.store.tickets.list(requester=(ctx.platform, ctx.msg.sender_id))
+    if not mine:
+        return ctx.reply("您还没有工单。在群里发送「代买 要买的东西 地址」等即可登记。",
+                         mention=ctx.msg.is_group)
+    recent = mine[::-1][:10]
+    lines = [f"您的工单（共 {len(mine)} 张{'，显示最近 10 张' if len(mine) > 10 else ''}）："]
+    lines += [render.summary(t) for t in recent]
+    return ctx.reply("\n".join(lines), mention=ctx.msg.is_group)
+
+
+@router.command("进度", "查询", "/status")
+async def progress(ctx: Ctx) -> Reply:
+    """One ticket's status and history, for its requester or whoever manages it."""
+    if not ctx.args:
+        return await my_tickets(ctx)
+    found = await find_ticket(ctx, "进度 E12")
+    if isinstance(found, Reply):
+        return found
+    t, _ = found
+    manager = ctx.app.directory.may_manage(ctx.platform, ctx.msg.sender_id, t.group_key)
+    if not manager and (t.platform, t.requester_id) != (ctx.platform, ctx.msg.sender_id):
+        return ctx.reply(f"{t.code} 不是您登记的工单，只能查看自己的工单。发送「我的工单」查看。",
+                         mention=ctx.msg.is_group)
+    history = await ctx.app.store.tickets.history(t)
+    if not manager:  # residents see what happened, not internal notes
+        history = [ev for ev in history if ev.action != "note"]
+    return ctx.reply(render.card(t, ctx.app.config.tz, history), mention=ctx.msg.is_group)
+
+
+@router.command("评价", "/rate")
+async def rate(ctx: Ctx) -> Reply:
+    """A resident scores a finished ticket once, 1 to 5."""
+    found = await find_ticket(ctx, "评价 E12 5")
+    if isinstance(found, Reply):
+        return found
+    t, rest = found
+    if (t.platform, t.requester_id) != (ctx.platform, ctx.msg.sender_id):
+        return ctx.reply(f"只有登记 {t.code} 的居民本人可以评价。", mention=ctx.msg.is_group)
+    if t.status != DONE:
+        return ctx.reply(f"{t.code} 当前是「{t.status_label}」，完成后才能评价。", mention=ctx.msg.is_group)
+    m = _SCORE.match(rest)
+    if not m:
+        return ctx.reply(f"请给 1 到 5 分，例如：评价 {t.code} 5（5 分最满意）。", mention=ctx.msg.is_group)
+    score = int(m.group(1)) if m.group(1).isdigit() else _CN_DIGIT[m.group(1)]
+    if not await ctx.app.store.tickets.rate(t, score, ctx.msg.sender_id, m.group(2).strip(), ctx.now):
+        return ctx.reply(f"{t.code} 已经评价过了，每张工单只能评价一次。", mention=ctx.msg.is_group)
+    return ctx.reply(f"感谢您的评价：{t.code} {score} 分。", mention=ctx.msg.is_group)
+
+
+@router.fallback(where="private", priority=-10)
+async def private_fallback(ctx: Ctx) -> Reply:
+    """Private chat never goes unanswered: explain what the bot understands."""
+    if ctx.msg.kind != "text":
+        return ctx.reply("我暂时只能看懂文字。请用文字描述，例如：代买 大米一袋 3栋2单元501。发送「帮助」查看说明。")
+    if classify(ctx.msg.text) is not None:
+        return ctx.reply("登记代买、报备、求证等请在您所在的小区/村群里发送，方便工作人员跟进。"
+                         "发送「帮助」查看写法。")
+    return ctx.reply(f"没看懂「{ctx.text[:20]}」。发送「帮助」查看可用的指令。")
