@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.adapter import Adapter, SendError
@@ -18,7 +18,9 @@ from bot.store import OutboxItem, Store
 
 log = logging.getLogger(__name__)
 
-SentHook = Callable[[OutboxItem, str | None], Awaitable[None]]
+SENT, RETRY, GAVE_UP = "sent", "retry", "gave up"
+#: How long shutdown waits for sends already under way, so they are not sent again later.
+SHUTDOWN_GRACE = 5.0
 
 
 class Outbox:
@@ -65,11 +67,13 @@ class Outbox:
                 if chat in blocked or item.next_attempt_at > now:
                     blocked.add(chat)
                     continue
-                if await self._send(adapter, item):
+                outcome = await self._send(adapter, item)
+                if outcome == SENT:
                     sent += 1
-                    progressed = True
+                if outcome == RETRY:
+                    blocked.add(chat)  # later rows of this chat wait behind the retry
                 else:
-                    blocked.add(chat)
+                    progressed = True
             if not progressed:
                 return sent
 
@@ -77,10 +81,10 @@ class Outbox:
         """Send a platform's rows as they become due, until cancelled."""
         adapter = self.adapters[platform]
         wake = self._wake[platform]
-        in_flight: dict[str, asyncio.Task[bool]] = {}
+        in_flight: dict[str, asyncio.Task[str]] = {}
 
-        def finished(chat: str) -> Callable[[asyncio.Task[bool]], None]:
-            def done(_: asyncio.Task[bool]) -> None:
+        def finished(chat: str) -> Callable[[asyncio.Task[str]], None]:
+            def done(_: asyncio.Task[str]) -> None:
                 in_flight.pop(chat, None)
                 wake.set()
             return done
@@ -102,9 +106,13 @@ class Outbox:
                 except TimeoutError:
                     pass
         finally:
-            for task in in_flight.values():
+            # A send under way may already have reached the platform: let it record that.
+            running = list(in_flight.values())
+            if running:
+                await asyncio.wait(running, timeout=SHUTDOWN_GRACE)
+            for task in running:
                 task.cancel()
-            await asyncio.gather(*in_flight.values(), return_exceptions=True)
+            await asyncio.gather(*running, return_exceptions=True)
 
     async def _idle_timeout(self, platform: str, now: datetime, *, busy: bool) -> float | None:
         """How long to sleep: until the next retry is due, or until woken."""
@@ -117,30 +125,29 @@ class Outbox:
             return None if busy else 0.05
         return delay
 
-    async def _send(self, adapter: Adapter, item: OutboxItem) -> bool:
-        """One attempt; returns True when the platform took the message."""
+    async def _send(self, adapter: Adapter, item: OutboxItem) -> str:
+        """One attempt; returns SENT, RETRY or GAVE_UP."""
         try:
             message_id = await adapter.send(item.reply)
         except asyncio.CancelledError:
             raise
         except SendError as exc:
-            await self._failed(item, str(exc), exc.permanent, exc.retry_after)
-            return False
+            return await self._failed(item, str(exc), exc.permanent, exc.retry_after)
         except Exception as exc:  # an adapter bug or a network error: retry, never crash
             log.exception("send #%d to %s failed", item.id, item.reply.chat)
-            await self._failed(item, f"{type(exc).__name__}: {exc}", False, 0.0)
-            return False
+            return await self._failed(item, f"{type(exc).__name__}: {exc}", False, 0.0)
         await self.store.outbox.mark_sent(item.id, message_id, self.clock())
-        return True
+        return SENT
 
-    async def _failed(self, item: OutboxItem, error: str, permanent: bool, retry_after: float) -> None:
+    async def _failed(self, item: OutboxItem, error: str, permanent: bool, retry_after: float) -> str:
         attempts = item.attempts + 1
         if permanent or attempts >= self.max_attempts:
             log.error("giving up on send #%d to %s after %d attempts: %s",
                       item.id, item.reply.chat, attempts, error)
             await self.store.outbox.mark_failed(item.id, error)
-            return
+            return GAVE_UP
         delay = max(retry_after, min(self.max_backoff, self.base_backoff * 2 ** (attempts - 1)))
         log.warning("send #%d to %s failed (%s); retry %d in %.1fs",
                     item.id, item.reply.chat, error, attempts, delay)
         await self.store.outbox.mark_retry(item.id, error, self.clock() + timedelta(seconds=delay))
+        return RETRY
