@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.adapter import Adapter
 from bot.config import Config
@@ -14,6 +15,9 @@ from bot.dispatcher import Dispatcher, Router
 from bot.message import Incoming, Reply
 from bot.outbox import Outbox
 from bot.store import Store
+
+if TYPE_CHECKING:
+    from bot.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +42,7 @@ class App:
         self.dispatcher = Dispatcher(routers)
         self.outbox = Outbox(store, self.now)
         self.adapters: dict[str, Adapter] = {}
+        self.scheduler: Scheduler | None = None
 
     @classmethod
     async def open(
@@ -107,9 +112,14 @@ class App:
             await self._process(row, msg)
         return len(pending)
 
-    async def run(self) -> None:
-        """Run every attached adapter and its outbox worker until one stops or we are cancelled."""
+    async def run(self, *, scheduler: bool = True) -> None:
+        """Run every attached adapter, its outbox worker and the scheduler until one stops."""
         await self.recover()
+        if scheduler:
+            from bot.scheduler import Scheduler
+
+            self.scheduler = Scheduler(self)
+            await self.scheduler.start()
         tasks = []
         for platform, adapter in self.adapters.items():
             if not adapter.self_draining:
@@ -120,6 +130,8 @@ class App:
             for task in done:
                 task.result()
         finally:
+            if self.scheduler is not None:
+                await self.scheduler.stop()
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)

@@ -43,6 +43,23 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["json", "csv", "xlsx"], default="csv")
     export.add_argument("--out", type=Path, help="output file (default: stdout)")
 
+    groups = sub.add_parser("groups", help="the group hierarchy")
+    gsub = groups.add_subparsers(dest="action", required=True)
+    tree = gsub.add_parser("tree", help="print the hierarchy with platforms, owners, open tickets")
+    _common(tree)
+
+    notice = sub.add_parser("notice", help="notices down the hierarchy")
+    nsub = notice.add_subparsers(dest="action", required=True)
+    send = nsub.add_parser("send", help="publish a notice to a group and every group below it")
+    _common(send)
+    send.add_argument("--from", dest="origin", required=True, help="group key or name")
+    send.add_argument("--file", type=Path, help="read the text from this file")
+    send.add_argument("--only", action="store_true", help="this group only, not its subtree")
+    send.add_argument("text", nargs="?", help="the notice text")
+    report = nsub.add_parser("report", help="delivery and receipts of one notice")
+    _common(report)
+    report.add_argument("code", help="notice number, e.g. N3")
+
     check = sub.add_parser("check", help="validate the config and open the database")
     _common(check)
     return parser
@@ -51,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gridbot`` script."""
     args = build_parser().parse_args(argv)
-    quiet = args.command in ("console", "tickets")
+    quiet = args.command in ("console", "tickets", "groups", "notice")
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else (logging.WARNING if quiet else logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -76,6 +93,8 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         "console": commands.console,
         "tickets": commands.tickets,
         "check": commands.check,
+        "groups": commands.groups_tree,
+        "notice": commands.notice,
     }[args.command]
     return await handler(args, config)
 

@@ -75,6 +75,11 @@ class Directory:
             return self.groups
         return [g for g in self._groups.values() if g.platform == platform and user_id in g.owners]
 
+    def reachable_groups(self, platform: str, user_id: str) -> list[GroupConfig]:
+        """Groups this person may send notices to: their own and every group below them."""
+        owned = self.owned_groups(platform, user_id)
+        return list({g.key: g for o in owned for g in self.subtree(o.key)}.values())
+
     def role(self, platform: str, user_id: str, group: GroupConfig | None = None) -> Role:
         """The role in one group, or the highest role anywhere when ``group`` is None."""
         if self.is_staff(platform, user_id):

@@ -19,6 +19,8 @@ from bot.store import OutboxItem, Store
 log = logging.getLogger(__name__)
 
 SENT, RETRY, GAVE_UP = "sent", "retry", "gave up"
+#: Rows may be queued by another process (``gridbot notice send``): look at least this often.
+POLL_SECONDS = 2.0
 #: How long shutdown waits for sends already under way, so they are not sent again later.
 SHUTDOWN_GRACE = 5.0
 
@@ -118,12 +120,12 @@ class Outbox:
         """How long to sleep: until the next retry is due, or until woken."""
         next_at = await self.store.outbox.next_due_at(platform)
         if next_at is None:
-            return None
+            return POLL_SECONDS
         delay = (next_at - now).total_seconds()
         if delay <= 0:
             # Due now but its chat is busy: the running send wakes us when it ends.
-            return None if busy else 0.05
-        return delay
+            return POLL_SECONDS if busy else 0.05
+        return min(delay, POLL_SECONDS)
 
     async def _send(self, adapter: Adapter, item: OutboxItem) -> str:
         """One attempt; returns SENT, RETRY or GAVE_UP."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bot.dispatcher import Router
-from handlers import owner, resident, rumor, tickets
+from handlers import notices, owner, resident, rumor, tickets
 
 ROUTERS: tuple[Router, ...] = (
     owner.router,
+    notices.router,
     rumor.router,
     resident.router,
     tickets.router,

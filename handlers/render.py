@@ -8,7 +8,11 @@ from zoneinfo import ZoneInfo
 from bot.message import Button
 from bot.text import one_line
 from bot.tickets import (
-    CATEGORY_LABEL, OPEN, PRIORITY_LABEL, Ticket, TicketEvent,
+    CATEGORY_LABEL,
+    OPEN,
+    PRIORITY_LABEL,
+    Ticket,
+    TicketEvent,
 )
 
 ACTION_LABEL = {

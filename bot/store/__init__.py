@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.store.base import Database
 from bot.store.groups import BoundGroup, GroupRepo
 from bot.store.messages import MessageRepo
+from bot.store.notices import NoticeRepo
 from bot.store.outbox import OutboxItem, OutboxRepo
 from bot.store.tickets import TicketRepo
 
@@ -26,6 +27,7 @@ class Store:
         self.tickets = TicketRepo(self.db)
         self.outbox = OutboxRepo(self.db)
         self.groups = GroupRepo(self.db)
+        self.notices = NoticeRepo(self.db)
 
     async def open(self) -> Store:
         """Open the database and migrate it; returns self for chaining."""

@@ -1,0 +1,227 @@
+"""Notices down the group hierarchy: publish, review gates, receipts, reminders, reports.
+
+A notice gets one delivery row per receiving group, written in the same transaction as the
+group's outbox row (dedupe key ``notice:<id>:<group>``): the delivery is recorded before the
+send, the outbox row records the send, and a restart sends only what is still pending.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.config import PLATFORMS, GroupConfig
+from bot.message import Button, ChatRef, Reply
+from bot.store.notices import Delivery, Notice
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+Author = tuple[str, str, str]  # platform, user id, display name
+
+
+def notice_text(notice: Notice, origin: GroupConfig, group: GroupConfig, below: int) -> str:
+    """What a receiving group reads."""
+    lines = [f"【通知 {notice.code}】{origin.name}发布：", notice.text,
+             f"——请群主回复「收到 {notice.code}」确认收到。"]
+    if group.review and below and group.key != origin.key:
+        lines.append(f"本群为审核级：请群主审核后私聊我「同意 {notice.code}」，通知将继续下发到下级 {below} 个群。")
+    return "\n".join(lines)
+
+
+def _path_between(app: App, origin: GroupConfig, group: GroupConfig) -> list[GroupConfig]:
+    """Groups strictly between ``origin`` and ``group`` (the levels a notice passes through)."""
+    path: list[GroupConfig] = []
+    node = app.directory.group(group.parent) if group.parent else None
+    while node is not None and node.key != origin.key:
+        path.append(node)
+        node = app.directory.group(node.parent) if node.parent else None
+    return path
+
+
+def gates(app: App, origin: GroupConfig, group: GroupConfig) -> list[GroupConfig]:
+    """Reviewing levels a notice must be approved at before it reaches ``group``."""
+    return [g for g in _path_between(app, origin, group) if g.review]
+
+
+async def publish(
+    app: App, origin: GroupConfig, text: str, author: Author, now: datetime, *,
+    subtree: bool = True, fire_key: str | None = None,
+) -> Notice | None:
+    """Publish a notice to ``origin`` and (by default) every group below it.
+
+    Returns None when ``fire_key`` shows this scheduled occurrence was published already.
+    """
+    targets = app.directory.subtree(origin.key) if subtree else [origin]
+    async with app.store.tx():
+        notice = await app.store.notices.create(origin.key, author, text, now, fire_key)
+        if notice is None:
+            return None
+        for group in targets:
+            depth = len(_path_between(app, origin, group)) + (group.key != origin.key)
+            held = bool(gates(app, origin, group))
+            key = await app.store.notices.add_delivery(
+                notice, group.key, group.name, group.platform, group.chat_id, depth, held)
+            if not held:
+                await _queue(app, notice, origin, group, key, now)
+        for group in targets:
+            if group.review and group.key != origin.key and not gates(app, origin, group):
+                await _ask_review(app, notice, origin, group, now)
+    _wake(app, targets)
+    return notice
+
+
+async def _queue(
+    app: App, notice: Notice, origin: GroupConfig, group: GroupConfig, key: str, now: datetime
+) -> None:
+    below = len(app.directory.subtree(group.key)) - 1
+    reply = Reply(ChatRef(group.platform, group.chat_id), notice_text(notice, origin, group, below),
+                  buttons=(Button("收到", f"收到 {notice.code}"),))
+    await app.store.outbox.enqueue(reply, now, key)
+    await app.store.notices.mark_queued(notice, group.key, now)
+
+
+async def _ask_review(app: App, notice: Notice, origin: GroupConfig, group: GroupConfig,
+                      now: datetime) -> None:
+    below = len(app.directory.subtree(group.key)) - 1
+    text = (f"通知 {notice.code}（{origin.name}发布）需要您审核后才会下发到「{group.name}」以下的 {below} 个群：\n"
+            f"{notice.text}\n回复「同意 {notice.code}」放行。")
+    for chat in app.directory.owner_chats(group):
+        await app.store.outbox.enqueue(
+            Reply(chat, text, buttons=(Button("同意", f"同意 {notice.code}"),
+                                       Button("回执", f"回执 {notice.code}"))),
+            now, f"review:{notice.id}:{group.key}:{chat.chat_id}")
+
+
+async def approve(app: App, notice: Notice, group: GroupConfig, who: str, now: datetime) -> int:
+    """A reviewing level approves; returns how many held groups were released."""
+    origin = app.directory.group(notice.origin_key)
+    if origin is None:
+        return 0
+    released = 0
+    async with app.store.tx():
+        await app.store.notices.approve(notice, group.key, who, now)
+        approved = await app.store.notices.approvals(notice)
+        for d in await app.store.notices.deliveries(notice):
+            target = app.directory.group(d.group_key)
+            if d.state != "held" or target is None:
+                continue
+            if all(g.key in approved for g in gates(app, origin, target)):
+                await _queue(app, notice, origin, target, d.outbox_key, now)
+                released += 1
+                if target.review and len(app.directory.subtree(target.key)) > 1:
+                    await _ask_review(app, notice, origin, target, now)  # the next gate down
+    _wake(app, app.directory.subtree(group.key))
+    return released
+
+
+def _wake(app: App, groups: Sequence[GroupConfig]) -> None:
+    for platform in {g.platform for g in groups}:
+        app.outbox.wake(platform)
+
+
+@dataclass(frozen=True)
+class Report:
+    """Where a notice stands."""
+
+    notice: Notice
+    deliveries: list[Delivery]
+
+    @property
+    def delivered(self) -> list[Delivery]:
+        return [d for d in self.deliveries if d.send_status == "sent"]
+
+    @property
+    def confirmed(self) -> list[Delivery]:
+        return [d for d in self.deliveries if d.confirmed_at is not None]
+
+    @property
+    def failed(self) -> list[Delivery]:
+        return [d for d in self.deliveries if d.send_status == "failed"]
+
+    @property
+    def held(self) -> list[Delivery]:
+        return [d for d in self.deliveries if d.state == "held"]
+
+    @property
+    def pending(self) -> list[Delivery]:
+        return [d for d in self.deliveries if d.state == "queued" and d.send_status == "pending"]
+
+    @property
+    def last_received(self) -> datetime | None:
+        times = [d.sent_at for d in self.delivered if d.sent_at is not None]
+        return max(times) if times else None
+
+
+async def report(app: App, notice: Notice) -> Report:
+    """The delivery and receipt state of every group of a notice."""
+    return Report(notice, await app.store.notices.deliveries(notice))
+
+
+def render_report(r: Report, app: App, limit: int = 20) -> str:
+    """A report as people read it (private chat and CLI)."""
+    tz = app.config.tz
+    origin = app.directory.group(r.notice.origin_key)
+    total = len(r.deliveries)
+    lines = [
+        f"通知 {r.notice.code}（{origin.name if origin else r.notice.origin_key}·{r.notice.author_name}·"
+        f"{r.notice.created_at.astimezone(tz):%m-%d %H:%M}）：{r.notice.text[:30]}",
+        f"共 {total} 个群：已送达 {len(r.delivered)}，已确认 {len(r.confirmed)}，"
+        f"发送中 {len(r.pending)}，失败 {len(r.failed)}，待审核 {len(r.held)}",
+    ]
+    if r.last_received:
+        done = "全部送达" if len(r.delivered) == total else "最近一个群收到"
+        lines.append(f"{done}时间：{r.last_received.astimezone(tz):%m-%d %H:%M:%S}")
+
+    def names(ds: list[Delivery]) -> str:
+        shown = "、".join(d.group_name for d in ds[:limit])
+        return shown + (f" 等 {len(ds)} 个群" if len(ds) > limit else "")
+
+    unconfirmed = [d for d in r.delivered if d.confirmed_at is None]
+    if unconfirmed:
+        lines.append(f"未确认：{names(unconfirmed)}")
+    if r.failed:
+        lines.append(f"发送失败：{names(r.failed)}（{r.failed[0].last_error[:60]}）")
+    if r.held:
+        lines.append(f"待审核：{names(r.held)}")
+    return "\n".join(lines)
+
+
+async def confirm_for(
+    app: App, notice: Notice, groups: Sequence[GroupConfig], who: str, now: datetime
+) -> list[str]:
+    """Confirm receipt for these groups (those that received the notice); returns their names."""
+    keys = {g.key for g in groups}
+    done = []
+    for d in await app.store.notices.deliveries(notice):
+        if d.group_key in keys and d.state == "queued":
+            if await app.store.notices.confirm(notice, d.group_key, who, now):
+                done.append(d.group_name)
+    return done
+
+
+async def reminders(app: App, now: datetime) -> list[Reply]:
+    """Remind unconfirmed groups once, and tell each sender who is still missing."""
+    after = timedelta(minutes=app.config.notices.remind_after_minutes)
+    due = await app.store.notices.due_reminders(now - after)
+    replies: list[Reply] = []
+    missing: dict[str, tuple[Notice, list[str]]] = {}
+    for notice, d in due:
+        replies.append(Reply(ChatRef(d.platform, d.chat_id),
+                             f"【提醒】通知 {notice.code} 还没有确认收到，请群主回复「收到 {notice.code}」。",
+                             buttons=(Button("收到", f"收到 {notice.code}"),)))
+        await app.store.notices.mark_reminded(notice, d.group_key, now)
+        missing.setdefault(notice.code, (notice, []))[1].append(d.group_name)
+    for notice, groups in missing.values():
+        if notice.author_platform not in PLATFORMS:  # published from the CLI: no chat to tell
+            log.info("notice %s: %d groups have not confirmed", notice.code, len(groups))
+            continue
+        shown = "、".join(groups[:20]) + (f" 等 {len(groups)} 个群" if len(groups) > 20 else "")
+        replies.append(Reply(ChatRef.private(notice.author_platform, notice.author_id),
+                             f"通知 {notice.code} 还有 {len(groups)} 个群未确认收到：{shown}。已提醒一次。"))
+    return replies
