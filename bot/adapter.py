@@ -11,7 +11,13 @@ from typing import Protocol
 
 from bot.message import Incoming, Reply
 
-Dispatch = Callable[[Incoming], Awaitable[None]]
+#: Stores and handles one message; returns the replies it queued (adapters may use them,
+#: e.g. to answer a Telegram button tap with a short toast).
+Dispatch = Callable[[Incoming], Awaitable[list[Reply]]]
+
+
+class SetupError(Exception):
+    """An adapter cannot start: missing or rejected credentials, a bad endpoint. In Chinese."""
 
 
 class SendError(Exception):

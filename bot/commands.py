@@ -8,10 +8,10 @@ import sys
 from contextlib import ExitStack
 
 from bot import export, notices
-from bot.adapter import Adapter
+from bot.adapter import Adapter, SetupError
 from bot.adapters.console import ConsoleAdapter, run_transcript
 from bot.app import App
-from bot.config import LEVEL_NAMES, Config, GroupConfig
+from bot.config import LEVEL_NAMES, Config, GroupConfig, env_secret
 
 log = logging.getLogger("gridbot")
 
@@ -20,10 +20,19 @@ CLI_AUTHOR = ("cli", "cli", "命令行")
 
 
 def make_adapter(name: str, app: App) -> Adapter:
-    """The adapter for one platform name."""
+    """The adapter for one platform name; secrets come from the environment only."""
+    config = app.config
     if name == "console":
         return ConsoleAdapter(app.directory, app.now, drain=lambda: app.outbox.drain("console"))
-    raise SystemExit(f"平台 {name} 尚未实现 (platform not available): {name}")
+    if name == "telegram":
+        from bot.adapters.telegram import TelegramAdapter, check_token
+
+        token = check_token(env_secret(config.telegram.token_env), config.telegram.token_env)
+        return TelegramAdapter(token, base_url=config.telegram.base_url,
+                               poll_timeout=config.telegram.poll_timeout)
+    from bot.adapters.wechat import WechatAdapter
+
+    return WechatAdapter.from_env(config.wechat, app.directory)
 
 
 async def run(args: argparse.Namespace, config: Config) -> int:
@@ -34,6 +43,9 @@ async def run(args: argparse.Namespace, config: Config) -> int:
             app.attach(make_adapter(name, app))
         log.info("gridbot running on %s with database %s", ", ".join(app.adapters), config.database)
         await app.run()
+    except SetupError as exc:
+        print(f"无法启动 (cannot start): {exc}", file=sys.stderr)
+        return 2
     finally:
         await app.close()
     return 0
@@ -52,7 +64,8 @@ async def console(args: argparse.Namespace, config: Config) -> int:
                 lines = sys.stdin
             else:
                 try:
-                    lines = stack.enter_context(open(args.transcript, encoding="utf-8-sig"))
+                    # Read line by line on purpose: each line is handled before the next is read.
+                    lines = stack.enter_context(open(args.transcript, encoding="utf-8-sig"))  # noqa: ASYNC230
                 except OSError as exc:
                     print(f"无法读取对话脚本 {args.transcript}：{exc.strerror}", file=sys.stderr)
                     return 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import os
 import tomllib
 from collections.abc import Mapping
@@ -44,11 +45,8 @@ class TelegramConfig:
     """Telegram settings; the token itself comes from the environment only."""
 
     token_env: str = "GRIDBOT_TELEGRAM_TOKEN"
+    #: Bot API root; empty means https://api.telegram.org (a local Bot API server otherwise).
     base_url: str = ""
-    mode: str = "polling"
-    webhook_url: str = ""
-    webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8443
     poll_timeout: int = 30
 
 
@@ -128,7 +126,7 @@ class _Reader:
     def fail(self, name: str, why: str) -> ConfigError:
         return ConfigError(self.path, self.key(name), why)
 
-    def str(self, name: str, default: str | None = None) -> str:
+    def str(self, name: builtins.str, default: builtins.str | None = None) -> builtins.str:
         value = self.table.get(name, default)
         if value is None:
             raise self.fail(name, "is required")
@@ -136,19 +134,19 @@ class _Reader:
             raise self.fail(name, f"must be a string, got {value!r}")
         return value
 
-    def num(self, name: str, default: float) -> float:
+    def num(self, name: builtins.str, default: float) -> float:
         value = self.table.get(name, default)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise self.fail(name, f"must be a non-negative number, got {value!r}")
         return float(value)
 
-    def bool(self, name: str, default: bool) -> bool:
+    def bool(self, name: builtins.str, default: builtins.bool) -> builtins.bool:
         value = self.table.get(name, default)
         if not isinstance(value, bool):
             raise self.fail(name, f"must be true or false, got {value!r}")
         return value
 
-    def strs(self, name: str) -> tuple[str, ...]:
+    def strs(self, name: builtins.str) -> tuple[builtins.str, ...]:
         value = self.table.get(name, [])
         if isinstance(value, (str, int)):
             value = [value]
@@ -162,7 +160,7 @@ class _Reader:
             out.append(str(item))
         return tuple(out)
 
-    def sub(self, name: str) -> _Reader:
+    def sub(self, name: builtins.str) -> _Reader:
         value = self.table.get(name, {})
         if not isinstance(value, dict):
             raise self.fail(name, "must be a table")
@@ -202,20 +200,14 @@ def parse_config(
     for extra in set(staff_r.table) - set(PLATFORMS):
         raise staff_r.fail(extra, f"unknown platform; use one of {', '.join(PLATFORMS)}")
     tg = root.sub("telegram")
-    mode = tg.str("mode", "polling")
-    if mode not in ("polling", "webhook"):
-        raise tg.fail("mode", f'must be "polling" or "webhook", got {mode!r}')
+    if "token" in tg.table:
+        raise tg.fail("token", f"never put the token in the file; set the environment variable "
+                               f"{tg.str('token_env', 'GRIDBOT_TELEGRAM_TOKEN')} instead")
     telegram = TelegramConfig(
         token_env=tg.str("token_env", "GRIDBOT_TELEGRAM_TOKEN"),
-        base_url=tg.str("base_url", ""),
-        mode=mode,
-        webhook_url=tg.str("webhook_url", ""),
-        webhook_listen=tg.str("webhook_listen", "127.0.0.1"),
-        webhook_port=int(tg.num("webhook_port", 8443)),
+        base_url=tg.str("base_url", "").rstrip("/"),
         poll_timeout=int(tg.num("poll_timeout", 30)),
     )
-    if mode == "webhook" and not telegram.webhook_url:
-        raise tg.fail("webhook_url", 'is required when mode = "webhook"')
     wc = root.sub("wechat")
     wechat = WechatConfig(
         endpoint_env=wc.str("endpoint_env", "WECHATY_PUPPET_SERVICE_ENDPOINT"),

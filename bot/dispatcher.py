@@ -6,7 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from bot.config import GroupConfig
 from bot.directory import ROLE_LABEL, Role
@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 Where = Literal["group", "private", "any"]
 Result = Reply | Sequence[Reply] | None
 Handler = Callable[["Ctx"], Awaitable[Result]]
+H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
 
 
 @dataclass
@@ -71,19 +72,19 @@ class Router:
 
     def command(
         self, *names: str, where: Where = "any", role: Role = Role.RESIDENT, priority: int = 0
-    ) -> Callable[[Handler], Handler]:
+    ) -> Callable[[H], H]:
         """Route messages that start with one of ``names``."""
 
-        def register(handler: Handler) -> Handler:
+        def register(handler: H) -> H:
             self.routes.append(Route(tuple(names), handler, where, role, priority))
             return handler
 
         return register
 
-    def fallback(self, *, where: Where = "group", priority: int = 0) -> Callable[[Handler], Handler]:
+    def fallback(self, *, where: Where = "group", priority: int = 0) -> Callable[[H], H]:
         """Route what no command matched; the handler returns None to pass it on."""
 
-        def register(handler: Handler) -> Handler:
+        def register(handler: H) -> H:
             self.routes.append(Route((), handler, where, Role.RESIDENT, priority))
             return handler
 

@@ -78,6 +78,8 @@ class Incoming:
     tapped_message_id: str | None = None
     #: The platform says the sender owns or administers this group.
     sender_is_admin: bool = False
+    #: The group's name on the platform (Telegram title, WeChat room topic), for logs and 绑定.
+    chat_title: str = ""
 
 
 @dataclass(frozen=True, slots=True)

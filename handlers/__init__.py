@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bot.dispatcher import Router
-from handlers import notices, owner, resident, rumor, tickets
+from handlers import groups, notices, owner, resident, rumor, tickets
 
 ROUTERS: tuple[Router, ...] = (
     owner.router,
     notices.router,
     rumor.router,
     resident.router,
+    groups.router,
     tickets.router,
 )

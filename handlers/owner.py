@@ -33,7 +33,7 @@ def updated_card(ctx: Ctx, t: Ticket, headline: str) -> Reply:
 
 async def move(
     ctx: Ctx, t: Ticket, *, action: str, to_status: str | None, note: str = "",
-    notify: bool = True, headline: str, **fields: str,
+    notify: bool = True, headline: str, fields: dict[str, str] | None = None,
 ) -> list[Reply]:
     """Apply one owner action: check the move, record it, tell the owner and the group."""
     if to_status is not None:
@@ -44,7 +44,7 @@ async def move(
         return [ctx.reply(f"{t.code} 已是「{t.status_label}」状态，不能再更改。")]
     updated = await ctx.app.store.tickets.update(
         t, now=ctx.now, actor_id=ctx.msg.sender_id, actor_name=ctx.msg.sender_name,
-        action=action, to_status=to_status, note=note, **fields,
+        action=action, to_status=to_status, note=note, **(fields or {}),
     )
     replies = [updated_card(ctx, updated, headline)]
     if notify:
@@ -97,7 +97,7 @@ async def accept(ctx: Ctx) -> Reply | list[Reply]:
         return found
     t, _ = found
     return await move(ctx, t, action="accept", to_status=ACCEPTED, headline=f"已接单 {t.code}。",
-                      handler_id=ctx.msg.sender_id, handler_name=ctx.msg.sender_name)
+                      fields={"handler_id": ctx.msg.sender_id, "handler_name": ctx.msg.sender_name})
 
 
 @router.command("指派", "/assign", where="private", role=Role.OWNER)
@@ -109,11 +109,10 @@ async def assign(ctx: Ctx) -> Reply | list[Reply]:
     t, name = found
     if not name:
         return ctx.reply(f"请写上志愿者姓名，例如：指派 {t.code} 王小明")
-    fields = {"assignee": name}
-    if not t.handler_id:
-        fields |= {"handler_id": ctx.msg.sender_id, "handler_name": ctx.msg.sender_name}
+    handler = {} if t.handler_id else {"handler_id": ctx.msg.sender_id,
+                                        "handler_name": ctx.msg.sender_name}
     return await move(ctx, t, action="assign", to_status=ASSIGNED, note=name,
-                      headline=f"已把 {t.code} 指派给 {name}。", **fields)
+                      headline=f"已把 {t.code} 指派给 {name}。", fields={"assignee": name, **handler})
 
 
 @router.command("进展", "/progress", where="private", role=Role.OWNER)

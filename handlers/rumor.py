@@ -28,7 +28,7 @@ async def debunk(ctx: Ctx) -> Reply | list[Reply]:
     if not statement:
         return ctx.reply(f"请写上官方说法（会发到群里），例如：辟谣 {t.code} 区指挥部通报：超市正常营业")
     return await move(ctx, t, action="debunk", to_status=DONE, note=statement,
-                      headline=f"已辟谣 {t.code}，群里已发布官方说法。", verdict=VERDICT_FALSE)
+                      headline=f"已辟谣 {t.code}，群里已发布官方说法。", fields={"verdict": VERDICT_FALSE})
 
 
 @router.command("属实", "/confirm", where="private", role=Role.OWNER)
@@ -41,4 +41,4 @@ async def confirm(ctx: Ctx) -> Reply | list[Reply]:
     if t.kind != "rumor":
         return ctx.reply(f"{t.code} 不是谣言求证工单，请用「完成 {t.code}」。")
     return await move(ctx, t, action="confirm", to_status=DONE, note=note,
-                      headline=f"已确认 {t.code} 属实，群里已告知。", verdict=VERDICT_TRUE)
+                      headline=f"已确认 {t.code} 属实，群里已告知。", fields={"verdict": VERDICT_TRUE})

@@ -7,7 +7,7 @@ from rapidfuzz import fuzz
 from bot.dispatcher import Ctx, Router
 from bot.message import ChatRef, Mention, Reply
 from bot.text import claim_key
-from bot.tickets import DONE, VERDICT_FALSE, NewTicket, Ticket
+from bot.tickets import DONE, VERDICT_FALSE, Ticket
 from handlers import render
 from handlers.classify import EmptyRequest, classify
 

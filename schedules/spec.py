@@ -96,8 +96,10 @@ def next_fire(spec: str, tz: ZoneInfo, now: datetime) -> datetime | None:
     """When a spec fires next after ``now`` (None for a one-off in the past)."""
     trig = trigger(spec, tz)
     if isinstance(trig, DateTrigger):  # a DateTrigger reports its date even once it has passed
-        return trig.run_date if trig.run_date > now else None
-    return trig.get_next_fire_time(None, now)
+        run_date: datetime = trig.run_date
+        return run_date if run_date > now else None
+    nxt: datetime | None = trig.get_next_fire_time(None, now)
+    return nxt
 
 
 def occurrence(spec: str, tz: ZoneInfo, now: datetime, window: timedelta) -> datetime | None:

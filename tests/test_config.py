@@ -39,7 +39,7 @@ def test_shipped_config_loads() -> None:
         ("[[groups]]\nname = 'a'\nkey = 'a'\nparent = 'b'\nlevel = 'township'\n[[groups]]\nname = 'b'\n"
          "key = 'b'\nparent = 'a'\nlevel = 'township'\n", "groups[0] (a).parent", "cycle"),
         ("[staff]\nqq = ['x']\n", "staff.qq", "unknown platform"),
-        ("[telegram]\nmode = 'webhook'\n", "telegram.webhook_url", "is required"),
+        ("[telegram]\ntoken = '123:abc'\n", "telegram.token", "never put the token in the file"),
         ("[[groups]]\nname = 'x'\nplatform = 'telegram'\n", "groups[0] (x).chat_id", "is required"),
         ("[[groups]]\nname = 'x'\nreview = 'yes'\n", "groups[0] (x).review", "true or false"),
     ],

@@ -6,6 +6,7 @@ repository so that a PostgreSQL implementation can follow the same shape.
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 from bot.store.base import Database
@@ -38,6 +39,6 @@ class Store:
         """Close the database."""
         await self.db.close()
 
-    def tx(self):  # type: ignore[no-untyped-def]
+    def tx(self) -> AbstractAsyncContextManager[None]:
         """A write transaction spanning several repositories."""
         return self.db.tx()

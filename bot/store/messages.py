@@ -22,8 +22,8 @@ class MessageRepo:
             cur = await self.db.execute(
                 """INSERT INTO messages (platform, chat_id, sender_id, sender_name,
                        platform_message_id, kind, text, is_group, mentions_me,
-                       tapped_message_id, sender_is_admin, sent_at, received_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                       tapped_message_id, sender_is_admin, chat_title, sent_at, received_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT (platform, chat_id, platform_message_id) DO NOTHING""",
                 (
                     msg.chat.platform,
@@ -37,6 +37,7 @@ class MessageRepo:
                     int(msg.mentions_me),
                     msg.tapped_message_id,
                     int(msg.sender_is_admin),
+                    msg.chat_title,
                     to_db(msg.sent_at),
                     to_db(received_at),
                 ),
@@ -79,4 +80,5 @@ def _incoming(r: aiosqlite.Row) -> Incoming:
         kind=r["kind"],
         tapped_message_id=r["tapped_message_id"],
         sender_is_admin=bool(r["sender_is_admin"]),
+        chat_title=r["chat_title"],
     )

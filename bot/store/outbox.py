@@ -124,7 +124,7 @@ class OutboxRepo:
 
     async def items(self, platform: str | None = None, status: str | None = None) -> list[OutboxItem]:
         """Queued sends, oldest first, optionally filtered."""
-        sql, params = "SELECT * FROM outbox WHERE 1 = 1", []
+        sql, params = "SELECT * FROM outbox WHERE 1 = 1", list[str]()
         if platform:
             sql, params = sql + " AND platform = ?", [*params, platform]
         if status:

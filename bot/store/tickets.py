@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -78,7 +79,7 @@ class TicketRepo:
             assert updated is not None
             return updated
 
-    async def history(self, ticket: Ticket) -> list[TicketEvent]:
+    async def history(self, ticket: Ticket) -> builtins.list[TicketEvent]:
         """Every history line of a ticket, oldest first."""
         rows = await self.db.fetchall(
             "SELECT * FROM ticket_events WHERE ticket_id = ? ORDER BY id", (ticket.id,)
@@ -89,13 +90,13 @@ class TicketRepo:
             for r in rows
         ]
 
-    async def list(
+    async def list(  # noqa: A003 - reads as store.tickets.list(...)
         self, *, groups: Sequence[str] | None = None, kind: str | None = None,
         open_only: bool = False, requester: tuple[str, str] | None = None, limit: int = 0,
-    ) -> list[Ticket]:
+    ) -> builtins.list[Ticket]:
         """Tickets matching every filter given, urgent and oldest first."""
-        where: list[str] = []
-        params: list[Any] = []
+        where: builtins.list[str] = []
+        params: builtins.list[Any] = []
         if groups is not None:
             where.append(f"group_key IN ({','.join('?' * len(groups))})")
             params.extend(groups)
@@ -134,7 +135,7 @@ class TicketRepo:
         row = await self.db.fetchone("SELECT score FROM ratings WHERE ticket_id = ?", (ticket.id,))
         return int(row["score"]) if row else None
 
-    async def export_rows(self) -> list[dict[str, Any]]:
+    async def export_rows(self) -> builtins.list[dict[str, Any]]:
         """Every ticket as a flat row for JSON/CSV export, oldest first."""
         rows = await self.db.fetchall(
             """SELECT t.*, r.score AS rating FROM tickets t

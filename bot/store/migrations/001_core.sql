@@ -12,6 +12,7 @@ CREATE TABLE messages (
     mentions_me INTEGER NOT NULL DEFAULT 0,
     tapped_message_id TEXT,
     sender_is_admin INTEGER NOT NULL DEFAULT 0,
+    chat_title TEXT NOT NULL DEFAULT '',
     sent_at TEXT NOT NULL,
     received_at TEXT NOT NULL,
     handled_at TEXT,

@@ -1,0 +1,357 @@
+"""Telegram through python-telegram-bot 22: long polling, inline buttons, PTB's rate limiter.
+
+The adapter drives ``getUpdates`` itself instead of using PTB's ``Updater``: the Updater
+confirms an update (by asking for the next offset) as soon as it has fetched it, possibly
+before the bot has stored it, so a crash in between would lose the message. Here an
+update's offset is confirmed only after ``dispatch`` has stored it; an update seen twice is
+recognised by the store and handled once.
+
+Outbound messages go through PTB's ``AIORateLimiter`` (30/s overall, 20/min per group,
+retries on ``RetryAfter``); what still fails is reported to the outbox as a ``SendError``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import re
+from collections.abc import Sequence
+
+from telegram import (
+    BotCommand,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import AIORateLimiter, ExtBot
+
+from bot.adapter import Dispatch, SendError, SetupError
+from bot.message import ChatRef, Incoming, Reply
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+MAX_TEXT = 4096
+#: Leave room for the HTML escaping of a chunk and the mention links added to the first one.
+CHUNK = 3500
+BUTTONS_PER_ROW = 4
+TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+BIND_PREFIXES = ("绑定", "綁定", "/bind")
+COMMANDS = (
+    BotCommand("errand", "代买/代办/跑腿/求助：/errand 大米一袋 3栋501"),
+    BotCommand("verify", "报备/核实/举报：/verify 3-2-501 一家三口返乡"),
+    BotCommand("rumor", "求证/辟谣：/rumor 听说明天停水是真的吗"),
+    BotCommand("my", "我的工单"),
+    BotCommand("help", "使用说明"),
+    BotCommand("bind", "群主登记本群（在群里发送）"),
+)
+MEDIA_KINDS = (
+    ("photo", "image"), ("sticker", "image"), ("voice", "voice"), ("audio", "voice"),
+    ("video", "video"), ("video_note", "video"), ("document", "file"), ("location", "other"),
+    ("contact", "other"), ("poll", "other"),
+)
+
+
+class TelegramSetupError(SetupError):
+    """The adapter cannot start (no token, a malformed one, or one Telegram rejects)."""
+
+
+def check_token(token: str | None, env_name: str) -> str:
+    """The token, or a clear error naming the environment variable."""
+    if not token:
+        raise TelegramSetupError(f"缺少 Telegram 令牌：请设置环境变量 {env_name}（向 @BotFather 申请）。")
+    if not TOKEN_RE.match(token):
+        raise TelegramSetupError(
+            f"环境变量 {env_name} 中的 Telegram 令牌格式不对：应形如 123456789:AAE...（数字、冒号、字母）。")
+    return token
+
+
+def split_text(text: str, limit: int = CHUNK) -> list[str]:
+    """Split a long text at line breaks (or hard, for one huge line) into chunks under ``limit``."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not chunks:
+        chunks.append(current)
+    return chunks
+
+
+def to_html(reply: Reply, chunk: str, first: bool) -> str:
+    """Escape a chunk for HTML parse mode; the first chunk carries the @-mention links."""
+    body = html.escape(chunk, quote=False)
+    if not first or not reply.mentions:
+        return body
+    links = " ".join(
+        f'<a href="tg://user?id={int(m.user_id)}">@{html.escape(m.name, quote=False)}</a>'
+        if m.user_id.isdigit() else f"@{html.escape(m.name, quote=False)}"
+        for m in reply.mentions
+    )
+    return f"{links} {body}"
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """Inline buttons whose callback data is the text command they stand for."""
+    if not reply.buttons:
+        return None
+    buttons = [InlineKeyboardButton(b.label, callback_data=b.command[:64]) for b in reply.buttons]
+    rows = [buttons[i:i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
+    return InlineKeyboardMarkup(rows)
+
+
+def target_chat(chat: ChatRef) -> int | str:
+    """The Bot API chat id for one of our chats."""
+    raw = chat.user_id if chat.is_private else chat.chat_id
+    return int(raw) if raw.lstrip("-").isdigit() else raw
+
+
+class TelegramAdapter:
+    """One Telegram bot account."""
+
+    platform = PLATFORM
+    #: Sends waiting inside PTB's limiter at once; enough to keep 30/s busy.
+    max_in_flight = 32
+    self_draining = False
+
+    def __init__(
+        self, token: str, *, base_url: str = "", poll_timeout: int = 30,
+        max_retries: int = 3, retry_delays: Sequence[float] = (1, 2, 5, 10, 30, 60),
+    ):
+        root = base_url or "https://api.telegram.org"
+        self.bot = ExtBot(token, base_url=f"{root}/bot", base_file_url=f"{root}/file/bot",
+                          rate_limiter=AIORateLimiter(max_retries=max_retries))
+        self.poll_timeout = poll_timeout
+        self.retry_delays = tuple(retry_delays)
+        self.offset: int | None = None
+        self.username = ""
+        self.bot_id = 0
+        self._started = False
+        self._closed = False
+
+    async def start(self) -> None:
+        """Log in (getMe) and register the command menu; retries while the API is unreachable."""
+        if self._started:
+            return
+        attempt = 0
+        while True:
+            try:
+                await self.bot.initialize()
+                break
+            except InvalidToken as exc:
+                raise TelegramSetupError(f"Telegram 拒绝了这个令牌（{exc.message}）：请检查环境变量中的令牌。") from exc
+            except (NetworkError, RetryAfter) as exc:
+                delay = self._delay(attempt)
+                attempt += 1
+                log.error("Telegram API unreachable (%s); retrying in %.0fs", exc, delay)
+                await asyncio.sleep(delay)
+        self.username, self.bot_id = self.bot.username, self.bot.id
+        log.info("Telegram: logged in as @%s (id %s)", self.username, self.bot_id)
+        try:
+            await self.bot.set_my_commands(list(COMMANDS))
+        except TelegramError as exc:
+            log.warning("Telegram: could not register the command menu: %s", exc)
+        self._started = True
+
+    def _delay(self, attempt: int) -> float:
+        return self.retry_delays[min(attempt, len(self.retry_delays) - 1)]
+
+    async def run(self, dispatch: Dispatch) -> None:
+        """Long-poll getUpdates; confirm an update only after it was stored and handled."""
+        await self.start()
+        failures = 0
+        while not self._closed:
+            try:
+                updates = await self.bot.get_updates(
+                    offset=self.offset, timeout=self.poll_timeout,
+                    allowed_updates=["message", "callback_query"],
+                    read_timeout=self.poll_timeout + 10,
+                )
+            except TimedOut:
+                continue
+            except RetryAfter as exc:
+                await asyncio.sleep(_seconds(exc.retry_after))
+                continue
+            except Conflict as exc:
+                delay = self._delay(failures)
+                failures += 1
+                log.error("Telegram: another process polls with this token (%s); retry in %.0fs",
+                          exc.message, delay)
+                await asyncio.sleep(delay)
+                continue
+            except InvalidToken as exc:
+                raise TelegramSetupError(f"Telegram 令牌已失效（{exc.message}）。") from exc
+            except NetworkError as exc:
+                delay = self._delay(failures)
+                failures += 1
+                log.error("Telegram: getUpdates failed (%s); retry in %.0fs", exc, delay)
+                await asyncio.sleep(delay)
+                continue
+            failures = 0
+            for update in updates:
+                try:
+                    await self._handle(update, dispatch)
+                except Exception:
+                    # Not confirmed: the update comes again and the store recognises it.
+                    log.exception("Telegram: update %s could not be stored; will retry",
+                                  update.update_id)
+                    await asyncio.sleep(self._delay(0))
+                    break
+                self.offset = update.update_id + 1
+
+    async def _handle(self, update: Update, dispatch: Dispatch) -> None:
+        if update.callback_query is not None:
+            await self._tap(update.callback_query, dispatch)
+            return
+        msg = update.message
+        if msg is None:
+            return
+        incoming = await self.incoming(msg)
+        if incoming is not None:
+            await dispatch(incoming)
+
+    async def incoming(self, msg: Message) -> Incoming | None:
+        """A Telegram message as an Incoming, or None for what the bot ignores."""
+        user = msg.from_user
+        chat = msg.chat
+        if user is None or user.id == self.bot_id or chat.type == "channel":
+            return None
+        is_group = chat.type in ("group", "supergroup")
+        ref = ChatRef(PLATFORM, str(chat.id)) if is_group else ChatRef.private(PLATFORM, str(user.id))
+        text = msg.text or msg.caption or ""
+        kind = "text" if msg.text is not None else next(
+            (k for attr, k in MEDIA_KINDS if getattr(msg, attr, None)), "other")
+        replied = msg.reply_to_message
+        mentions_me = bool(self.username and f"@{self.username}".lower() in text.lower()) or bool(
+            replied and replied.from_user and replied.from_user.id == self.bot_id)
+        admin = is_group and text.lstrip().startswith(BIND_PREFIXES) and await self._is_admin(
+            chat.id, user.id)
+        return Incoming(
+            chat=ref, sender_id=str(user.id), sender_name=user.full_name, text=text,
+            message_id=str(msg.message_id), sent_at=msg.date, is_group=is_group,
+            mentions_me=mentions_me, kind=kind, sender_is_admin=admin, chat_title=chat.title or "",
+        )
+
+    async def _is_admin(self, chat_id: int, user_id: int) -> bool:
+        try:
+            member = await self.bot.get_chat_member(chat_id, user_id)
+        except TelegramError as exc:
+            log.warning("Telegram: cannot check admins of %s: %s", chat_id, exc)
+            return False
+        return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
+    async def _tap(self, query: CallbackQuery, dispatch: Dispatch) -> None:
+        message = query.message
+        if not query.data or message is None or not isinstance(message, Message):
+            await self._answer(query, "这个按钮已失效，请重新发送指令。")
+            return
+        chat = message.chat
+        is_group = chat.type in ("group", "supergroup")
+        user = query.from_user
+        ref = ChatRef(PLATFORM, str(chat.id)) if is_group else ChatRef.private(PLATFORM, str(user.id))
+        incoming = Incoming(
+            chat=ref, sender_id=str(user.id), sender_name=user.full_name, text=query.data,
+            message_id=f"cb:{query.id}", sent_at=message.date, is_group=is_group,
+            tapped_message_id=str(message.message_id), chat_title=chat.title or "",
+        )
+        replies = await dispatch(incoming)
+        edited = any(r.edit_message_id for r in replies)
+        first = replies[0].text.split("\n", 1)[0] if replies else ""
+        await self._answer(query, "已更新" if edited else first[:190])
+
+    async def _answer(self, query: CallbackQuery, text: str) -> None:
+        try:
+            await self.bot.answer_callback_query(query.id, text=text or None)
+        except TelegramError as exc:  # a stale query ("query is too old") is not worth a crash
+            log.info("Telegram: could not answer button tap %s: %s", query.id, exc)
+
+    async def send(self, reply: Reply) -> str | None:
+        """Send (or edit) one reply; long texts are split under Telegram's 4096 characters."""
+        chat_id = target_chat(reply.chat)
+        markup = keyboard(reply)
+        chunks = split_text(reply.text)
+        try:
+            if reply.edit_message_id is not None and len(chunks) == 1:
+                edited = await self._edit(chat_id, int(reply.edit_message_id),
+                                          to_html(reply, chunks[0], True), markup)
+                if edited is not None:
+                    return edited
+            sent: Message | None = None
+            for i, chunk in enumerate(chunks):
+                last = i == len(chunks) - 1
+                sent = await self.bot.send_message(
+                    chat_id, to_html(reply, chunk, i == 0), parse_mode=ParseMode.HTML,
+                    reply_markup=markup if last else None,
+                )
+            return str(sent.message_id) if sent is not None else None
+        except RetryAfter as exc:
+            raise SendError(f"flood control: {exc.message}", retry_after=_seconds(exc.retry_after)) from exc
+        except ChatMigrated as exc:
+            raise SendError(f"group {chat_id} became supergroup {exc.new_chat_id}: update chat_id "
+                            "in bot.toml", permanent=True) from exc
+        except Forbidden as exc:
+            raise SendError(f"forbidden: {exc.message} (bot removed or blocked)", permanent=True) from exc
+        except BadRequest as exc:
+            raise SendError(f"bad request: {exc.message}", permanent=True) from exc
+        except (TimedOut, NetworkError) as exc:
+            raise SendError(f"network: {exc}") from exc
+
+    async def _edit(self, chat_id: int | str, message_id: int, text: str,
+                    markup: InlineKeyboardMarkup | None) -> str | None:
+        """Edit a message in place; None when it is gone and a new message should be sent."""
+        try:
+            await self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
+                                             parse_mode=ParseMode.HTML, reply_markup=markup)
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return str(message_id)
+            if "not found" in exc.message.lower() or "can't be edited" in exc.message.lower():
+                log.info("Telegram: message %s cannot be edited (%s); sending anew", message_id,
+                         exc.message)
+                return None
+            raise
+        return str(message_id)
+
+    async def close(self) -> None:
+        """Confirm the last offset and close the HTTP connections; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._started and self.offset is not None:
+            try:
+                await self.bot.get_updates(offset=self.offset, timeout=0, limit=1)
+            except TelegramError as exc:
+                log.info("Telegram: could not confirm the last offset on close: %s", exc)
+        if self._started:
+            await self.bot.shutdown()
+
+
+def _seconds(value: object) -> float:
+    """PTB 22 gives retry_after as int seconds or a timedelta."""
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
