@@ -10,6 +10,8 @@ and the notice's fire key makes a second publication of one occurrence impossibl
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
@@ -17,8 +19,9 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.store.notices import Schedule
+from schedules import digest, sla
 from schedules import notices as notice_jobs
-from schedules.spec import trigger
+from schedules.spec import one_off_at, trigger
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -45,12 +48,20 @@ async def run_schedule(db: str, code: str) -> None:
     await notice_jobs.fire(app, schedule, app.now())
 
 
-async def run_reminders(db: str) -> None:
-    """The persisted reminder sweep."""
+async def run_job(db: str, name: str) -> None:
+    """A persisted periodic job: ``reminders``, ``sla`` or ``digest``."""
     scheduler = _RUNNING.get(db)
-    if scheduler is not None:
-        app = scheduler.app
-        await app.queue(await notice_jobs.job(app, app.now()))
+    if scheduler is None:
+        return
+    app = scheduler.app
+    job = {"reminders": notice_jobs.job, "sla": sla.job, "digest": digest.job}[name]
+    now = app.now()
+    if name == "digest":  # one digest per slot, even if a restart runs the job again
+        await app.queue(await job(app, now), dedupe_prefix=f"digest:{now:%Y%m%d%H%M}")
+    elif name == "sla":
+        await job(app, now)  # queues its own escalations, each under a dedupe key
+    else:
+        await app.queue(await job(app, now))
 
 
 class Scheduler:
@@ -79,15 +90,33 @@ class Scheduler:
                 cfg.group, cfg.subtree, cfg.when, cfg.text, ("config", "config", "bot.toml"),
                 self.app.now(), config_key=cfg.key)
         self.aps.start()
-        for schedule in await self.app.store.notices.schedules(include_cancelled=True):
-            self.sync(schedule)
-        self.aps.add_job(run_reminders, "interval", minutes=1, id=REMINDER_JOB,
-                         kwargs={"db": self.key}, replace_existing=True)
+        for schedule in await self.app.store.notices.schedules(include_inactive=True):
+            self.sync(await self._expire(schedule))
+        self.aps.add_job(run_job, "interval", minutes=1, id=REMINDER_JOB,
+                         kwargs={"db": self.key, "name": "reminders"}, replace_existing=True)
+        self.aps.add_job(run_job, "interval", minutes=5, id="sla-escalation",
+                         kwargs={"db": self.key, "name": "sla"}, replace_existing=True)
+        for hhmm in self.app.config.digest.times:
+            hour, minute = hhmm.split(":")
+            self.aps.add_job(run_job, "cron", hour=int(hour), minute=int(minute),
+                             id=f"digest-{hhmm}", kwargs={"db": self.key, "name": "digest"},
+                             replace_existing=True)
+
+    async def _expire(self, schedule: Schedule) -> Schedule:
+        """Finish a one-off whose time passed beyond the grace period while the bot was down."""
+        at = one_off_at(schedule.spec, self.app.config.tz) if schedule.active else None
+        now = self.app.now()
+        if at is None or now - at <= timedelta(minutes=self.app.config.notices.grace_minutes):
+            return schedule
+        log.warning("schedule %s (%s) was due at %s, beyond the %d-minute grace period; skipped",
+                    schedule.code, schedule.spec, at, self.app.config.notices.grace_minutes)
+        await self.app.store.notices.finish_schedule(schedule, now)
+        return replace(schedule, finished=True)
 
     def sync(self, schedule: Schedule) -> None:
         """Add, keep or remove the APScheduler job of one schedule."""
         job = self.aps.get_job(schedule.code)
-        if schedule.cancelled:
+        if not schedule.active:
             if job is not None:
                 job.remove()
             return

@@ -18,6 +18,7 @@ from bot.tickets import (
 ACTION_LABEL = {
     "create": "登记", "accept": "接单", "assign": "指派", "progress": "进展", "note": "备注",
     "done": "完成", "reject": "驳回", "debunk": "辟谣", "confirm": "核实属实", "auto": "自动答复",
+    "escalate": "超时督办",
 }
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from bot import notices
 from bot.message import Reply
 from bot.store.notices import Notice, Schedule
-from schedules.spec import occurrence
+from schedules.spec import occurrence, one_off_at
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -19,8 +19,8 @@ log = logging.getLogger(__name__)
 
 async def fire(app: App, schedule: Schedule, now: datetime) -> Notice | None:
     """Publish one occurrence of a schedule; at most once per occurrence, however often called."""
-    if schedule.cancelled:
-        log.info("schedule %s was cancelled; not firing", schedule.code)
+    if not schedule.active:
+        log.info("schedule %s was cancelled or has finished; not firing", schedule.code)
         return None
     group = app.directory.group(schedule.group_key)
     if group is None:
@@ -38,6 +38,8 @@ async def fire(app: App, schedule: Schedule, now: datetime) -> Notice | None:
                                    fire_key=f"{schedule.code}@{when.isoformat()}")
     if notice is None:
         log.info("schedule %s occurrence %s was already published", schedule.code, when)
+    if one_off_at(schedule.spec, app.config.tz) is not None:
+        await app.store.notices.finish_schedule(schedule, now)
     return notice
 
 

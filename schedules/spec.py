@@ -92,6 +92,12 @@ def trigger(spec: str, tz: ZoneInfo) -> BaseTrigger:
     raise SpecError(f"看不懂时间「{spec[:20]}」。{HOW_TO}")
 
 
+def one_off_at(spec: str, tz: ZoneInfo) -> datetime | None:
+    """The date of a one-off spec (``2026-12-01 18:30``); None for recurring specs."""
+    trig = trigger(spec, tz)
+    return trig.run_date if isinstance(trig, DateTrigger) else None
+
+
 def next_fire(spec: str, tz: ZoneInfo, now: datetime) -> datetime | None:
     """When a spec fires next after ``now`` (None for a one-off in the past)."""
     trig = trigger(spec, tz)

@@ -60,6 +60,13 @@ class Schedule:
     author_name: str
     config_key: str | None
     cancelled: bool
+    #: A one-off whose notice went out (or whose time passed while the bot was down).
+    finished: bool = False
+
+    @property
+    def active(self) -> bool:
+        """Still to fire: neither cancelled nor finished."""
+        return not (self.cancelled or self.finished)
 
 
 class NoticeRepo:
@@ -222,12 +229,19 @@ class NoticeRepo:
         row = await self.db.fetchone("SELECT * FROM notice_schedules WHERE code = ?", (code,))
         return _schedule(row) if row else None
 
-    async def schedules(self, include_cancelled: bool = False) -> list[Schedule]:
-        """Every schedule, oldest first."""
+    async def schedules(self, include_inactive: bool = False) -> list[Schedule]:
+        """Active schedules (or every one), oldest first."""
         sql = "SELECT * FROM notice_schedules"
-        if not include_cancelled:
-            sql += " WHERE cancelled_at IS NULL"
+        if not include_inactive:
+            sql += " WHERE cancelled_at IS NULL AND finished_at IS NULL"
         return [_schedule(r) for r in await self.db.fetchall(sql + " ORDER BY id")]
+
+    async def finish_schedule(self, schedule: Schedule, now: datetime) -> None:
+        """A one-off schedule has had its one occurrence."""
+        async with self.db.tx():
+            await self.db.execute(
+                "UPDATE notice_schedules SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
+                (to_db(now), schedule.id))
 
     async def cancel_schedule(self, schedule: Schedule, now: datetime) -> None:
         """Stop a schedule for good."""
@@ -257,4 +271,4 @@ def _delivery(r: aiosqlite.Row) -> Delivery:
 def _schedule(r: aiosqlite.Row) -> Schedule:
     return Schedule(r["id"], r["code"], r["group_key"], bool(r["subtree"]), r["spec"], r["text"],
                     r["author_platform"], r["author_id"], r["author_name"], r["config_key"],
-                    r["cancelled_at"] is not None)
+                    r["cancelled_at"] is not None, r["finished_at"] is not None)

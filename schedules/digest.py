@@ -1,0 +1,58 @@
+"""Digests: each owner hears their groups' numbers; staff get the district and a ranking."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.message import ChatRef, Reply
+from bot.tickets import DONE, KIND_LABEL, Ticket
+from schedules.sla import sla
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+
+def _numbers(app: App, tickets: list[Ticket], now: datetime) -> str:
+    open_ = [t for t in tickets if not t.is_final]
+    kinds = Counter(t.kind for t in open_)
+    overdue = sum(1 for t in open_ if now - t.created_at > sla(app, t))
+    day_start = now.astimezone(app.config.tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    done_today = sum(1 for t in tickets if t.status == DONE and t.updated_at >= day_start)
+    by_kind = "，".join(f"{KIND_LABEL[k]} {n}" for k, n in kinds.items()) or "无"
+    urgent = sum(1 for t in open_ if t.priority == "urgent")
+    return (f"未办结 {len(open_)} 张（{by_kind}），其中紧急 {urgent}、超时 {overdue}；"
+            f"今日办结 {done_today} 张")
+
+
+async def job(app: App, now: datetime) -> list[Reply]:
+    """One digest per owner and per staff member, for this run of the schedule."""
+    tickets = await app.store.tickets.list()
+    local = now.astimezone(app.config.tz)
+    stamp = f"{local:%m-%d %H:%M}"
+    out: list[Reply] = []
+    owners: dict[ChatRef, list[str]] = {}
+    for group in app.directory.groups:
+        for chat in app.directory.owner_chats(group):
+            owners.setdefault(chat, []).append(group.key)
+    for chat, keys in owners.items():
+        mine = [t for t in tickets if t.group_key in keys]
+        names = "、".join(g.name for g in app.directory.groups if g.key in keys)
+        text = f"【工作日报 {stamp}】{names}：{_numbers(app, mine, now)}。发送「待办」查看清单。"
+        out.append(Reply(chat, text))
+    ranking = Counter({g.key: 0 for g in app.directory.groups if g.level == "village"})
+    for t in tickets:
+        if not t.is_final and now - t.created_at > sla(app, t):
+            ranking[t.group_key] += 1
+    worst = [(app.directory.group(k), n) for k, n in ranking.most_common(5) if n]
+    lines = [f"【全区日报 {stamp}】{_numbers(app, tickets, now)}。"]
+    if worst:
+        lines.append("超时最多的群：" + "；".join(f"{g.name} {n} 张" for g, n in worst if g))
+    since = now - timedelta(days=1)
+    new = sum(1 for t in tickets if t.created_at >= since)
+    lines.append(f"近 24 小时新增 {new} 张。导出台账：gridbot tickets export --format xlsx")
+    for platform, ids in app.config.staff.items():
+        for staff in ids:
+            out.append(Reply(ChatRef.private(platform, staff), "\n".join(lines)))
+    return out
