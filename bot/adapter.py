@@ -21,12 +21,21 @@ class SetupError(Exception):
 
 
 class SendError(Exception):
-    """A send failed. ``permanent`` means retrying cannot help (chat gone, bot blocked)."""
+    """A send failed.
 
-    def __init__(self, message: str, *, permanent: bool = False, retry_after: float = 0.0):
+    ``permanent``: retrying cannot help (chat gone, bot blocked). ``offline``: the platform
+    is out of reach (gateway down, network gone); the send waits for it without using up
+    its attempts, however long the outage lasts.
+    """
+
+    def __init__(
+        self, message: str, *, permanent: bool = False, retry_after: float = 0.0,
+        offline: bool = False,
+    ):
         super().__init__(message)
         self.permanent = permanent
         self.retry_after = retry_after
+        self.offline = offline
 
 
 class Adapter(Protocol):

@@ -9,6 +9,7 @@ Pacing against platform limits is the adapter's job (PTB's rate limiter, WeChat'
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -23,6 +24,8 @@ SENT, RETRY, GAVE_UP = "sent", "retry", "gave up"
 POLL_SECONDS = 2.0
 #: How long shutdown waits for sends already under way, so they are not sent again later.
 SHUTDOWN_GRACE = 5.0
+#: How often a send waiting for an offline platform tries again.
+OFFLINE_RETRY = 5.0
 
 
 class Outbox:
@@ -103,10 +106,11 @@ class Outbox:
                         in_flight[chat] = task
                         task.add_done_callback(finished(chat))
                 timeout = await self._idle_timeout(platform, now, busy=bool(in_flight))
-                try:
-                    await asyncio.wait_for(wake.wait(), timeout)
-                except TimeoutError:
-                    pass
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
+                # cancel that lands as its timeout expires, and the worker would never stop.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(timeout):
+                        await wake.wait()
         finally:
             # A send under way may already have reached the platform: let it record that.
             running = list(in_flight.values())
@@ -134,12 +138,23 @@ class Outbox:
         except asyncio.CancelledError:
             raise
         except SendError as exc:
+            if exc.offline:
+                return await self._offline(item, str(exc), exc.retry_after)
             return await self._failed(item, str(exc), exc.permanent, exc.retry_after)
         except Exception as exc:  # an adapter bug or a network error: retry, never crash
             log.exception("send #%d to %s failed", item.id, item.reply.chat)
             return await self._failed(item, f"{type(exc).__name__}: {exc}", False, 0.0)
         await self.store.outbox.mark_sent(item.id, message_id, self.clock())
         return SENT
+
+    async def _offline(self, item: OutboxItem, error: str, retry_after: float) -> str:
+        """The platform is out of reach: wait for it, without spending an attempt."""
+        delay = max(retry_after, OFFLINE_RETRY)
+        log.info("send #%d to %s waits for the platform (%s); next try in %.0fs",
+                 item.id, item.reply.chat, error, delay)
+        await self.store.outbox.mark_retry(item.id, error, self.clock() + timedelta(seconds=delay),
+                                           count=False)
+        return RETRY
 
     async def _failed(self, item: OutboxItem, error: str, permanent: bool, retry_after: float) -> str:
         attempts = item.attempts + 1

@@ -44,6 +44,18 @@ async def test_permanent_failure_gives_up_and_unblocks_the_chat(bot: Bot) -> Non
     assert [i.reply.text for i in failed] == ["一"] and failed[0].attempts == 1
 
 
+async def test_offline_platform_is_waited_for_without_giving_up(bot: Bot) -> None:
+    bot.app.outbox.max_attempts = 3
+    bot.adapter.fail_next = [SendError("gateway down", offline=True) for _ in range(10)]
+    await bot.app.queue([Reply(A, "一")])
+    for _ in range(10):  # a long outage: far more tries than max_attempts
+        await bot.app.outbox.drain("console")
+        bot.clock.advance(seconds=5)
+    assert await bot.app.outbox.drain("console") == 1
+    [item] = await bot.app.store.outbox.items(status="sent")
+    assert item.reply.text == "一" and item.attempts == 1  # only the successful try counted
+
+
 async def test_dedupe_key_queues_once(bot: Bot) -> None:
     assert await bot.app.queue([Reply(A, "通知")], dedupe_prefix="notice:1:a") == 1
     assert await bot.app.queue([Reply(A, "通知")], dedupe_prefix="notice:1:a") == 0

@@ -2,22 +2,25 @@
 
 PyPI's ``wechaty`` does not import on Python 3.11, so the adapter uses
 ``wechaty_puppet_service.PuppetService`` directly: the same gRPC protocol every Wechaty puppet
-speaks. ``PuppetService.start()`` returns only when the gateway's event stream ends; the
-adapter then reconnects with backoff. Messages are identified by their Wechaty message id,
-so one delivered again after a reconnect is recognised by the store and handled once.
+speaks. ``PuppetService.start()`` returns only when the gateway's event stream ends (or raises
+when it breaks); whatever the reason, the adapter throws that client away and reconnects with
+backoff. Messages are identified by their Wechaty message id, so one delivered again after a
+reconnect is recognised by the store and handled once.
 
 Sends are paced (one per ``send_interval`` seconds per account, default 1 s) because WeChat
 flags accounts that post to many groups quickly ("发送消息过于频繁"); the queue itself is the
-persisted outbox, so it survives a restart.
+persisted outbox, so it survives a restart, and while the gateway is away sends wait for it
+(``SendError(offline=True)``) instead of using up their attempts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from grpclib.const import Status
 from grpclib.exceptions import GRPCError, StreamTerminatedError
@@ -32,6 +35,7 @@ from bot.message import ChatRef, Incoming, Reply
 from bot.pacing import Pacer
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 PLATFORM = "wechat"
 #: WeChat puts U+2005 (four-per-em space) after an @name.
@@ -45,10 +49,33 @@ KIND = {
     MessageType.MESSAGE_TYPE_ATTACHMENT: "file",
 }
 AUTH_ERRORS = (Status.UNAUTHENTICATED, Status.PERMISSION_DENIED)
+#: The gateway does not know this conversation: sending again cannot help.
+PERMANENT_SEND_ERRORS = (Status.NOT_FOUND, Status.INVALID_ARGUMENT)
+#: How long reading a message waits for a reconnect before the message is given up.
+PAYLOAD_WAIT = 60.0
+READ_RETRY_DELAY = 1.0
 
 
 class WechatSetupError(SetupError):
     """The adapter cannot start: no endpoint, or the gateway rejects the token."""
+
+
+async def reachable(endpoint: str, timeout: float = 3.0) -> bool:  # noqa: ASYNC109
+    """Whether something accepts TCP connections at ``host:port``.
+
+    PuppetService checks this itself with a blocking telnet call that would stall the event
+    loop for up to 3 s; checked here first without blocking, it only runs when it is quick.
+    """
+    host, _, port = endpoint.rpartition(":")
+    try:
+        async with asyncio.timeout(timeout):
+            _, writer = await asyncio.open_connection(host or "127.0.0.1", int(port))
+    except (OSError, ValueError, TimeoutError):
+        return False
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return True
 
 
 class WechatAdapter:
@@ -60,18 +87,22 @@ class WechatAdapter:
 
     def __init__(
         self, endpoint: str, token: str, directory: Directory, *, send_interval: float = 1.0,
-        reconnect_delays: Sequence[float] = (1, 2, 5, 10, 30, 60),
+        reconnect_delays: Sequence[float] = (1, 2, 5, 10, 30, 60), payload_wait: float = PAYLOAD_WAIT,
     ):
         self.endpoint = endpoint
         self.token = token
         self.directory = directory
         self.pacer = Pacer(send_interval)
         self.reconnect_delays = tuple(reconnect_delays)
+        self.payload_wait = payload_wait
         self.puppet: PuppetService | None = None
         self.self_id: str | None = None
+        self.self_name = ""
         self.connected = asyncio.Event()
+        self.sessions = 0
         self._events: asyncio.Queue[str] = asyncio.Queue()
         self._names: dict[str, str] = {}
+        self._room_names: dict[tuple[str, str], str] = {}
         self._rooms: dict[str, Any] = {}
         self._closed = False
 
@@ -84,84 +115,116 @@ class WechatAdapter:
             # Without an endpoint the client would look the token up on the internet.
             raise WechatSetupError(
                 f"缺少 Wechaty 网关地址：请设置环境变量 {config.endpoint_env}（例如 127.0.0.1:8788）。")
+        if ":" not in endpoint or not endpoint.rpartition(":")[2].isdigit():
+            raise WechatSetupError(
+                f"环境变量 {config.endpoint_env} 的网关地址「{endpoint}」格式不对，应为 主机:端口，例如 127.0.0.1:8788。")
         if not token:
             raise WechatSetupError(f"缺少 Wechaty 令牌：请设置环境变量 {config.token_env}。")
         return cls(endpoint, token, directory, send_interval=config.send_interval)
 
     async def run(self, dispatch: Dispatch) -> None:
         """Connect, handle events, and reconnect with backoff until closed."""
-        consumer = asyncio.create_task(self._consume(dispatch))
+        consumer = asyncio.create_task(self._consume(dispatch), name="wechat-consumer")
         attempt = 0
+        loop = asyncio.get_running_loop()
         try:
             while not self._closed:
-                started = asyncio.get_running_loop().time()
+                started = loop.time()
                 await self._session()
                 if self._closed:
                     break
-                if asyncio.get_running_loop().time() - started > 30:
+                if loop.time() - started > 30:
                     attempt = 0  # it was up for a while: start the backoff again
                 delay = self.reconnect_delays[min(attempt, len(self.reconnect_delays) - 1)]
                 attempt += 1
-                log.warning("WeChat: gateway %s gone; reconnecting in %.0fs", self.endpoint, delay)
+                log.warning("WeChat: no connection to gateway %s; reconnecting in %.0fs",
+                            self.endpoint, delay)
                 await asyncio.sleep(delay)
         finally:
             consumer.cancel()
             await asyncio.gather(consumer, return_exceptions=True)
 
     async def _session(self) -> None:
-        """One connection to the gateway, until its event stream ends."""
+        """One connection to the gateway, until its event stream ends for whatever reason."""
+        if not await reachable(self.endpoint):
+            log.error("WeChat: gateway %s is unreachable (nothing accepts connections there)",
+                      self.endpoint)
+            return
         puppet = PuppetService(PuppetOptions(end_point=self.endpoint, token=self.token))
         puppet.on("message", lambda payload: self._events.put_nowait(payload.message_id))
         puppet.on("login", self._on_login)
-        puppet.on("logout", lambda payload: log.warning("WeChat: account %s logged out",
-                                                         payload.contact_id))
-        puppet.on("error", lambda payload: log.error("WeChat gateway error: %s", payload.data))
+        puppet.on("logout", self._on_logout)
         self.puppet = puppet
+        self.sessions += 1
         try:
-            # Runs the event stream; returns (or raises) when the gateway goes away.
-            await puppet.start()
+            await isolated(puppet.start())  # runs the event stream
+            log.warning("WeChat: gateway %s closed the event stream", self.endpoint)
         except GRPCError as exc:
             if exc.status in AUTH_ERRORS:
                 raise WechatSetupError(
-                    f"Wechaty 网关拒绝了令牌（{exc.status.name}）：请检查环境变量中的令牌。") from exc
+                    f"Wechaty 网关 {self.endpoint} 拒绝了令牌（{exc.status.name}）：请检查环境变量中的令牌。"
+                ) from exc
             log.error("WeChat: gateway error %s: %s", exc.status.name, exc.message)
-        except (TimeoutError, StreamTerminatedError, ConnectionError, OSError) as exc:
-            log.error("WeChat: connection to %s lost: %s", self.endpoint, exc or type(exc).__name__)
-        except Exception as exc:  # the client raises its own errors for an unreachable endpoint
-            if type(exc).__name__.startswith("WechatyPuppet"):
-                log.error("WeChat: gateway %s unreachable: %s", self.endpoint, exc)
-            else:
-                raise
+        except Exception as exc:  # noqa: BLE001
+            # StreamTerminatedError when the gateway dies, the client's own WechatyPuppet*
+            # errors, and a ValueError when the gateway sends an `error` event this client
+            # cannot parse: the stream is over in every case, so reconnect.
+            log.error("WeChat: connection to %s lost (%s: %s)", self.endpoint,
+                      type(exc).__name__, exc)
         finally:
             self.connected.clear()
             self.puppet = None
-            try:
-                await puppet.stop()
-            except Exception as exc:
-                log.debug("WeChat: stop after disconnect: %s", exc)
+            _drop(puppet)
 
     def _on_login(self, payload: Any) -> None:
         self.self_id = payload.contact_id
         self.connected.set()
-        log.info("WeChat: logged in as %s via %s", payload.contact_id, self.endpoint)
+        asyncio.get_running_loop().create_task(self._log_login(payload.contact_id))
+
+    async def _log_login(self, contact_id: str) -> None:
+        puppet = self.puppet
+        if puppet is not None:
+            self.self_name = await self._name(puppet, contact_id)
+        log.info("WeChat: logged in as %s (%s) via %s", self.self_name or "?", contact_id,
+                 self.endpoint)
+
+    def _on_logout(self, payload: Any) -> None:
+        self.connected.clear()
+        log.warning("WeChat: account %s logged out (%s); sends wait until it logs in again",
+                    payload.contact_id, getattr(payload, "data", ""))
 
     async def _consume(self, dispatch: Dispatch) -> None:
         """Handle message events one at a time, in arrival order."""
         while True:
             message_id = await self._events.get()
-            try:
-                incoming = await self.incoming(message_id)
-            except Exception:
-                log.exception("WeChat: could not read message %s", message_id)
-                continue
+            incoming = await self._read(message_id)
             if incoming is not None:
                 await dispatch(incoming)
+
+    async def _read(self, message_id: str) -> Incoming | None:
+        """A message's payload; waits out a reconnect once before giving the message up."""
+        for attempt in (1, 2):
+            try:
+                return await isolated(self.incoming(message_id))
+            except Exception as exc:  # noqa: BLE001 - the gateway went away mid-read
+                if attempt == 2:
+                    log.error("WeChat: message %s lost: its payload could not be read (%s: %s)",
+                              message_id, type(exc).__name__, exc)
+                    return None
+                log.warning("WeChat: reading message %s failed (%s); trying again once the "
+                            "gateway is back", message_id, exc)
+                # The session notices a broken stream a moment after a call fails on it.
+                await asyncio.sleep(READ_RETRY_DELAY)
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self.payload_wait):
+                        await self.connected.wait()
+        return None
 
     async def incoming(self, message_id: str) -> Incoming | None:
         """Read a message's payload into an Incoming; None for the bot's own messages."""
         puppet = self.puppet
         if puppet is None:
-            return None
+            raise ConnectionError("not connected")
         payload = await puppet.message_payload(message_id)
         talker = payload.from_id
         if not talker or talker == self.self_id:
@@ -172,10 +235,10 @@ class WechatAdapter:
         if room_id:
             room = await self._room(puppet, room_id)
             topic = getattr(room, "topic", "") or ""
-            admins = {getattr(room, "owner_id", ""), *getattr(room, "admin_ids", [])}
+            admins = {getattr(room, "owner_id", ""), *(getattr(room, "admin_ids", None) or [])}
             chat = ChatRef(PLATFORM, room_id)
             if self.directory.group_for(chat) is None:
-                log.info("WeChat: message from room %s (%s) that is not in the config", room_id, topic)
+                log.info("WeChat: message from room %s (%s), which is not configured", room_id, topic)
         else:
             topic, admins, chat = "", set(), ChatRef.private(PLATFORM, talker)
         sent_at = (datetime.fromtimestamp(_seconds(payload.timestamp), UTC)
@@ -189,57 +252,109 @@ class WechatAdapter:
         )
 
     async def _name(self, puppet: PuppetService, contact_id: str) -> str:
+        """The bot's remark for a contact (what workers know them by), else their own name."""
         if contact_id not in self._names:
             try:
                 contact = await puppet.contact_payload(contact_id)
-                # The alias getter returns None here; the payload carries the alias.
-                self._names[contact_id] = contact.alias or contact.name or contact_id
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001
                 log.warning("WeChat: no payload for contact %s: %s", contact_id, exc)
                 return contact_id
+            # The alias getter returns None here; the payload carries the alias.
+            self._names[contact_id] = contact.alias or contact.name or contact_id
         return self._names[contact_id]
 
     async def _room(self, puppet: PuppetService, room_id: str) -> Any:
-        # Not cached for long: ownership and topic change; one lookup per message is cheap.
+        # Read for every message: owner, admins and topic change, and the lookup is cheap.
         try:
             room = await puppet.room_payload(room_id)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             log.warning("WeChat: no payload for room %s: %s", room_id, exc)
             return self._rooms.get(room_id)
         self._rooms[room_id] = room
         return room
 
+    async def _mention_name(self, puppet: PuppetService, room_id: str, user_id: str, fallback: str) -> str:
+        """How the room shows a member: their name in this room, else their WeChat name.
+
+        Not the bot's private remark: everyone in the room reads the @-mention.
+        """
+        key = (room_id, user_id)
+        if key not in self._room_names:
+            try:
+                member = await puppet.room_member_payload(room_id, user_id)
+            except Exception as exc:  # noqa: BLE001
+                log.info("WeChat: no member payload for %s in %s: %s", user_id, room_id, exc)
+                return fallback
+            self._room_names[key] = member.room_alias or member.name or fallback
+        return self._room_names[key]
+
     async def send(self, reply: Reply) -> str | None:
         """Send one text, @-mentioning the people in ``reply.mentions``; paced per account."""
         puppet = self.puppet
         if puppet is None or not self.connected.is_set():
-            raise SendError("not connected to the WeChat gateway")
+            raise SendError(f"not connected to the WeChat gateway {self.endpoint}", offline=True)
         conversation = reply.chat.user_id if reply.chat.is_private else reply.chat.chat_id
         text = reply.text
         if reply.buttons:  # WeChat has no buttons: say what to reply instead
             text += "\n（可回复：" + " ／ ".join(b.command for b in reply.buttons) + "）"
         mention_ids = [m.user_id for m in reply.mentions]
-        if reply.mentions:
-            text = "".join(f"@{m.name}{MENTION_GAP}" for m in reply.mentions) + text
+        if reply.mentions and not reply.chat.is_private:
+            names = [await self._mention_name(puppet, conversation, m.user_id, m.name)
+                     for m in reply.mentions]
+            text = "".join(f"@{n}{MENTION_GAP}" for n in names) + text
         async with self.pacer.slot():
             try:
                 message_id = await puppet.message_send_text(conversation, text, mention_ids or None)
             except GRPCError as exc:
-                permanent = exc.status in (Status.NOT_FOUND, Status.INVALID_ARGUMENT)
+                permanent = exc.status in PERMANENT_SEND_ERRORS
                 raise SendError(f"gateway {exc.status.name}: {exc.message}", permanent=permanent) from exc
-            except (StreamTerminatedError, ConnectionError, OSError) as exc:
-                raise SendError(f"connection lost: {exc}") from exc
+            except StreamTerminatedError as exc:
+                # Cut off mid-call: the gateway may have sent it. The protocol has no
+                # idempotency key, so the outbox sends again (at least once beats never).
+                log.warning("WeChat: connection lost while sending to %s; it may have gone out "
+                            "and will be sent again", conversation)
+                raise SendError(f"connection lost mid-send: {exc}", offline=True) from exc
+            except (ConnectionError, OSError) as exc:
+                raise SendError(f"gateway unreachable: {exc}", offline=True) from exc
         return message_id or None
 
     async def close(self) -> None:
-        """Stop reconnecting and close the gRPC channel."""
+        """Stop reconnecting, tell the gateway the bot stops, and close the gRPC channel."""
         self._closed = True
         puppet, self.puppet = self.puppet, None
         if puppet is not None:
             try:
-                await puppet.stop()
-            except Exception as exc:
+                async with asyncio.timeout(5):
+                    await puppet.stop()
+            except Exception as exc:  # noqa: BLE001 - the gateway may be gone already
                 log.debug("WeChat: stop on close: %s", exc)
+            _drop(puppet)
+
+
+async def isolated(call: Coroutine[Any, Any, T]) -> T:
+    """Run one gRPC call in a task of its own and wait for it without sharing a cancel.
+
+    grpclib interrupts a call blocked on a dead connection by cancelling the task that
+    made it and turning that into StreamTerminatedError, without ``uncancel()``. Inside
+    our own tasks that would turn a real shutdown cancel into a "connection lost" (and the
+    task would carry on) or leave them marked as cancelling for good. Behind ``shield``,
+    grpclib's cancels stay in the inner task and ours stay in ours.
+    """
+    inner = asyncio.ensure_future(call)
+    try:
+        return await asyncio.shield(inner)
+    except asyncio.CancelledError:
+        inner.cancel()
+        await asyncio.wait([inner])
+        raise
+
+
+def _drop(puppet: PuppetService) -> None:
+    """Close a client's channel without calling the gateway (stop() may fail and leave it open)."""
+    channel = getattr(puppet, "channel", None)
+    if channel is not None:
+        channel.close()
+        puppet.channel = None
 
 
 def _seconds(timestamp: int) -> float:

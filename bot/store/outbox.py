@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import aiosqlite
 
@@ -99,13 +99,17 @@ class OutboxRepo:
                 (platform_message_id, to_db(now), item_id),
             )
 
-    async def mark_retry(self, item_id: int, error: str, retry_at: datetime) -> None:
-        """Record a failed attempt and when to try again."""
+    async def mark_retry(
+        self, item_id: int, error: str, retry_at: datetime, *, count: bool = True
+    ) -> None:
+        """Record a failed attempt (``count=False``: one that does not count) and the next try."""
+        if retry_at.microsecond:  # times are stored to the second: never retry before asked
+            retry_at = retry_at.replace(microsecond=0) + timedelta(seconds=1)
         async with self.db.tx():
             await self.db.execute(
-                """UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?
+                """UPDATE outbox SET attempts = attempts + ?, last_error = ?, next_attempt_at = ?
                    WHERE id = ?""",
-                (error[:500], to_db(retry_at), item_id),
+                (int(count), error[:500], to_db(retry_at), item_id),
             )
 
     async def mark_failed(self, item_id: int, error: str) -> None:
