@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.adapter import SetupError
-from bot.adapters.telegram import MAX_TEXT, check_token, split_text, to_html
-from bot.message import ChatRef, Mention, Reply
+from bot.adapters.telegram import MAX_TEXT, check_token, keyboard, split_text, to_html
+from bot.message import Button, ChatRef, Mention, Reply
 
 
 def test_split_keeps_lines_and_stays_under_the_limit() -> None:
@@ -32,3 +32,12 @@ def test_html_escaping_and_mentions() -> None:
 def test_bad_tokens_are_explained(token: str | None) -> None:
     with pytest.raises(SetupError, match="GRIDBOT_TELEGRAM_TOKEN"):
         check_token(token, "GRIDBOT_TELEGRAM_TOKEN")
+
+
+def test_buttons_four_per_row_and_too_long_commands_left_out() -> None:
+    buttons = tuple(Button(f"键{i}", f"详情 E{i}") for i in range(5)) + (Button("长", "详情 " + "字" * 30),)
+    markup = keyboard(Reply(ChatRef("telegram", "@42"), "x", buttons=buttons))
+    assert markup is not None
+    rows = [[b.callback_data for b in row] for row in markup.inline_keyboard]
+    assert rows == [["详情 E0", "详情 E1", "详情 E2", "详情 E3"], ["详情 E4"]]  # 97 bytes: dropped, not cut
+    assert keyboard(Reply(ChatRef("telegram", "@42"), "x")) is None

@@ -8,6 +8,8 @@ recognised by the store and handled once.
 
 Outbound messages go through PTB's ``AIORateLimiter`` (30/s overall, 20/min per group,
 retries on ``RetryAfter``); what still fails is reported to the outbox as a ``SendError``.
+A long reply is sent in chunks; when the outbox retries it, the chunks already delivered
+are skipped. Tested end to end against ``tests/peers/telegram_api.py``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import html
 import logging
 import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from telegram import (
     BotCommand,
@@ -42,6 +45,7 @@ from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.adapter import Dispatch, SendError, SetupError
 from bot.message import ChatRef, Incoming, Reply
+from bot.text import normalize, strip_mentions
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +55,11 @@ MAX_TEXT = 4096
 CHUNK = 3500
 BUTTONS_PER_ROW = 4
 TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
-BIND_PREFIXES = ("绑定", "綁定", "/bind")
+#: Matched after normalisation (Traditional 綁定 and full-width ／bind fold into these).
+BIND_PREFIXES = ("绑定", "/bind")
+#: Telegram's limit on callback data, in UTF-8 bytes.
+MAX_CALLBACK_BYTES = 64
+_ADDRESSED = re.compile(r"^/\w+@(\w+)")
 COMMANDS = (
     BotCommand("errand", "代买/代办/跑腿/求助：/errand 大米一袋 3栋501"),
     BotCommand("verify", "报备/核实/举报：/verify 3-2-501 一家三口返乡"),
@@ -118,9 +126,16 @@ def to_html(reply: Reply, chunk: str, first: bool) -> str:
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     """Inline buttons whose callback data is the text command they stand for."""
-    if not reply.buttons:
+    buttons = []
+    for b in reply.buttons:
+        # A cut command would do something else when tapped: leave the button out instead.
+        if len(b.command.encode("utf-8")) > MAX_CALLBACK_BYTES:
+            log.warning("Telegram: button %r dropped, its command is over %d bytes", b.label,
+                        MAX_CALLBACK_BYTES)
+            continue
+        buttons.append(InlineKeyboardButton(b.label, callback_data=b.command))
+    if not buttons:
         return None
-    buttons = [InlineKeyboardButton(b.label, callback_data=b.command[:64]) for b in reply.buttons]
     rows = [buttons[i:i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
     return InlineKeyboardMarkup(rows)
 
@@ -153,6 +168,7 @@ class TelegramAdapter:
         self.bot_id = 0
         self._started = False
         self._closed = False
+        self._chunks_sent: dict[Reply, int] = {}
 
     async def start(self) -> None:
         """Log in (getMe) and register the command menu; retries while the API is unreachable."""
@@ -172,6 +188,10 @@ class TelegramAdapter:
                 await asyncio.sleep(delay)
         self.username, self.bot_id = self.bot.username, self.bot.id
         log.info("Telegram: logged in as @%s (id %s)", self.username, self.bot_id)
+        if not self.bot.can_read_all_group_messages:
+            log.warning("Telegram: privacy mode is on, so in groups @%s sees only /commands and "
+                        "replies to it; residents' keywords need it off (@BotFather: /setprivacy, "
+                        "Disable, then re-add the bot to each group)", self.username)
         try:
             await self.bot.set_my_commands(list(COMMANDS))
         except TelegramError as exc:
@@ -239,25 +259,33 @@ class TelegramAdapter:
         """A Telegram message as an Incoming, or None for what the bot ignores."""
         user = msg.from_user
         chat = msg.chat
-        if user is None or user.id == self.bot_id or chat.type == "channel":
+        if user is None or user.id == self.bot_id or chat.type == "channel" or msg.is_automatic_forward:
             return None
         is_group = chat.type in ("group", "supergroup")
         ref = ChatRef(PLATFORM, str(chat.id)) if is_group else ChatRef.private(PLATFORM, str(user.id))
         text = msg.text or msg.caption or ""
+        addressed = _ADDRESSED.match(text)
+        if addressed and self.username and addressed.group(1).lower() != self.username.lower():
+            return None  # "/help@OtherBot": another bot's command
         kind = "text" if msg.text is not None else next(
             (k for attr, k in MEDIA_KINDS if getattr(msg, attr, None)), "other")
         replied = msg.reply_to_message
         mentions_me = bool(self.username and f"@{self.username}".lower() in text.lower()) or bool(
             replied and replied.from_user and replied.from_user.id == self.bot_id)
-        admin = is_group and text.lstrip().startswith(BIND_PREFIXES) and await self._is_admin(
-            chat.id, user.id)
+        binding = is_group and strip_mentions(normalize(text)).lower().startswith(BIND_PREFIXES)
+        admin = binding and await self._is_admin(msg, user.id)
         return Incoming(
             chat=ref, sender_id=str(user.id), sender_name=user.full_name, text=text,
             message_id=str(msg.message_id), sent_at=msg.date, is_group=is_group,
             mentions_me=mentions_me, kind=kind, sender_is_admin=admin, chat_title=chat.title or "",
         )
 
-    async def _is_admin(self, chat_id: int, user_id: int) -> bool:
+    async def _is_admin(self, msg: Message, user_id: int) -> bool:
+        chat_id = msg.chat.id
+        if msg.sender_chat is not None:
+            # An admin posting "as the group" has no user id the bot could write to as owner.
+            log.info("Telegram: 绑定 in %s sent anonymously; the admin must post as themselves", chat_id)
+            return False
         try:
             member = await self.bot.get_chat_member(chat_id, user_id)
         except TelegramError as exc:
@@ -267,16 +295,18 @@ class TelegramAdapter:
 
     async def _tap(self, query: CallbackQuery, dispatch: Dispatch) -> None:
         message = query.message
-        if not query.data or message is None or not isinstance(message, Message):
+        if not query.data or message is None:
             await self._answer(query, "这个按钮已失效，请重新发送指令。")
             return
+        # A message older than 48 hours comes as chat and id only (date 0): still enough.
         chat = message.chat
         is_group = chat.type in ("group", "supergroup")
         user = query.from_user
         ref = ChatRef(PLATFORM, str(chat.id)) if is_group else ChatRef.private(PLATFORM, str(user.id))
         incoming = Incoming(
             chat=ref, sender_id=str(user.id), sender_name=user.full_name, text=query.data,
-            message_id=f"cb:{query.id}", sent_at=message.date, is_group=is_group,
+            # A callback query carries no date of its own; the message's may be days old.
+            message_id=f"cb:{query.id}", sent_at=datetime.now(UTC), is_group=is_group,
             tapped_message_id=str(message.message_id), chat_title=chat.title or "",
         )
         replies = await dispatch(incoming)
@@ -302,24 +332,25 @@ class TelegramAdapter:
                 if edited is not None:
                     return edited
             sent: Message | None = None
-            for i, chunk in enumerate(chunks):
+            # A retry of a long reply resumes after the chunks that already went out.
+            for i in range(self._chunks_sent.get(reply, 0), len(chunks)):
                 last = i == len(chunks) - 1
                 sent = await self.bot.send_message(
-                    chat_id, to_html(reply, chunk, i == 0), parse_mode=ParseMode.HTML,
+                    chat_id, to_html(reply, chunks[i], i == 0), parse_mode=ParseMode.HTML,
                     reply_markup=markup if last else None,
                 )
+                self._chunks_sent[reply] = i + 1
+            self._chunks_sent.pop(reply, None)
             return str(sent.message_id) if sent is not None else None
         except RetryAfter as exc:
             raise SendError(f"flood control: {exc.message}", retry_after=_seconds(exc.retry_after)) from exc
-        except ChatMigrated as exc:
-            raise SendError(f"group {chat_id} became supergroup {exc.new_chat_id}: update chat_id "
-                            "in bot.toml", permanent=True) from exc
-        except Forbidden as exc:
-            raise SendError(f"forbidden: {exc.message} (bot removed or blocked)", permanent=True) from exc
-        except BadRequest as exc:
-            raise SendError(f"bad request: {exc.message}", permanent=True) from exc
-        except (TimedOut, NetworkError) as exc:
-            raise SendError(f"network: {exc}") from exc
+        except (ChatMigrated, Forbidden, BadRequest) as exc:
+            self._chunks_sent.pop(reply, None)
+            raise _permanent(chat_id, exc) from exc
+        except NetworkError as exc:  # TimedOut too; BadRequest, a subclass, is handled above
+            # Telegram is out of reach: wait for it however long it takes rather than give
+            # up. A timeout may hide a message that went out; at least once beats never.
+            raise SendError(f"network: {exc}", offline=True) from exc
 
     async def _edit(self, chat_id: int | str, message_id: int, text: str,
                     markup: InlineKeyboardMarkup | None) -> str | None:
@@ -349,6 +380,22 @@ class TelegramAdapter:
                 log.info("Telegram: could not confirm the last offset on close: %s", exc)
         if self._started:
             await self.bot.shutdown()
+
+
+def _permanent(chat_id: int | str, exc: TelegramError) -> SendError:
+    """A send that retrying cannot fix, explained for the operator's log."""
+    if isinstance(exc, ChatMigrated):
+        why = f"group {chat_id} became supergroup {exc.new_chat_id}: update chat_id in bot.toml"
+    elif (isinstance(exc, Forbidden) and "initiate" in exc.message) or (
+            isinstance(exc, BadRequest) and "chat not found" in exc.message.lower()
+            and isinstance(chat_id, int) and chat_id > 0):
+        why = (f"{exc.message}: user {chat_id} never opened a private chat with the bot "
+               "(they must press Start once) or the id is wrong")
+    elif isinstance(exc, Forbidden):
+        why = f"forbidden: {exc.message} (bot removed from the chat or blocked)"
+    else:
+        why = f"bad request: {exc.message}"
+    return SendError(why, permanent=True)
 
 
 def _seconds(value: object) -> float:
