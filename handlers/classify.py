@@ -1,37 +1,56 @@
-"""Turn a resident's loosely typed group message into a ticket request, or into nothing."""
+"""Turn a resident's loosely typed group message into a ticket request, or into nothing.
+
+Precision first: a false ticket posts an answer into a busy group and pushes work to an
+owner, so a keyword counts only when it is a request (not "代买的菜到了吗", "跑腿费多少钱").
+A keyword leading the message with nothing usable after it gets a prompt saying what to add;
+one inside a sentence counts only when the sentence says what is needed. A life-threatening
+emergency counts even without any keyword.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from bot.text import chinese_punct, normalize, strip_mentions
+from bot.text import chinese_punct, normalize, strip_mentions, strip_quote
 from bot.tickets import NewTicket
 from handlers import keywords as kw
 
-_PUNCT = " \t,.!?;:、，。！？；：~～·…—-()（）[]【】\"'“”‘’《》<>"
+_PUNCT = " \t,.!?;:、，。！？；：~～·…—-()（）[]【】\"'“”‘’《》"
 _NUM = r"[0-9一二三四五六七八九十百零两]+"
+_CN_ROOM = r"[零〇一二三四五六七八九]{3,4}"
 # Place names: Chinese characters other than the verbs and particles that run into them
 # ("有车辆进村" must not yield the place "辆进村").
 _NAME = r"(?:(?![进出回到去在住来从的了是有和与车这那个要买送给帮我你他她它们说讲])[\u4e00-\u9fff])"
 _ADDRESS_TOKEN = (
     rf"(?:{_NAME}{{2,6}}(?:小区|花园|家园|公寓|新村|苑|府|大院|社区))"
-    rf"|(?:{_NAME}{{1,6}}(?:路|街|大道|巷|弄){_NUM}号)"
-    rf"|(?:\d{{1,4}}(?:-\d{{1,5}}){{1,3}})"
+    rf"|(?:{_NAME}{{1,6}}(?:路|街|大道|巷|弄){_NUM}号院?)"
+    # 3-2-501, but not a phone number, a date (2026-12-01) or a quantity (2-3包).
+    r"|(?:(?<![\d-])\d{1,3}(?:-\d{1,4}){1,3}(?![\d-])(?!\s*[包盒斤个袋瓶元块支片粒只件箱罐桶天号日月年点度岁]))"
     rf"|(?:{_NUM}(?:号楼|栋|幢|座|楼|单元|室|层|户|号院|组))"
+    r"|(?:\d{1,3}#楼?)|(?:[A-Za-z]座)|(?:[东西南北中]区)|(?:[东西中]单元)"
     rf"|(?:{_NAME}{{2,3}}村)"
 )
-# A bare room number may close the run: "3栋2单元501".
+# After another part, a house number or a room may follow: "李家村5组12号", "3栋2单元501".
 _ADDRESS = re.compile(
-    rf"(?:{_ADDRESS_TOKEN})(?:[\s,]?(?:{_ADDRESS_TOKEN}))*(?:(?<=[栋幢楼元座])\d{{2,5}})?"
+    rf"(?:{_ADDRESS_TOKEN})(?:[\s,]?(?:{_ADDRESS_TOKEN}|(?<=[组村])\d{{1,4}}号))*"
+    rf"(?:(?<=[栋幢楼元座#])\s?(?:\d{{2,5}}|{_CN_ROOM}))?"
 )
 _ADDRESS_LEAD = re.compile(r"^(?:家住|住在|住|在|地址是?|我家|我们|我是|送到|送至|到|:)+")
+# Runs that look like places but are not: "明天全村封控", "隔壁村".
+_NOT_PLACES = ("明天", "今天", "后天", "昨天", "全村", "本村", "隔壁", "各村", "整村", "每村", "外村")
 _SLASH = re.compile(r"^(/[a-z]+)(?:@\w+)?(?:\s+|$)", re.IGNORECASE)
+_QUANTITY = re.compile(r"(?:\d+|[一二两三四五六七八九十几半]+)\s*[个盒袋斤瓶包箱桶罐支份只件片板]")
+# Volunteers offering help ("有需要代买菜的可以私信我") are not asking for it.
+_OFFER = ("有需要", "需要的", "的可以", "可以找", "请联系", "私信我", "找我")
+_FILLERS = ("一下", "谢谢你们", "谢谢大家", "谢谢", "麻烦", "你好", "您好", "请", "帮忙", "紧急",
+            "急", "在吗", "吗", "呢", "吧", "啊", "你们", "大家")
 
 
 @dataclass(frozen=True, slots=True)
 class EmptyRequest:
-    """A keyword with nothing after it: the resident must be told what to add."""
+    """A keyword with nothing usable after it: the resident must be told what to add."""
 
     kind: str
     keyword: str
@@ -39,7 +58,7 @@ class EmptyRequest:
 
 def classify(raw: str) -> NewTicket | EmptyRequest | None:
     """Classify one group message; None for ordinary chat, which must get no reply."""
-    text = strip_mentions(normalize(raw))
+    text = strip_quote(strip_mentions(normalize(raw)))
     if not text:
         return None
     slash = _SLASH.match(text)
@@ -47,41 +66,96 @@ def classify(raw: str) -> NewTicket | EmptyRequest | None:
         kind = kw.SLASH_KINDS.get(slash.group(1).lower())
         if kind is None:
             return None
-        return _build(kind, slash.group(1), text[slash.end():], text)
+        return _leading(kind, slash.group(1), text[slash.end():], text)
     found = _find_keyword(text)
     if found is None:
-        return None
-    kind, keyword, start = found
-    before, after = text[:start], text[start + len(keyword):]
-    if _is_past_talk(text, after):
-        return None
-    if kind == "verification" and keyword == "核实" and any(w in text for w in kw.NEWS_WORDS):
-        kind = "rumor"
+        return _unworded_emergency(text)
+    kind, keyword, start, end = found
+    before, after = text[:start], text[end:]
+    kind = _rumor_or_check(kind, keyword, text)
     if _only_lead_words(before):
-        before = ""
-    return _build(kind, keyword, (before.strip(_PUNCT) + " " + after).strip(), text)
+        return _leading(kind, keyword, after, text)
+    return _inside_sentence(kind, keyword, text)
 
 
-def _find_keyword(text: str) -> tuple[str, str, int] | None:
-    """The earliest keyword that stands at the start of the message or of a clause."""
+def _leading(kind: str, keyword: str, after: str, full: str) -> NewTicket | EmptyRequest:
+    """The keyword opens the message: what follows it is the request."""
+    body = after.strip(_PUNCT)
+    for filler in ("一下", "下"):
+        if body.startswith(filler):
+            body = body[len(filler):].strip(_PUNCT)
+    if not _has_content(body):
+        return EmptyRequest(kind, keyword)
+    # "代买需要自己出钱吗": a question about the service; the prompt says how to ask.
+    if kind != "rumor" and _is_question(body) and not _says_what(kind, body):
+        return EmptyRequest(kind, keyword)
+    return _ticket(kind, keyword, body, full)
+
+
+def _inside_sentence(kind: str, keyword: str, text: str) -> NewTicket | None:
+    """The keyword stands inside a sentence: a request only if the sentence says what is needed."""
+    if any(t in text for t in kw.THANKS) or any(o in text for o in _OFFER):
+        return None
+    if kind == "rumor":
+        return _ticket(kind, keyword, text, text) if _has_content(text) else None
+    if not _says_what(kind, text):
+        return None
+    return _ticket(kind, keyword, text, text)
+
+
+def _unworded_emergency(text: str) -> NewTicket | None:
+    """"老伴晕倒了 5栋302 快来人": no keyword, but a life may be at stake."""
+    if not kw.is_emergency(text) or any(w in text for w in kw.RECOVERED + kw.NEWS_WORDS + kw.THANKS):
+        return None
+    if not (extract_address(text) or any(w in text for w in kw.PLEA_WORDS)):
+        return None
+    return NewTicket("errand", "medicine", "urgent", chinese_punct(text), extract_address(text))
+
+
+def _rumor_or_check(kind: str, keyword: str, text: str) -> str:
+    """"核实 网传…" and "举报 有人造谣…" are about news, not about a household."""
+    if kind != "verification":
+        return kind
+    if keyword == "核实" and any(w in text for w in kw.NEWS_WORDS):
+        return "rumor"
+    if keyword == "举报" and any(w in text for w in kw.RUMOR_REPORT_WORDS):
+        return "rumor"
+    return kind
+
+
+@lru_cache(maxsize=1)
+def _keyword_patterns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    """Every keyword as a pattern that also matches it typed with a space inside ("代 买")."""
     tables = (
         ("rumor", kw.RUMOR_KEYWORDS),
         ("verification", kw.VERIFICATION_KEYWORDS),
         ("errand", kw.ERRAND_KEYWORDS),
     )
-    best: tuple[str, str, int] | None = None
-    for kind, words in tables:
-        for word in words:
-            for m in re.finditer(re.escape(word), text):
-                if not _at_clause_start(text[: m.start()]):
-                    continue
-                if best is None or m.start() < best[2]:
-                    best = (kind, word, m.start())
-                break
+    return tuple(
+        (kind, word, re.compile(r"\s?".join(map(re.escape, word))))
+        for kind, words in tables for word in words
+    )
+
+
+def _find_keyword(text: str) -> tuple[str, str, int, int] | None:
+    """The earliest keyword used as a request (not as a noun, nor about a past errand)."""
+    best: tuple[str, str, int, int] | None = None
+    rejected: set[int] = set()  # "举报谣言的功能" rules out 举报 at the same place too
+    for kind, word, pattern in _keyword_patterns():
+        for m in pattern.finditer(text):
+            after = text[m.end():].lstrip()
+            noun = after.startswith(kw.NOT_A_REQUEST_AFTER) and not after.startswith(kw.STILL_A_REQUEST)
+            if noun or text[: m.start()].endswith(kw.NOT_A_REQUEST_BEFORE) or m.start() in rejected:
+                rejected.add(m.start())
+                continue
+            if best is None or m.start() < best[2] or (m.start() == best[2] and m.end() > best[3]):
+                best = (kind, word, m.start(), m.end())
+            break
     return best
 
 
 def _only_lead_words(before: str) -> bool:
+    """Only greetings and request words ("你好，麻烦") come before the keyword."""
     rest = before.strip(_PUNCT)
     while rest:
         for word in sorted(kw.LEAD_WORDS, key=len, reverse=True):
@@ -93,51 +167,35 @@ def _only_lead_words(before: str) -> bool:
     return True
 
 
-def _at_clause_start(before: str) -> bool:
-    """True when only greetings, request words or a finished clause precede the keyword."""
-    if not before or before[-1] in _PUNCT:
+def _has_content(body: str) -> bool:
+    filler = body
+    for word in _FILLERS:  # longest first where one contains another (紧急 before 急)
+        filler = filler.replace(word, "")
+    return bool(filler.strip(_PUNCT))
+
+
+def _is_question(text: str) -> bool:
+    return any(w in text for w in kw.QUESTION_WORDS)
+
+
+def _says_what(kind: str, text: str) -> bool:
+    """The text names what is needed: an item, a place, a symptom, people coming back…"""
+    if extract_address(text) or _any(text, kw.ACUTE_WORDS) or _any(text, kw.URGENT_WORDS):
         return True
-    rest = before
-    while rest:
-        for word in sorted(kw.LEAD_WORDS, key=len, reverse=True):
-            if rest.endswith(word):
-                rest = rest[: -len(word)]
-                break
-        else:
-            return False
-        if rest and rest[-1] in _PUNCT:
-            return True
-    return True
+    if kind == "verification":
+        return _any(text, kw.VERIFICATION_SIGNALS) or _any(text, kw.CHECK_WORDS)
+    return _errand_category(text) != "other" or _QUANTITY.search(text) is not None
 
 
-def _is_past_talk(text: str, after: str) -> bool:
-    """"代买的菜收到了，谢谢" is thanks for an errand, not a new one."""
-    return any(t in text for t in kw.THANKS) and (
-        after[:1] in kw.PAST_MARKERS or not after.strip(_PUNCT + "谢谢感多辛苦了")
-    )
-
-
-def _build(kind: str, keyword: str, body: str, full: str) -> NewTicket | EmptyRequest:
-    body = body.strip(_PUNCT)
-    for filler in ("一下", "下"):
-        if body.startswith(filler):
-            body = body[len(filler):].strip(_PUNCT)
-    if not _has_content(body):
-        return EmptyRequest(kind, keyword)
+def _ticket(kind: str, keyword: str, body: str, full: str) -> NewTicket:
     if kind == "errand":
         category = _errand_category(full)
     elif kind == "verification":
         category = "report" if keyword == "报备" and not _any(full, kw.CHECK_WORDS) else "check"
     else:
         category = "claim"
-    return NewTicket(kind, category, _priority(full), chinese_punct(body), extract_address(body))
-
-
-def _has_content(body: str) -> bool:
-    filler = body
-    for word in ("一下", "谢谢", "麻烦", "你好", "您好", "请", "帮忙", "急", "紧急"):
-        filler = filler.replace(word, "")
-    return bool(filler.strip(_PUNCT))
+    text = chinese_punct(body.strip(_PUNCT))
+    return NewTicket(kind, category, _priority(full), text, extract_address(body))
 
 
 def _errand_category(text: str) -> str:
@@ -148,7 +206,7 @@ def _errand_category(text: str) -> str:
 
 
 def _priority(text: str) -> str:
-    if _any(text, kw.ACUTE_WORDS):
+    if _any(text, kw.ACUTE_WORDS) or kw.AMBULANCE.search(text):
         return "urgent"
     calm = text
     for word in kw.NOT_URGENT:
@@ -161,10 +219,12 @@ def _any(text: str, words: tuple[str, ...]) -> bool:
 
 
 def extract_address(text: str) -> str:
-    """The first address-like run in the text (``3-2-501``, ``5栋2单元301``, ``李家村3组``)."""
+    """The longest address-like run in the text (``3-2-501``, ``5栋2单元301``, ``李家村3组``)."""
     best = ""
     for m in _ADDRESS.finditer(text):
         candidate = _ADDRESS_LEAD.sub("", m.group(0)).strip(" ,")
+        if any(w in candidate for w in _NOT_PLACES) or sum(c.isdigit() for c in candidate) >= 10:
+            continue  # a time word, or a phone number written 139-1234-5678
         if len(candidate) > len(best):
             best = candidate
     return best

@@ -56,6 +56,31 @@ TICKETS = [
     ("闢謠：網傳菜市場關閉", "rumor", "claim", "normal", ""),
     ("/rumor 听说要全员隔离", "rumor", "claim", "normal", ""),
     ("请问 求证一下 明天还发菜吗", "rumor", "claim", "normal", ""),
+    # Requests inside a sentence, as residents type them on the phone.
+    ("李书记你好我是5栋301的张阿姨我想代买点菜", "errand", "groceries", "normal", "5栋301"),
+    ("我家老伴降压药吃完了能不能帮忙代买一下 3号楼2单元501", "errand", "medicine", "normal", "3号楼2单元501"),
+    ("麻烦李书记代买大米 5栋302", "errand", "groceries", "normal", "5栋302"),
+    ("能帮我代买大米吗", "errand", "groceries", "normal", ""),
+    ("🙏代买 大米 5栋301", "errand", "groceries", "normal", "5栋301"),
+    ("家里老人需要代买降压药", "errand", "medicine", "normal", ""),
+    ("5栋302代买鸡蛋", "errand", "groceries", "normal", "5栋302"),
+    ("家里米没了求助一下", "errand", "groceries", "normal", ""),
+    ("代 买 鸡蛋", "errand", "groceries", "normal", ""),
+    ("帮忙代收快递 3栋", "errand", "other", "normal", "3栋"),
+    # Emergencies, with and without a keyword.
+    ("求救 老人晕倒了 5栋", "errand", "medicine", "urgent", "5栋"),
+    ("救命 5栋有人晕倒", "errand", "medicine", "urgent", "5栋"),
+    ("老伴晕倒了 5栋302 快来人", "errand", "medicine", "urgent", "5栋302"),
+    ("我爸脑梗了说不出话 快来人", "errand", "medicine", "urgent", ""),
+    ("求助 老人烧到39度了", "errand", "medicine", "urgent", ""),
+    ("老人走丢了 求助 李家村3组", "errand", "other", "urgent", "李家村3组"),
+    # Priority and category pitfalls.
+    ("代买 大米 5栋1201", "errand", "groceries", "normal", "5栋1201"),
+    ("代买 大米 电话13912012345", "errand", "groceries", "normal", ""),
+    ("代买 急支糖浆 3栋", "errand", "medicine", "normal", "3栋"),
+    ("代买 布洛芬 感冒灵", "errand", "medicine", "normal", ""),
+    ("代买 西红柿 土豆 黄瓜", "errand", "groceries", "normal", ""),
+    ("举报 群里有人造谣说明天封城", "rumor", "claim", "normal", ""),
 ]
 
 EMPTY = [
@@ -67,6 +92,12 @@ EMPTY = [
     ("求证", "rumor"),
     ("/errand", "errand"),
     ("代买 麻烦一下", "errand"),
+    ("代買，謝謝", "errand"),
+    ("代买 紧急", "errand"),
+    ("代买 在吗", "errand"),
+    ("要报备吗？", "verification"),
+    ("报备是在这里报吗？", "verification"),
+    ("代买需要自己出钱吗？", "errand"),
 ]
 
 CHAT = [
@@ -88,6 +119,29 @@ CHAT = [
     "/unknown 代买",
     "好的我知道了",
     "隔壁单元的人说要封楼",
+    # A keyword used as a noun, or about an errand that is over.
+    "代买的菜到了吗",
+    "求助成功了吗",
+    "上报了没有？",
+    "跑腿小哥很辛苦",
+    "举报的那个车已经走了",
+    "报备完了",
+    "辟谣了没",
+    "求助电话是多少",
+    "举报电话多少",
+    "跑腿费多少钱",
+    "代购群在哪里",
+    "代办员辛苦了",
+    "核实了，是假的",
+    "举报谣言的功能不错",
+    "代买 的 菜 什么时候 到",
+    "不用代买了，谢谢",
+    # Offers, hearsay, thanks and recoveries.
+    "大家有需要代买菜的可以私信我",
+    "听说代买要收费",
+    "感谢志愿者帮忙代买",
+    "昨天5栋有人晕倒了，现在没事了",
+    "「张阿姨：代买 胰岛素两盒 急 5栋301」- - - - - - - - 收到",
 ]
 
 
@@ -131,6 +185,22 @@ def test_body_keeps_chinese_punctuation() -> None:
         ("有车辆进村", ""),
         ("明天12号送", ""),
         ("李家村3组", "李家村3组"),
+        ("16栋2单元1602 电话 139-1234-5678", "16栋2单元1602"),
+        ("电话 138-1234-5678 地址3栋201", "3栋201"),
+        ("2026-12-01之前送到 5栋", "5栋"),
+        ("0571-88886666 5栋2单元", "5栋2单元"),
+        ("口罩 2-3包", ""),
+        ("酸奶 6-8盒", ""),
+        ("5栋 302", "5栋 302"),
+        ("五栋二单元五零一", "五栋二单元五零一"),
+        ("人民路12号院3号楼", "人民路12号院3号楼"),
+        ("幸福小区北区7号楼", "幸福小区北区7号楼"),
+        ("12栋东单元301", "12栋东单元301"),
+        ("李家村5组12号", "李家村5组12号"),
+        ("5#楼302", "5#楼302"),
+        ("B座1203", "B座1203"),
+        ("听说明天全村封控", ""),
+        ("隔壁村", ""),
     ],
 )
 def test_extract_address(text: str, address: str) -> None:
