@@ -88,9 +88,17 @@ class Directory:
             return Role.OWNER if group.platform == platform and user_id in group.owners else Role.RESIDENT
         return Role.OWNER if self.owned_groups(platform, user_id) else Role.RESIDENT
 
+    def managed_groups(self, platform: str, user_id: str) -> list[GroupConfig]:
+        """Groups whose tickets this person may act on: their own and every group below them.
+
+        A township owner who is told a village ticket is overdue must be able to open and
+        move it.
+        """
+        return self.reachable_groups(platform, user_id)
+
     def may_manage(self, platform: str, user_id: str, group_key: str) -> bool:
         """True when this person may act on tickets of this group."""
-        return any(g.key == group_key for g in self.owned_groups(platform, user_id))
+        return any(g.key == group_key for g in self.managed_groups(platform, user_id))
 
     def children(self, key: str) -> list[GroupConfig]:
         """Groups directly below a group."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from bot.config import GroupConfig
 from bot.directory import ROLE_LABEL, Role
 from bot.message import Button, Incoming, Mention, Reply
-from bot.text import chinese_punct, normalize, strip_mentions
+from bot.text import chinese_punct, normalize, strip_mentions, strip_quote
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -54,13 +55,18 @@ class Ctx:
 
 @dataclass(frozen=True)
 class Route:
-    """One command (or a fallback when ``names`` is empty)."""
+    """One command (or a fallback when ``names`` is empty).
+
+    ``alone``: the command is the whole message (``帮助``, ``我的工单``), so that a resident
+    writing "帮助 我家老人摔倒了 5栋304" is read as a request, not as a call for the card.
+    """
 
     names: tuple[str, ...]
     handler: Handler
     where: Where
     role: Role
     priority: int
+    alone: bool = False
 
 
 @dataclass
@@ -71,12 +77,13 @@ class Router:
     routes: list[Route] = field(default_factory=list)
 
     def command(
-        self, *names: str, where: Where = "any", role: Role = Role.RESIDENT, priority: int = 0
+        self, *names: str, where: Where = "any", role: Role = Role.RESIDENT, priority: int = 0,
+        alone: bool = False,
     ) -> Callable[[H], H]:
-        """Route messages that start with one of ``names``."""
+        """Route messages that start with one of ``names``; a handler returning None passes."""
 
         def register(handler: H) -> H:
-            self.routes.append(Route(tuple(names), handler, where, role, priority))
+            self.routes.append(Route(tuple(names), handler, where, role, priority, alone))
             return handler
 
         return register
@@ -93,6 +100,24 @@ class Router:
 
 def _fits(where: Where, is_group: bool) -> bool:
     return where == "any" or (where == "group") == is_group
+
+
+#: What may follow a Chinese command name: a space, punctuation, or a code such as E12 / N3.
+#: "进度怎么这么慢" and "我的妈妈发烧了" are sentences, not commands.
+_ARGS_START = re.compile(r"[\s,.!?;:，。！？；：、~～]|[A-Za-z0-9]")
+#: What may trail a command that stands alone: "我的工单呢？", "帮助！".
+_TRAILING = re.compile(r"[\s呢吗啊呀吧了,.!?，。！？~～]*")
+#: A ticket or notice code at the start of a command's arguments.
+_CODE_LEAD = re.compile(r"^[EVRNSevrns]\s*\d")
+
+
+def _follows_command(name: str, rest: str, alone: bool) -> bool:
+    """Whether ``rest`` can be the arguments of command ``name``."""
+    if alone:
+        return _TRAILING.fullmatch(rest) is not None
+    if name.isascii():
+        return not rest[:1].isalnum()  # "/my" must not match "/myself"
+    return not rest or _ARGS_START.match(rest) is not None
 
 
 class Dispatcher:
@@ -112,8 +137,9 @@ class Dispatcher:
                 if not lowered.startswith(name.lower()):
                     continue
                 rest = text[len(name):]
-                # "/my" must not match "/myself"; Chinese commands need no space before arguments.
-                if name.isascii() and rest[:1].isalnum():
+                if name.startswith("/") and rest.startswith("@"):
+                    rest = rest.split(maxsplit=1)[1] if " " in rest else ""  # /my@GridBot
+                if not _follows_command(name, rest, route.alone):
                     continue
                 rank = (len(name), route.priority)
                 if best is None or rank > best[:2]:
@@ -124,11 +150,11 @@ class Dispatcher:
         args = text[len(name):]
         if name.startswith("/") and args.startswith("@"):
             args = args.split(maxsplit=1)[1] if " " in args else ""  # /my@GridBot
-        return route, name, chinese_punct(args.strip(" :,"))
+        return route, name, chinese_punct(args.strip(" :,，："))
 
     async def dispatch(self, app: App, msg: Incoming, now: datetime) -> list[Reply]:
         """Route one message and return the handler's replies."""
-        text = strip_mentions(normalize(msg.text))
+        text = strip_quote(strip_mentions(normalize(msg.text)))
         group = app.directory.group_for(msg.chat) if msg.is_group else None
         platform = msg.chat.platform
         role = app.directory.role(platform, msg.sender_id, group)
@@ -144,12 +170,17 @@ class Dispatcher:
                     "发送「帮助」查看您可用的指令。",
                     mention=msg.is_group,
                 )]
-            return _as_list(await route.handler(ctx))
-        if msg.is_group and role >= Role.OWNER:
+            result = await route.handler(ctx)
+            if result is not None:
+                return _as_list(result)
+            # The handler saw no command in it ("收到，求助：老伴胸口疼 5栋303"): read it as a resident.
+            ctx.command, ctx.args = "", ""
+        elif msg.is_group and role >= Role.OWNER:
             private = self.match(text, is_group=False)
-            if private is not None and private[0].role >= Role.OWNER:
-                return [ctx.reply(f"「{private[1]}」请在与我的私聊中使用，群里只发给居民看的消息。",
-                                  mention=True)]
+            # Only a command naming a ticket or notice: an owner's "通知：…" in the group is chat.
+            if private is not None and private[0].role >= Role.OWNER and _CODE_LEAD.match(private[2]):
+                example = f"{private[1]} {private[2]}".strip()
+                return [ctx.reply(f"管理指令请私聊我发送，例如「{example}」。", mention=True)]
         return _as_list(await self._fallbacks(ctx))
 
     async def _fallbacks(self, ctx: Ctx) -> Result:

@@ -29,6 +29,15 @@ def strip_mentions(text: str) -> str:
     return _MENTION.sub("", text).strip()
 
 
+# A quoted reply: WeChat writes 「name：quoted text」, a dashed line, then the new text.
+_QUOTE = re.compile(r"^「[^」]*」\s*(?:[-—]\s*){3,}")
+
+
+def strip_quote(text: str) -> str:
+    """The new part of a quoted reply: "「张阿姨：代买 …」- - - 收到" is just "收到"."""
+    return _QUOTE.sub("", text).strip()
+
+
 def one_line(text: str, limit: int = 40) -> str:
     """A single line of at most ``limit`` characters for summaries."""
     flat = _SPACES.sub(" ", text).strip()

@@ -27,5 +27,7 @@ async def bind(ctx: Ctx) -> Reply:
                        name, ctx.msg.sender_id)
     await ctx.app.store.groups.bind(bound, ctx.now)
     ctx.app.directory.add_bound(bound)
+    start = ("（Telegram 上请先点开与我的私聊并按「Start」，否则我没法把新工单发给您。）"
+             if ctx.platform == "telegram" else "")
     return ctx.reply(f"已登记本群为「{name}」，群主：{ctx.msg.sender_name}。居民现在可以发送「代买 …」等登记工单，"
-                     "群主请私聊我「帮助」查看管理指令。", mention=True)
+                     f"群主请私聊我「帮助」查看管理指令。{start}", mention=True)

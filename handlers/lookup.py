@@ -17,7 +17,7 @@ def split_code(args: str) -> tuple[str | None, str]:
     if not m:
         return None, args.strip()
     code = normalize_code(m.group(1) + m.group(2))
-    return code, m.group(3).strip(" :,")
+    return code, m.group(3).strip(" :,：，")
 
 
 async def find_ticket(ctx: Ctx, usage: str) -> tuple[Ticket, str] | Reply:

@@ -55,7 +55,9 @@ async def move(
 @router.command("待办", "工单列表", "/todo", where="private", role=Role.OWNER)
 async def todo(ctx: Ctx) -> Reply:
     """Open tickets of the groups this person manages, urgent first."""
-    groups = ctx.app.directory.owned_groups(ctx.platform, ctx.msg.sender_id)
+    groups = ctx.app.directory.managed_groups(ctx.platform, ctx.msg.sender_id)
+    if ctx.args in ("全部", "所有", "all"):
+        ctx.args = ""
     kind = next((k for k, words in KIND_WORDS.items() if ctx.args in words), None)
     title = "未办结工单"
     if ctx.args and kind is None:
@@ -96,6 +98,8 @@ async def accept(ctx: Ctx) -> Reply | list[Reply]:
     if isinstance(found, Reply):
         return found
     t, _ = found
+    if t.status == ACCEPTED and t.handler_id == ctx.msg.sender_id:
+        return ctx.reply(f"您已接过 {t.code}，不用重复接单。办好后发送「完成 {t.code}」。")
     return await move(ctx, t, action="accept", to_status=ACCEPTED, headline=f"已接单 {t.code}。",
                       fields={"handler_id": ctx.msg.sender_id, "handler_name": ctx.msg.sender_name})
 

@@ -14,6 +14,7 @@ from bot.tickets import (
     Ticket,
     TicketEvent,
 )
+from handlers.keywords import is_emergency
 
 ACTION_LABEL = {
     "create": "登记", "accept": "接单", "assign": "指派", "progress": "进展", "note": "备注",
@@ -27,10 +28,15 @@ def when(ts: datetime, tz: ZoneInfo) -> str:
     return ts.astimezone(tz).strftime("%m-%d %H:%M")
 
 
-def summary(t: Ticket) -> str:
+def rateable(t: Ticket) -> bool:
+    """Residents rate a service done for them: errands and checks, not reports or verdicts."""
+    return t.kind == "errand" or (t.kind == "verification" and t.category == "check")
+
+
+def summary(t: Ticket, *, address: bool = True) -> str:
     """One line for lists: code, urgency, category, group, who, what, status."""
     urgent = "【急】" if t.priority == "urgent" else ""
-    where = f"（{t.address}）" if t.address else ""
+    where = f"（{t.address}）" if t.address and address else ""
     return (f"{t.code}{urgent} {CATEGORY_LABEL[t.category]}｜{t.group_name}｜{t.requester_name}："
             f"{one_line(t.text, 30)}{where}｜{t.status_label}")
 
@@ -98,6 +104,9 @@ def ack(t: Ticket) -> str:
     urgent = "紧急·" if t.priority == "urgent" else ""
     where = f"，地址 {t.address}" if t.address else ""
     follow = f"发送「进度 {t.code}」可查看进展。"
+    if t.kind == "errand" and is_emergency(t.text):
+        return (f"已登记紧急求助 {t.code}（{cat}）：{one_line(t.text)}{where}。工作人员马上联系您。"
+                f"情况危急请立即拨打 120 急救电话！{follow}")
     if t.kind == "errand":
         return f"已登记代办工单 {t.code}（{urgent}{cat}）：{one_line(t.text)}{where}。工作人员会尽快联系您，{follow}"
     if t.kind == "verification" and t.category == "report":
@@ -118,8 +127,9 @@ def status_notice(t: Ticket, action: str, note: str = "") -> str:
     if action == "progress":
         return f"工单 {t.code} 进展：{note}"
     if action == "done":
-        detail = f"说明：{note}。" if note else ""
-        return f"您的工单 {t.code} 已完成。{detail}满意的话请发送「评价 {t.code} 5」（1-5 分）。"
+        detail = f"说明：{note.rstrip('。.！!')}。" if note else ""
+        rate = f"满意的话请发送「评价 {t.code} 5」（1-5 分）。" if rateable(t) else ""
+        return f"您的工单 {t.code} 已完成。{detail}{rate}"
     if action == "reject":
         return f"您的工单 {t.code} 未能受理，原因：{note}。如有疑问请联系群主。"
     if action in ("debunk", "auto"):

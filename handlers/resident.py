@@ -7,7 +7,7 @@ import re
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.message import Reply
-from bot.tickets import DONE
+from bot.tickets import CATEGORY_LABEL, DONE
 from handlers import render
 from handlers.classify import classify
 from handlers.lookup import find_ticket
@@ -31,11 +31,12 @@ OWNER_HELP = """群主/工作人员指令（私聊我使用）：
 · 完成 E12 [说明] ／ 驳回 E12 原因
 · 辟谣 R7 官方说法 ／ 属实 R7 [说明]"""
 
-_SCORE = re.compile(r"^([1-5一二三四五])\s*(?:分|星)?\s*(.*)$", re.S)
+_SCORE = re.compile(r"^([1-5一二三四五])(?![\d.])\s*(?:分|星)?\s*(.*)$", re.S)
 _CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+_HELP_WORDS = ("帮助", "怎么用", "菜单", "说明", "指令", "功能")
 
 
-@router.command("帮助", "使用说明", "/help", "/start", "help")
+@router.command("帮助", "使用说明", "怎么用", "菜单", "/help", "/start", "help", alone=True)
 async def help_card(ctx: Ctx) -> Reply:
     """The usage card; owners and staff also get theirs in private chat."""
     text = RESIDENT_HELP
@@ -44,7 +45,7 @@ async def help_card(ctx: Ctx) -> Reply:
     return ctx.reply(text)
 
 
-@router.command("我的工单", "我的", "/my")
+@router.command("我的工单", "我的单子", "/my", alone=True)
 async def my_tickets(ctx: Ctx) -> Reply:
     """The sender's own tickets, newest first."""
     mine = await ctx.app.store.tickets.list(requester=(ctx.platform, ctx.msg.sender_id))
@@ -53,7 +54,8 @@ async def my_tickets(ctx: Ctx) -> Reply:
                          mention=ctx.msg.is_group)
     recent = mine[::-1][:10]
     lines = [f"您的工单（共 {len(mine)} 张{'，显示最近 10 张' if len(mine) > 10 else ''}）："]
-    lines += [render.summary(t) for t in recent]
+    # In the group everyone reads along: no addresses there.
+    lines += [render.summary(t, address=not ctx.msg.is_group) for t in recent]
     return ctx.reply("\n".join(lines), mention=ctx.msg.is_group)
 
 
@@ -72,7 +74,7 @@ async def progress(ctx: Ctx) -> Reply:
                          mention=ctx.msg.is_group)
     history = await ctx.app.store.tickets.history(t)
     if not manager:  # residents see what happened, not internal notes
-        history = [ev for ev in history if ev.action != "note"]
+        history = [ev for ev in history if ev.action not in ("note", "escalate")]
     return ctx.reply(render.card(t, ctx.app.config.tz, history), mention=ctx.msg.is_group)
 
 
@@ -85,11 +87,16 @@ async def rate(ctx: Ctx) -> Reply:
     t, rest = found
     if (t.platform, t.requester_id) != (ctx.platform, ctx.msg.sender_id):
         return ctx.reply(f"只有登记 {t.code} 的居民本人可以评价。", mention=ctx.msg.is_group)
+    if not render.rateable(t):
+        return ctx.reply(f"{t.code} 是{t.kind_label}（{CATEGORY_LABEL[t.category]}），不需要评价。",
+                         mention=ctx.msg.is_group)
     if t.status != DONE:
         return ctx.reply(f"{t.code} 当前是「{t.status_label}」，完成后才能评价。", mention=ctx.msg.is_group)
     m = _SCORE.match(rest)
     if not m:
-        return ctx.reply(f"请给 1 到 5 分，例如：评价 {t.code} 5（5 分最满意）。", mention=ctx.msg.is_group)
+        given = f"「{rest[:10]}」不是 1 到 5 之间的整数分。" if rest else ""
+        return ctx.reply(f"{given}请给 1 到 5 分，例如：评价 {t.code} 5（5 分最满意）。",
+                         mention=ctx.msg.is_group)
     score = int(m.group(1)) if m.group(1).isdigit() else _CN_DIGIT[m.group(1)]
     if not await ctx.app.store.tickets.rate(t, score, ctx.msg.sender_id, m.group(2).strip(), ctx.now):
         return ctx.reply(f"{t.code} 已经评价过了，每张工单只能评价一次。", mention=ctx.msg.is_group)
@@ -101,6 +108,8 @@ async def private_fallback(ctx: Ctx) -> Reply:
     """Private chat never goes unanswered: explain what the bot understands."""
     if ctx.msg.kind != "text":
         return ctx.reply("我暂时只能看懂文字。请用文字描述，例如：代买 大米一袋 3栋2单元501。发送「帮助」查看说明。")
+    if not ctx.text.strip("?？!！。. ") or any(w in ctx.text for w in _HELP_WORDS):
+        return await help_card(ctx)
     if classify(ctx.msg.text) is not None:
         return ctx.reply("登记代买、报备、求证等请在您所在的小区/村群里发送，方便工作人员跟进。"
                          "发送「帮助」查看写法。")

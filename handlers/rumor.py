@@ -16,9 +16,11 @@ router = Router("rumor")
 @router.command("辟谣", "/debunk", where="private")
 async def debunk(ctx: Ctx) -> Reply | list[Reply]:
     """``辟谣 R7 官方说法``: the claim is false; the group hears the official statement."""
-    if split_code(ctx.args)[0] is None or ctx.role < Role.OWNER:
-        # A resident writing "辟谣 …" in private means a report, which belongs in the group.
+    if split_code(ctx.args)[0] is None:
+        # "辟谣 网传…" in private is a report, which belongs in the group.
         return await private_fallback(ctx)
+    if ctx.role < Role.OWNER:
+        return ctx.reply("「辟谣 编号」是群主给出核实结论用的。听到传言请在小区群里发送「求证 听到的说法」。")
     found = await find_managed_ticket(ctx, "辟谣 R7 官方说法")
     if isinstance(found, Reply):
         return found

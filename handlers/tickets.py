@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 from rapidfuzz import fuzz
 
+from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.message import ChatRef, Mention, Reply
 from bot.text import claim_key
-from bot.tickets import DONE, VERDICT_FALSE, Ticket
+from bot.tickets import DONE, VERDICT_FALSE, NewTicket, Ticket
 from handlers import render
 from handlers.classify import EmptyRequest, classify
 
@@ -23,10 +27,16 @@ WHAT_TO_ADD = {
     "verification": "地址、人员和情况",
     "rumor": "听到的说法",
 }
-# A new rumour report this close to one already answered gets the earlier answer at once.
-SAME_RUMOR_SCORE = 85
-# ...as long as the claims are of comparable length ("停水" alone is not "明天全区停水").
-SAME_RUMOR_LENGTH = 0.6
+# A new rumour report gets an earlier verdict at once only when it states the same claim:
+# nearly the same characters, and the same negation, numbers and day. "明天超市不关门" is not
+# "明天超市关门", nor is "明天全区停电" "明天全区停水"; anything less sure waits for a person.
+SAME_RUMOR_SCORE = 90
+NEGATIONS = re.compile(r"[不没未无别非]")
+DAYS = ("今天", "明天", "后天", "大后天", "今晚", "明晚", "昨天", "本周", "下周", "周末")
+#: Verdicts older than this are not repeated automatically: the situation may have changed.
+RUMOR_MEMORY = timedelta(days=14)
+#: The same request sent again this soon is pointed to the ticket it already has.
+REPEAT_WINDOW = timedelta(hours=6)
 
 
 @router.fallback(where="group")
@@ -40,17 +50,36 @@ async def new_ticket(ctx: Ctx) -> list[Reply] | Reply | None:
     if ctx.group is None:
         return ctx.reply("本群还没有在网格助手登记，暂时不能受理。请群主在群里发送「绑定 群名」完成登记。",
                          mention=True)
+    if ctx.role >= Role.OWNER or ctx.group.level != "village":
+        # Owners and staff announce ("辟谣：明天不停水"); district and township groups are
+        # cadres' work groups ("报备：今日新增返乡3人"). Requests come from residents' groups.
+        return None
     if isinstance(found, EmptyRequest):
         return ctx.reply(
             f"「{found.keyword}」后面请写上{WHAT_TO_ADD[found.kind]}，例如：{EXAMPLES[found.kind]}",
             mention=True,
         )
+    earlier = await _same_request(ctx, found)
+    if earlier is not None:
+        return ctx.reply(f"您已登记过 {earlier.code}（{earlier.status_label}），不用重复发送，工作人员正在处理。"
+                         f"发送「进度 {earlier.code}」可查看进展。", mention=True)
     ticket = await ctx.app.store.tickets.create(found, ctx.group, ctx.msg, None, ctx.now)
     if ticket.kind == "rumor":
         answered = await _answer_known_rumor(ctx, ticket)
         if answered is not None:
             return answered
     return [ctx.reply(render.ack(ticket), mention=True), *_owner_pushes(ctx, ticket)]
+
+
+async def _same_request(ctx: Ctx, new: NewTicket) -> Ticket | None:
+    """The open ticket this resident filed for the same thing a little earlier, if any."""
+    assert ctx.group is not None
+    key = claim_key(new.text)
+    for t in await ctx.app.store.tickets.list(requester=(ctx.platform, ctx.msg.sender_id), open_only=True):
+        if (t.group_key == ctx.group.key and t.kind == new.kind and ctx.now - t.created_at < REPEAT_WINDOW
+                and fuzz.ratio(key, claim_key(t.text)) >= SAME_RUMOR_SCORE):
+            return t
+    return None
 
 
 def _owner_pushes(ctx: Ctx, t: Ticket) -> list[Reply]:
@@ -69,6 +98,8 @@ async def _answer_known_rumor(ctx: Ctx, ticket: Ticket) -> list[Reply] | None:
     best: tuple[float, Ticket] | None = None
     for old in await ctx.app.store.tickets.list(kind="rumor"):
         if old.id == ticket.id or old.status != DONE or old.verdict != VERDICT_FALSE:
+            continue
+        if ctx.now - old.updated_at > RUMOR_MEMORY:
             continue
         score = same_claim_score(claim, claim_key(old.text))
         if score >= SAME_RUMOR_SCORE and (best is None or score > best[0]):
@@ -91,12 +122,14 @@ async def _answer_known_rumor(ctx: Ctx, ticket: Ticket) -> list[Reply] | None:
 
 
 def same_claim_score(a: str, b: str) -> float:
-    """0-100: how surely two claim keys state the same rumour (characters, not words)."""
+    """0-100: how surely two claim keys state the same rumour; 0 when they differ in substance."""
     if not a or not b:
         return 0.0
-    if min(len(a), len(b)) / max(len(a), len(b)) < SAME_RUMOR_LENGTH:
+    def profile(claim: str) -> tuple[list[str], list[str], list[str]]:
+        return (NEGATIONS.findall(claim), re.findall(r"\d+", claim), [d for d in DAYS if d in claim])
+    if profile(a) != profile(b):
         return 0.0
-    return max(fuzz.ratio(a, b), fuzz.partial_ratio(a, b))
+    return float(fuzz.ratio(a, b))
 
 
 async def _statement(ctx: Ctx, t: Ticket) -> str:

@@ -132,6 +132,8 @@ async def test_bad_ticket_references(bot: Bot) -> None:
     replies = await bot.say("@", "李书记", "接单 e1")  # lower case and full-width work
     assert "已接单 E1" in to(replies, "@李书记")[0].text
     [r] = await bot.say("@", "李书记", "接单 Ｅ１")
+    assert "您已接过 E1" in r.text
+    [r] = await bot.say("@", "刘主任", "接单 E1")  # the township owner, above this village
     assert "已有人接单" in r.text
 
 
@@ -232,7 +234,7 @@ async def test_button_tap_edits_the_card(bot: Bot) -> None:
     assert "接单 E1" not in [b.command for b in edited.buttons]
     # A stale tap on the same button answers plainly instead of changing anything.
     [stale] = await bot.send(bot.message("@", "李书记", "接单 E1", tapped_message_id="m2"))
-    assert "已有人接单" in stale.text
+    assert "您已接过 E1" in stale.text and stale.edit_message_id is None
 
 
 async def test_unknown_group_is_told_to_bind(bot: Bot) -> None:
