@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -160,6 +161,8 @@ def run_case(folder: Path, kill_at: float | None) -> dict[str, object]:
         "ratio_to_floor": round(seconds / floor, 3),
         "lost": groups - len(per_chat),
         "duplicates": sum(n - 1 for n in per_chat.values()),
+        # Largest resident set of any bot process so far (Linux reports kilobytes).
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
     }
 
 
@@ -189,6 +192,7 @@ def main() -> None:
     summary = {k: worst[k] for k in ("groups", "seconds", "floor_seconds", "ratio_to_floor")}
     summary["lost"] = sum(int(r["lost"]) for r in results)  # type: ignore[call-overload]
     summary["duplicates"] = sum(int(r["duplicates"]) for r in results)  # type: ignore[call-overload]
+    summary["peak_rss_mb"] = max(float(r["peak_rss_mb"]) for r in results)  # type: ignore[arg-type]
     summary["runs"] = [r["case"] for r in results]
     print(json.dumps(summary, ensure_ascii=False))
 
