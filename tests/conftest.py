@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,3 +16,22 @@ async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
     b = await Bot.start(tmp_path)
     yield b
     await b.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """CI must exercise the real WeChat gateway: without Node.js it fails instead of skipping."""
+    from tests.peers.wechat_gateway import node_missing_reason
+
+    reason = node_missing_reason()
+    if reason and os.environ.get("GRIDBOT_REQUIRE_NODE"):
+        raise pytest.UsageError(f"GRIDBOT_REQUIRE_NODE is set (CI) but {reason}")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say it loudly when the WeChat end-to-end tests could not run on this machine."""
+    from tests.peers.wechat_gateway import node_missing_reason
+
+    reason = node_missing_reason()
+    if reason:
+        terminalreporter.write_sep("!", "WeChat gateway tests SKIPPED", red=True, bold=True)
+        terminalreporter.write_line(reason, red=True)
