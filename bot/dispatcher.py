@@ -138,7 +138,8 @@ class Dispatcher:
                     continue
                 rest = text[len(name):]
                 if name.startswith("/") and rest.startswith("@"):
-                    rest = rest.split(maxsplit=1)[1] if " " in rest else ""  # /my@GridBot
+                    # "/bind@GridBot 幸福小区": the @name is the boundary; what follows is args.
+                    rest = " " + rest.split(maxsplit=1)[1] if " " in rest else ""
                 if not _follows_command(name, rest, route.alone):
                     continue
                 rank = (len(name), route.priority)

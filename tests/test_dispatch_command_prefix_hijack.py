@@ -60,3 +60,26 @@ async def test_private_help_words_and_empty_messages_get_the_card(bot: Bot) -> N
     for text in ("菜单", "怎么用？", "？", "功能有哪些"):
         [r] = await bot.say("@", "张阿姨", text)
         assert "使用说明" in r.text, text
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [("/bind@GridBot 阳光花园居民群", "阳光花园居民群"), ("/bind@GridBot", ""), ("/bind 阳光花园居民群", "阳光花园居民群")],
+)
+def test_slash_command_addressed_to_the_bot_keeps_its_arguments(text: str, args: str) -> None:
+    # Regression: "/bind@Bot 群名" was not matched at all, so an anonymous admin heard nothing.
+    from bot.dispatcher import Dispatcher
+    from handlers import ROUTERS
+
+    found = Dispatcher(ROUTERS).match(text, is_group=True)
+    assert found is not None and (found[1], found[2]) == ("/bind", args)
+
+
+def test_slash_alone_command_addressed_to_the_bot_with_trailing_words_is_not_alone() -> None:
+    from bot.dispatcher import Dispatcher
+    from handlers import ROUTERS
+
+    dispatcher = Dispatcher(ROUTERS)
+    assert dispatcher.match("/my@GridBot", is_group=True) is not None
+    found = dispatcher.match("/help@GridBot 我家老人摔倒了", is_group=True)
+    assert found is None or found[1] != "/help"

@@ -303,9 +303,10 @@ async def test_unreachable_endpoint_is_retried_until_the_gateway_comes(
     await gw.start()
     bot = await gw.create_bot("网格助手")
     zs = await gw.create_contact("张三")
-    room = await gw.create_room("幸福小区居民群", [bot, zs])
+    owner = await gw.create_contact("王书记")
+    room = await gw.create_room("幸福小区居民群", [bot, zs, owner])
     await gw.kill()  # nothing listens on the port now; the mock state comes back on start()
-    world = World(gw, bot, zs, zs, zs, room)
+    world = World(gw, bot, zs, zs, owner, room)  # an owner's own 求证 makes no ticket
     app = await App.open(make_config(tmp_path, world.toml()))
     adapter = WechatAdapter(gw.endpoint, gw.token, app.directory, **FAST)  # type: ignore[arg-type]
     app.attach(adapter)
