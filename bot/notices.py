@@ -37,11 +37,14 @@ def notice_text(notice: Notice, origin: GroupConfig, group: GroupConfig, below: 
 def _path_between(app: App, origin: GroupConfig, group: GroupConfig) -> list[GroupConfig]:
     """Groups strictly between ``origin`` and ``group`` (the levels a notice passes through)."""
     path: list[GroupConfig] = []
+    if group.key == origin.key:
+        return path
     node = app.directory.group(group.parent) if group.parent else None
     while node is not None and node.key != origin.key:
         path.append(node)
         node = app.directory.group(node.parent) if node.parent else None
-    return path
+    # Not below origin at all (or origin itself): nothing lies between, so nothing gates it.
+    return path if node is not None else []
 
 
 def gates(app: App, origin: GroupConfig, group: GroupConfig) -> list[GroupConfig]:

@@ -148,3 +148,17 @@ async def test_schedule_bad_input(bot: Bot) -> None:
     assert "没有找到定时通知 S9" in r.text
     [r] = await bot.say("@", "刘主任", "定时 cron 0 8 * * 1-5 工作日早班提醒")
     assert "下次发送：2026-11-23 08:00" in r.text  # Monday, standard cron weekdays
+
+
+async def test_notice_from_below_a_review_level_is_not_held(tmp_path: Path) -> None:
+    # Regression: the path from origin to itself climbed to the root and found the township's
+    # review gate, so a village owner's notice sat "待审核" forever in the owner's own group.
+    bot = await Bot.start(tmp_path, REVIEW_TOML)
+    replies = await bot.say("@", "李书记", "通知 今晚8点3栋停水")
+    assert [r.chat.chat_id for r in replies if not r.chat.is_private] == ["幸福小区居民群"]
+    [report] = await bot.say("@", "李书记", "回执 N1")
+    assert "待审核 0" in report.text and "已送达 1" in report.text
+    # The reviewing township itself publishes straight to its own group and below.
+    replies = await bot.say("@", "刘主任", "通知 下午3点开会")
+    assert [r.chat.chat_id for r in replies if not r.chat.is_private] == ALL[1:]
+    await bot.close()
