@@ -10,17 +10,29 @@ Outbound messages go through PTB's ``AIORateLimiter`` (30/s overall, 20/min per 
 retries on ``RetryAfter``); what still fails is reported to the outbox as a ``SendError``.
 A long reply is sent in chunks; when the outbox retries it, the chunks already delivered
 are skipped. Tested end to end against ``tests/peers/telegram_api.py``.
+
+Webhook mode (``[telegram] mode = "webhook"``) serves Telegram's POSTs with aiohttp instead of
+PTB's tornado handler, for the same reason: PTB answers 200 once the update is in an
+in-memory queue, and Telegram then forgets it. Here the answer is 200 only after the update
+is stored and handled, 500 otherwise, so Telegram sends it again; a per-start random secret
+(``X-Telegram-Bot-Api-Secret-Token``) keeps out everyone but Telegram.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import html
+import json
 import logging
 import re
+import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
+from aiohttp import web
 from telegram import (
     BotCommand,
     CallbackQuery,
@@ -75,8 +87,29 @@ MEDIA_KINDS = (
 )
 
 
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
 class TelegramSetupError(SetupError):
     """The adapter cannot start (no token, a malformed one, or one Telegram rejects)."""
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Where Telegram POSTs updates (``url``, public HTTPS) and where the bot listens for them.
+
+    A reverse proxy usually terminates TLS at ``url`` and forwards to ``listen:port``; the
+    path of ``url`` is the path served.
+    """
+
+    url: str
+    listen: str = "0.0.0.0"
+    port: int = 8443
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path or "/"
 
 
 def check_token(token: str | None, env_name: str) -> str:
@@ -157,11 +190,13 @@ class TelegramAdapter:
     def __init__(
         self, token: str, *, base_url: str = "", poll_timeout: int = 30,
         max_retries: int = 3, retry_delays: Sequence[float] = (1, 2, 5, 10, 30, 60),
+        webhook: Webhook | None = None,
     ):
         root = base_url or "https://api.telegram.org"
         self.bot = ExtBot(token, base_url=f"{root}/bot", base_file_url=f"{root}/file/bot",
                           rate_limiter=AIORateLimiter(max_retries=max_retries))
         self.poll_timeout = poll_timeout
+        self.webhook = webhook
         self.retry_delays = tuple(retry_delays)
         self.offset: int | None = None
         self.username = ""
@@ -169,6 +204,7 @@ class TelegramAdapter:
         self._started = False
         self._closed = False
         self._chunks_sent: dict[Reply, int] = {}
+        self._stopped = asyncio.Event()
 
     async def start(self) -> None:
         """Log in (getMe) and register the command menu; retries while the API is unreachable."""
@@ -202,14 +238,22 @@ class TelegramAdapter:
         return self.retry_delays[min(attempt, len(self.retry_delays) - 1)]
 
     async def run(self, dispatch: Dispatch) -> None:
-        """Long-poll getUpdates; confirm an update only after it was stored and handled."""
+        """Receive updates until closed: by webhook when configured, else by long polling."""
         await self.start()
+        if self.webhook is not None:
+            await self._serve_webhook(self.webhook, dispatch)
+        else:
+            await self._poll(dispatch)
+
+    async def _poll(self, dispatch: Dispatch) -> None:
+        """Long-poll getUpdates; confirm an update only after it was stored and handled."""
+        await self._leave_webhook()
         failures = 0
         while not self._closed:
             try:
                 updates = await self.bot.get_updates(
                     offset=self.offset, timeout=self.poll_timeout,
-                    allowed_updates=["message", "callback_query"],
+                    allowed_updates=ALLOWED_UPDATES,
                     read_timeout=self.poll_timeout + 10,
                 )
             except TimedOut:
@@ -218,6 +262,9 @@ class TelegramAdapter:
                 await asyncio.sleep(_seconds(exc.retry_after))
                 continue
             except Conflict as exc:
+                if "webhook" in exc.message.lower():  # set by another process since we started
+                    await self._leave_webhook()
+                    continue
                 delay = self._delay(failures)
                 failures += 1
                 log.error("Telegram: another process polls with this token (%s); retry in %.0fs",
@@ -243,6 +290,80 @@ class TelegramAdapter:
                     await asyncio.sleep(self._delay(0))
                     break
                 self.offset = update.update_id + 1
+
+    async def _leave_webhook(self) -> None:
+        """Polling and a webhook exclude each other: remove one left by webhook mode.
+
+        Pending updates are kept; they come by getUpdates instead.
+        """
+        while True:
+            try:
+                info = await self.bot.get_webhook_info()
+                if info.url:
+                    log.warning("Telegram: a webhook is set (%s); removing it to poll instead", info.url)
+                    await self.bot.delete_webhook(drop_pending_updates=False)
+                return
+            except NetworkError as exc:
+                log.error("Telegram: cannot check the webhook (%s); retrying", exc)
+                await asyncio.sleep(self._delay(0))
+
+    async def _serve_webhook(self, hook: Webhook, dispatch: Dispatch) -> None:
+        """Listen for Telegram's POSTs, then tell Telegram where to send them; until closed."""
+        secret = secrets.token_urlsafe(32)
+
+        async def receive(request: web.Request) -> web.Response:
+            if not hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), secret):
+                log.warning("Telegram webhook: POST from %s without the right secret refused",
+                            request.remote)
+                return web.Response(status=403)
+            try:
+                update = Update.de_json(await request.json(), self.bot)
+            except (json.JSONDecodeError, UnicodeDecodeError, TypeError, KeyError, ValueError) as exc:
+                log.warning("Telegram webhook: unreadable update refused: %r", exc)
+                return web.Response(status=400)
+            try:
+                await self._handle(update, dispatch)
+            except Exception:
+                # Not stored: a non-2xx answer makes Telegram send it again.
+                log.exception("Telegram webhook: update %s could not be stored; Telegram will resend",
+                              update.update_id)
+                return web.Response(status=500)
+            return web.Response(status=200)
+
+        server = web.Application()
+        server.router.add_post(hook.path, receive)
+        runner = web.AppRunner(server, access_log=None, shutdown_timeout=1)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, hook.listen, hook.port)
+            try:
+                await site.start()
+            except OSError as exc:
+                raise TelegramSetupError(
+                    f"无法在 {hook.listen}:{hook.port} 上接收 Telegram 的 webhook（{exc.strerror}）："
+                    "端口被占用或没有权限，请在 [telegram] 中换一个 port。") from exc
+            log.info("Telegram: listening for webhook updates on %s:%s%s", hook.listen, hook.port, hook.path)
+            await self._set_webhook(hook, secret)
+            await self._stopped.wait()
+        finally:
+            await runner.cleanup()
+
+    async def _set_webhook(self, hook: Webhook, secret: str) -> None:
+        attempt = 0
+        while True:
+            try:
+                await self.bot.set_webhook(hook.url, secret_token=secret, allowed_updates=ALLOWED_UPDATES,
+                                           drop_pending_updates=False)
+                log.info("Telegram: webhook set to %s", hook.url)
+                return
+            except BadRequest as exc:
+                raise TelegramSetupError(f"Telegram 不接受这个 webhook 地址 {hook.url}（{exc.message}）："
+                                         "须是公网可访问的 https 地址，端口 443、80、88 或 8443。") from exc
+            except (NetworkError, RetryAfter) as exc:
+                delay = self._delay(attempt)
+                attempt += 1
+                log.error("Telegram: setWebhook failed (%s); retrying in %.0fs", exc, delay)
+                await asyncio.sleep(delay)
 
     async def _handle(self, update: Update, dispatch: Dispatch) -> None:
         if update.callback_query is not None:
@@ -373,7 +494,9 @@ class TelegramAdapter:
         if self._closed:
             return
         self._closed = True
-        if self._started and self.offset is not None:
+        self._stopped.set()
+        # A webhook stays set: Telegram keeps what arrives meanwhile for the next start.
+        if self._started and self.offset is not None and self.webhook is None:
             try:
                 await self.bot.get_updates(offset=self.offset, timeout=0, limit=1)
             except TelegramError as exc:

@@ -5,7 +5,11 @@ It answers what python-telegram-bot 22 sends, the way api.telegram.org does, on
 ``getMe``, ``getUpdates`` (offsets confirm, long polling, 409 when a newer poll replaces
 one), ``sendMessage`` and ``editMessageText`` (HTML parse mode, inline keyboards, the real
 error texts), ``answerCallbackQuery``, ``getChatMember``, ``setMyCommands``,
-``getMyCommands``, ``deleteMyCommands``, ``deleteWebhook``, ``getWebhookInfo``. A wrong
+``getMyCommands``, ``deleteMyCommands``, ``setWebhook``, ``deleteWebhook``,
+``getWebhookInfo``. With a webhook set, updates are POSTed to it one at a time, in order,
+with the ``X-Telegram-Bot-Api-Secret-Token`` header; anything but a 2xx answer (or no answer)
+leaves the update queued and it is sent again after ``webhook_retry`` seconds, and getUpdates
+answers 409 meanwhile. Unlike Telegram, plain ``http://`` URLs are accepted (no TLS here). A wrong
 token gets 401, an unknown method 404. Dates are in seconds; message ids count up per chat.
 What the real service enforces and this one does too: the bot cannot write first to a user
 who never opened a private chat with it (403), texts over 4096 characters after HTML
@@ -186,6 +190,9 @@ class BotApi:
         self.poll_generation = 0
         self.events: list[Json] = []
         self.changed = asyncio.Condition()
+        self.webhook: Json | None = None
+        self.webhook_retry = 0.2
+        self.webhook_error: str = ""
 
     @property
     def bot_id(self) -> int:
@@ -217,6 +224,7 @@ class BotApi:
             "getchatmember": self.get_chat_member, "setmycommands": self.set_my_commands,
             "getmycommands": self.get_my_commands, "deletemycommands": self.delete_my_commands,
             "deletewebhook": self.delete_webhook, "getwebhookinfo": self.get_webhook_info,
+            "setwebhook": self.set_webhook,
         }.get(name)
         if name == "getupdates":
             return await self.get_updates(params)
@@ -254,6 +262,9 @@ class BotApi:
         """Confirm everything below ``offset``, then long-poll for up to ``timeout`` seconds."""
         offset, limit = p.integer("offset", 0), min(max(p.integer("limit", 100), 1), 100)
         timeout = max(p.integer("timeout", 0), 0)
+        if self.webhook is not None:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
+                                "use deleteWebhook to delete the webhook first")
         if p.has("allowed_updates"):
             self.allowed_updates = list(p.json("allowed_updates") or [])
         if offset > 0:
@@ -367,15 +378,68 @@ class BotApi:
         self.commands.pop(self._scope(p), None)
         return True
 
+    def set_webhook(self, p: Params) -> bool:
+        """Push updates to ``url`` from now on (an empty url removes the webhook)."""
+        url = p.string("url")
+        if not url:
+            return self.delete_webhook(p)
+        if not url.startswith(("https://", "http://")):
+            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        secret = p.string("secret_token")
+        if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        if p.has("allowed_updates"):
+            self.allowed_updates = list(p.json("allowed_updates") or [])
+        if p.boolean("drop_pending_updates"):
+            self.updates.clear()
+        self.webhook = {"url": url, "secret_token": secret}
+        self.webhook_error = ""
+        return True
+
     def delete_webhook(self, p: Params) -> bool:
-        """There is never a webhook here; optionally drop pending updates."""
+        """Back to getUpdates; optionally drop pending updates."""
+        self.webhook = None
         if p.boolean("drop_pending_updates"):
             self.updates.clear()
         return True
 
     def get_webhook_info(self, p: Params) -> Json:
-        """No webhook; how many updates wait."""
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(self.updates)}
+        """The webhook's url (empty when polling) and how many updates wait."""
+        info: Json = {"url": self.webhook["url"] if self.webhook else "", "has_custom_certificate": False,
+                      "pending_update_count": len(self.updates)}
+        if self.webhook_error:
+            info["last_error_message"] = self.webhook_error
+        return info
+
+    async def push_webhook(self) -> None:
+        """Forever: POST the oldest update to the webhook until it answers 2xx, then the next."""
+        import aiohttp
+
+        async with aiohttp.ClientSession() as session:
+            while True:
+                async with self.changed:
+                    await self.changed.wait_for(lambda: self.webhook is not None and bool(self.updates))
+                hook, update = self.webhook, self.updates[0]
+                assert hook is not None
+                headers = {"X-Telegram-Bot-Api-Secret-Token": hook["secret_token"]} if hook["secret_token"] else {}
+                try:
+                    async with session.post(hook["url"], json=update, headers=headers,
+                                            timeout=aiohttp.ClientTimeout(total=30)) as response:
+                        status, error = response.status, f"Wrong response from the webhook: {response.status}"
+                except (aiohttp.ClientError, TimeoutError) as exc:
+                    status, error = 0, f"Connection refused ({type(exc).__name__})"
+                update_id = update["update_id"]
+                self.deliveries[update_id] = self.deliveries.get(update_id, 0) + 1
+                if 200 <= status < 300:
+                    self.updates = [u for u in self.updates if u["update_id"] != update_id]
+                    self.webhook_error = ""
+                    self.record("webhook", {"update_id": update_id}, status, {})
+                    await self.notify()
+                    continue
+                self.webhook_error = error
+                self.record("webhook", {"update_id": update_id}, status, {"error": error})
+                await self.notify()
+                await asyncio.sleep(self.webhook_retry)
 
     def _scope(self, p: Params) -> str:
         return json.dumps([p.json("scope") or {"type": "default"}, p.string("language_code")], sort_keys=True)
@@ -582,12 +646,16 @@ class BotApi:
                 self.privacy = bool(body["privacy"])
             if "callback_ttl" in body:
                 self.callback_ttl = float(body["callback_ttl"])
-            return {"privacy": self.privacy, "callback_ttl": self.callback_ttl}
+            if "webhook_retry" in body:
+                self.webhook_retry = float(body["webhook_retry"])
+            return {"privacy": self.privacy, "callback_ttl": self.callback_ttl,
+                    "webhook_retry": self.webhook_retry}
         raise ApiError(404, f"control: no action {action!r}")
 
     def state(self) -> Json:
         """Counters the tests compare against the bot's store."""
         return {"pending": [u["update_id"] for u in self.updates], "deliveries": self.deliveries,
+                "webhook": self.webhook,
                 "next_update_id": self.next_update_id, "bot": self.bot_user, "held": self.held,
                 "commands": self.commands,
                 "answered": sorted(q for q, v in self.queries.items() if v.answered)}
@@ -770,12 +838,14 @@ async def serve(host: str, port: int, api: BotApi) -> None:
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
+    pusher = asyncio.create_task(api.push_webhook())
     print(f"listening on http://{host}:{port}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
+    pusher.cancel()
     await runner.cleanup()
 
 
