@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import sqlite3
 import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +21,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", default="bot.toml", type=Path,
                         help="config file (default: bot.toml)")
     parser.add_argument("--db", type=Path, help="SQLite database (default: from the config)")
+
+
+def notice_code(text: str) -> str:
+    """``Ｎ３``, ``n3`` and `` N3 `` typed on a Chinese keyboard all mean ``N3``."""
+    return unicodedata.normalize("NFKC", text).strip().upper()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,9 +66,16 @@ def build_parser() -> argparse.ArgumentParser:
     send.add_argument("text", nargs="?", help="the notice text")
     report = nsub.add_parser("report", help="delivery and receipts of one notice")
     _common(report)
-    report.add_argument("code", help="notice number, e.g. N3")
+    report.add_argument("code", type=notice_code, help="notice number, e.g. N3 (full-width Ｎ３ works)")
 
-    check = sub.add_parser("check", help="validate the config and open the database")
+    check = sub.add_parser(
+        "check",
+        help="validate the config and open the database",
+        description="Validate bot.toml and open (or create and migrate) the database. Exit 0 when "
+                    "both are usable, 2 otherwise. A config without any [[groups]] (and no group "
+                    "registered with 绑定) is valid but only gets a warning on stderr: the bot "
+                    "would start but take no tickets anywhere.",
+    )
     _common(check)
     return parser
 
@@ -85,9 +100,57 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def database_problem(path: Path, exc: OSError | sqlite3.Error) -> str:
+    """Why the database cannot be used, in words an IT volunteer can act on."""
+    if path.is_dir():
+        return "这是一个文件夹，不是数据库文件"
+    parent = next((p for p in path.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        return f"无法创建所在的文件夹：{parent} 是一个文件"
+    if isinstance(exc, OSError):
+        return f"无法创建所在的文件夹 {path.parent}：{exc.strerror or exc}"
+    message = str(exc)
+    if "not a database" in message:
+        return "这个文件不是 SQLite 数据库（可能是别的文件，或已损坏）"
+    if "readonly" in message or not os.access(path if path.exists() else path.parent, os.W_OK):
+        return "没有写入权限（数据库文件和它所在的文件夹都要可写）"
+    if isinstance(exc, sqlite3.OperationalError) and "unable to open" in message:
+        return "无法打开或创建这个文件（请检查路径和权限）"
+    return message or "未知错误"
+
+
+def _connect_once(path: Path) -> None:
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    sqlite3.connect(path).close()
+
+
+async def open_database(config: Config) -> str | None:
+    """Open and migrate the database once; a one-line problem when it cannot be used."""
+    from bot.store import Store
+
+    store = Store(config.database)
+    try:
+        # aiosqlite leaves its worker thread behind when the connect itself fails, so
+        # find those failures (a folder, no write permission) with plain sqlite3 first.
+        await asyncio.to_thread(_connect_once, config.database)
+        await store.open()
+    except (OSError, sqlite3.Error) as exc:
+        return (f"无法使用数据库 {config.database}：{database_problem(config.database, exc)}。"
+                f"请用 --db 指定其他路径，或修改配置文件 [bot] database")
+    finally:
+        # Also after a failed open: a connection left open would keep the process from exiting.
+        await store.close()
+    return None
+
+
 async def _dispatch(args: argparse.Namespace, config: Config) -> int:
     from bot import commands
 
+    problem = await open_database(config)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     handler = {
         "run": commands.run,
         "console": commands.console,

@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from contextlib import ExitStack
+from pathlib import Path
 
 from bot import export, notices
 from bot.adapter import Adapter, SetupError
@@ -17,13 +18,33 @@ log = logging.getLogger("gridbot")
 
 #: Notices published from the command line have no chat to report back to.
 CLI_AUTHOR = ("cli", "cli", "命令行")
+SAVE_AS_UTF8 = "请把它另存为 UTF-8：记事本「另存为」→ 编码选 UTF-8"
+
+
+def not_utf8(what: str, data: bytes, exc: UnicodeDecodeError) -> str:
+    """One line saying which file is not UTF-8, where, and how to fix it."""
+    line = data[: exc.start].count(b"\n") + 1
+    return f"{what}不是 UTF-8 编码（第 {line} 行；可能是 GBK/ANSI）。{SAVE_AS_UTF8}"
+
+
+def read_utf8(path: Path | str, what: str) -> tuple[str | None, str | None]:
+    """A text file's content, or a one-line Chinese reason it cannot be read."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return None, f"无法读取{what.strip()}：{exc.strerror or exc}"
+    try:
+        return data.decode("utf-8-sig"), None  # Notepad may add a byte-order mark
+    except UnicodeDecodeError as exc:
+        return None, not_utf8(what, data, exc)
 
 
 def make_adapter(name: str, app: App) -> Adapter:
     """The adapter for one platform name; secrets come from the environment only."""
     config = app.config
     if name == "console":
-        return ConsoleAdapter(app.directory, app.now, drain=lambda: app.outbox.drain("console"))
+        return ConsoleAdapter(app.directory, app.now, out=sys.stdout,
+                              drain=lambda: app.outbox.drain("console"))
     if name == "telegram":
         from bot.adapters.telegram import TelegramAdapter, check_token
 
@@ -51,11 +72,24 @@ async def run(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _check_transcript(name: str, what: str) -> str | None:
+    # The whole file is checked first, so that a GBK line near its end cannot leave the lines
+    # before it handled and the rest not; stdin and pipes are checked as they are read.
+    if name == "-" or not Path(name).is_file():
+        return None
+    return read_utf8(name, what)[1]
+
+
 async def console(args: argparse.Namespace, config: Config) -> int:
     """Feed a transcript through the console adapter; exit 0 when it was read to the end."""
+    what = "标准输入" if args.transcript == "-" else f"对话脚本 {args.transcript} "
+    problem = _check_transcript(args.transcript, what)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     app = await App.open(config)
     try:
-        adapter = ConsoleAdapter(app.directory, app.now, transcript=True)
+        adapter = ConsoleAdapter(app.directory, app.now, out=sys.stdout, transcript=True)
         app.attach(adapter)
         await app.recover()
         await app.outbox.drain("console")
@@ -69,7 +103,13 @@ async def console(args: argparse.Namespace, config: Config) -> int:
                 except OSError as exc:
                     print(f"无法读取对话脚本 {args.transcript}：{exc.strerror}", file=sys.stderr)
                     return 2
-            await run_transcript(lines, adapter, app.handle, lambda: app.outbox.drain("console"))
+            try:
+                await run_transcript(lines, adapter, app.handle, lambda: app.outbox.drain("console"))
+            except UnicodeDecodeError as exc:  # stdin or a pipe, which cannot be checked first
+                print(f"{what}不是 UTF-8 编码（可能是 GBK/ANSI），已停止读取。{SAVE_AS_UTF8}",
+                      file=sys.stderr)
+                log.debug("decoding the transcript failed", exc_info=exc)
+                return 2
     finally:
         await app.close()
     return 0
@@ -92,10 +132,16 @@ async def tickets(args: argparse.Namespace, config: Config) -> int:
 
 
 async def check(args: argparse.Namespace, config: Config) -> int:
-    """Validate the config and migrate the database."""
+    """Validate the config and migrate the database; warn (exit 0) when no group is known."""
     app = await App.open(config)
+    bound = len(app.directory.groups) - len(config.groups)
     await app.close()
-    print(f"配置正常：{len(config.groups)} 个群，数据库 {config.database}")
+    more = f"（另有 {bound} 个用「绑定」登记的群）" if bound else ""
+    print(f"配置正常：{len(config.groups)} 个群{more}，数据库 {config.database}")
+    if not config.groups and not bound:
+        print(f"注意：{config.path} 里没有任何群（[[groups]]），数据库里也没有用「绑定」登记的群。"
+              "机器人能启动，但不会在任何群里受理工单。请在配置文件里加上 [[groups]]，"
+              "或让群主把机器人拉进群后发送「绑定 群名」。", file=sys.stderr)
     return 0
 
 
@@ -113,6 +159,8 @@ async def groups_tree(args: argparse.Namespace, config: Config) -> int:
             branch = "" if top else ("└─ " if last else "├─ ")
             owners = "、".join(group.owners) or "无"
             review = " · 需审核" if group.review else ""
+            if group.tickets != (group.level == "village"):  # only when bot.toml overrides the level
+                review += " · 受理居民工单" if group.tickets else " · 不受理居民工单"
             print(f"{prefix}{branch}{group.name} [{LEVEL_NAMES[group.level]} · {group.platform}{review}]"
                   f" 群主：{owners} · 未办结工单 {open_counts.get(group.key, 0)}")
             children = app.directory.children(group.key)
@@ -145,11 +193,11 @@ async def notice(args: argparse.Namespace, config: Config) -> int:
                   file=sys.stderr)
             return 2
         if args.file is not None:
-            try:
-                text = args.file.read_text(encoding="utf-8").strip()
-            except OSError as exc:
-                print(f"无法读取 {args.file}：{exc.strerror}", file=sys.stderr)
+            content, problem = read_utf8(args.file, f"通知文件 {args.file} ")
+            if content is None:
+                print(problem, file=sys.stderr)
                 return 2
+            text = content.strip()
         else:
             text = (args.text or "").strip()
         if not text:

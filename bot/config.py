@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import difflib
 import os
 import tomllib
 from collections.abc import Mapping
@@ -11,9 +12,26 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from schedules.spec import HOW_TO, SpecError, trigger
+
 PLATFORMS = ("console", "telegram", "wechat")
 LEVELS = ("district", "township", "village")
 LEVEL_NAMES = {"district": "区/县", "township": "街道/乡镇", "village": "村/社区"}
+
+#: Every key each table may hold, as written in the file; anything else is a typo.
+KNOWN_KEYS: dict[str, tuple[str, ...]] = {
+    "bot": ("name", "platforms", "platform", "database", "timezone"),
+    "staff": PLATFORMS,
+    "telegram": ("token_env", "base_url", "poll_timeout"),
+    "wechat": ("endpoint_env", "token_env", "send_interval"),
+    "notices": ("remind_after_minutes", "grace_minutes"),
+    "digest": ("times", "sla_hours_urgent", "sla_hours_normal"),
+    "groups": ("key", "name", "platform", "chat_id", "level", "parent", "owners", "review", "tickets"),
+    "schedules": ("key", "group", "when", "text", "subtree"),
+}
+#: How each table is written in TOML, for messages.
+TABLE_HEADERS = {name: f"[[{name}]]" if name in ("groups", "schedules") else f"[{name}]"
+                 for name in KNOWN_KEYS}
 
 
 class ConfigError(Exception):
@@ -38,6 +56,13 @@ class GroupConfig:
     parent: str | None = None
     owners: tuple[str, ...] = ()
     review: bool = False
+    #: Whether residents' requests here become tickets; None (not given) means village groups only.
+    tickets: bool | None = None
+
+    def __post_init__(self) -> None:
+        if self.tickets is None:
+            # District and township groups are usually cadres' work groups, not residents'.
+            object.__setattr__(self, "tickets", self.level == "village")
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,14 +191,58 @@ class _Reader:
             raise self.fail(name, "must be a table")
         return _Reader(self.path, value, f"{self.key(name)}.")
 
+    def only(self, table: builtins.str) -> None:
+        """Reject keys this table does not have: a typo (``owner``) would silently lose a setting."""
+        for name in self.table:
+            if name not in KNOWN_KEYS[table]:
+                raise self.fail(name, _unknown_key(name, table))
+
+
+def _unknown_key(name: str, table: str) -> str:
+    """Why a key is unknown, with the nearest real key or the table it belongs in."""
+    header = TABLE_HEADERS[table]
+    why = f"{header} 里没有「{name}」这一项 (unknown key)"
+    close = difflib.get_close_matches(name, KNOWN_KEYS[table], n=1, cutoff=0.6)
+    if close:
+        return f"{why}；您是不是想写 {close[0]}？"
+    elsewhere = [TABLE_HEADERS[t] for t, keys in KNOWN_KEYS.items() if t != table and name in keys]
+    if elsewhere:
+        return (f"{why}；{name} 应写在 {'、'.join(elsewhere)} 下面"
+                f"（TOML 里表头之后直到下一个表头的每一行都属于这个表）")
+    return f"{why}；可用的有：{', '.join(KNOWN_KEYS[table])}"
+
+
+def _unknown_table(name: str) -> str:
+    """Why a top-level key is unknown: a misspelt table, or a key written above every table."""
+    close = difflib.get_close_matches(name, KNOWN_KEYS, n=1, cutoff=0.6)
+    if close:
+        return f"没有 {name} 这个表 (unknown table)；您是不是想写 {TABLE_HEADERS[close[0]]}？"
+    homes = [TABLE_HEADERS[t] for t, keys in KNOWN_KEYS.items() if name in keys]
+    if homes:
+        return f"「{name}」不能写在所有表头之前 (unknown key)；请写在 {'、'.join(homes)} 下面"
+    return f"没有 {name} 这个表 (unknown table)；可用的有：{', '.join(TABLE_HEADERS.values())}"
+
 
 def load_config(path: Path | str, *, database: Path | str | None = None) -> Config:
     """Read and validate a config file; ``database`` overrides the configured path."""
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
+        # utf-8-sig: Windows Notepad may save UTF-8 with a byte-order mark.
+        raw = tomllib.loads(data.decode("utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError(path, "(file)", "file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(path, "(file)", "这是一个文件夹，不是配置文件 (is a directory)") from None
+    except OSError as exc:
+        raise ConfigError(path, "(file)", f"无法读取 (cannot read): {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            path, f"(第 {line} 行)",
+            "文件不是 UTF-8 编码（可能是 GBK/ANSI；not UTF-8）。"
+            "请把它另存为 UTF-8：记事本「另存为」→ 编码选 UTF-8",
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, "(syntax)", f"not valid TOML: {exc}") from None
     return parse_config(raw, path, database=database)
@@ -184,7 +253,11 @@ def parse_config(
 ) -> Config:
     """Validate an already-parsed TOML document."""
     root = _Reader(path, raw, "")
+    for name in root.table:
+        if name not in KNOWN_KEYS:
+            raise root.fail(name, _unknown_table(name))
     bot = root.sub("bot")
+    bot.only("bot")
     platforms = _platforms(bot)
     tz = bot.str("timezone", "Asia/Shanghai")
     try:
@@ -203,23 +276,27 @@ def parse_config(
     if "token" in tg.table:
         raise tg.fail("token", f"never put the token in the file; set the environment variable "
                                f"{tg.str('token_env', 'GRIDBOT_TELEGRAM_TOKEN')} instead")
+    tg.only("telegram")
     telegram = TelegramConfig(
         token_env=tg.str("token_env", "GRIDBOT_TELEGRAM_TOKEN"),
         base_url=tg.str("base_url", "").rstrip("/"),
         poll_timeout=int(tg.num("poll_timeout", 30)),
     )
     wc = root.sub("wechat")
+    wc.only("wechat")
     wechat = WechatConfig(
         endpoint_env=wc.str("endpoint_env", "WECHATY_PUPPET_SERVICE_ENDPOINT"),
         token_env=wc.str("token_env", "WECHATY_PUPPET_SERVICE_TOKEN"),
         send_interval=wc.num("send_interval", 1.0),
     )
     nt = root.sub("notices")
+    nt.only("notices")
     notices = NoticeConfig(
         remind_after_minutes=int(nt.num("remind_after_minutes", 30)),
         grace_minutes=int(nt.num("grace_minutes", 60)),
     )
     dg = root.sub("digest")
+    dg.only("digest")
     digest = DigestConfig(
         times=tuple(_hhmm(dg, "times", t) for t in dg.strs("times") or ("08:00", "18:00")),
         sla_hours_urgent=dg.num("sla_hours_urgent", 2.0),
@@ -237,7 +314,7 @@ def parse_config(
         wechat=wechat,
         notices=notices,
         digest=digest,
-        schedules=_schedules(root, path, groups),
+        schedules=_schedules(root, path, groups, ZoneInfo(tz)),
     )
 
 
@@ -273,8 +350,10 @@ def _groups(root: _Reader, path: Path, platforms: tuple[str, ...]) -> tuple[Grou
         if not isinstance(item, dict):
             raise root.fail(f"groups[{i}]", "must be a table")
         r = _Reader(path, item, f"groups[{i}].")
+        if isinstance(item.get("name"), str):
+            r.prefix = f"groups[{i}] ({item['name']})."
+        r.only("groups")
         name = r.str("name")
-        r.prefix = f"groups[{i}] ({name})."
         platform = r.str("platform", platforms[0])
         if platform not in PLATFORMS:
             raise r.fail("platform", f"unknown platform {platform!r}")
@@ -294,6 +373,7 @@ def _groups(root: _Reader, path: Path, platforms: tuple[str, ...]) -> tuple[Grou
                 parent=r.str("parent", "") or None,
                 owners=r.strs("owners"),
                 review=r.bool("review", False),
+                tickets=r.bool("tickets", level == "village"),
             )
         )
     validate_hierarchy(groups, path)
@@ -339,7 +419,7 @@ def validate_hierarchy(groups: list[GroupConfig], path: Path | str) -> None:
 
 
 def _schedules(
-    root: _Reader, path: Path, groups: tuple[GroupConfig, ...]
+    root: _Reader, path: Path, groups: tuple[GroupConfig, ...], tz: ZoneInfo
 ) -> tuple[ScheduledNoticeConfig, ...]:
     raw = root.table.get("schedules", [])
     if not isinstance(raw, list):
@@ -350,6 +430,7 @@ def _schedules(
         if not isinstance(item, dict):
             raise root.fail(f"schedules[{i}]", "must be a table")
         r = _Reader(path, item, f"schedules[{i}].")
+        r.only("schedules")
         group = r.str("group")
         if group not in keys:
             raise r.fail("group", f"unknown group {group!r}")
@@ -357,12 +438,23 @@ def _schedules(
             ScheduledNoticeConfig(
                 key=r.str("key", f"config-{i}"),
                 group=group,
-                when=r.str("when"),
+                when=_when(r, tz),
                 text=r.str("text"),
                 subtree=r.bool("subtree", True),
             )
         )
     return tuple(out)
+
+
+def _when(r: _Reader, tz: ZoneInfo) -> str:
+    """The schedule's time, checked now rather than when the scheduler first reads it."""
+    when = r.str("when")
+    try:
+        trigger(when, tz)
+    except SpecError as exc:
+        why = str(exc)
+        raise r.fail("when", why if HOW_TO in why else f"{why}{HOW_TO}") from None
+    return when
 
 
 def env_secret(name: str) -> str | None:

@@ -50,9 +50,10 @@ async def new_ticket(ctx: Ctx) -> list[Reply] | Reply | None:
     if ctx.group is None:
         return ctx.reply("本群还没有在网格助手登记，暂时不能受理。请群主在群里发送「绑定 群名」完成登记。",
                          mention=True)
-    if ctx.role >= Role.OWNER or ctx.group.level != "village":
+    if ctx.role >= Role.OWNER or not ctx.group.tickets:
         # Owners and staff announce ("辟谣：明天不停水"); district and township groups are
-        # cadres' work groups ("报备：今日新增返乡3人"). Requests come from residents' groups.
+        # usually cadres' work groups ("报备：今日新增返乡3人"). Requests come from residents'
+        # groups: village groups unless bot.toml sets ``tickets`` for a group.
         return None
     if isinstance(found, EmptyRequest):
         return ctx.reply(
