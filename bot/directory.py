@@ -61,6 +61,12 @@ class Directory:
             (g for g in self._groups.values() if g.name == name_or_key), None
         )
 
+    def named(self, fragment: str, among: list[GroupConfig] | None = None) -> list[GroupConfig]:
+        """Groups whose name starts with ``fragment``, else those whose name contains it."""
+        pool = self.groups if among is None else among
+        starts = [g for g in pool if g.name.startswith(fragment)]
+        return starts or [g for g in pool if fragment in g.name]
+
     def group_for(self, chat: ChatRef) -> GroupConfig | None:
         """The group a chat belongs to, or None for private and unknown chats."""
         return self._by_chat.get((chat.platform, chat.chat_id))

@@ -8,6 +8,8 @@ send, the outbox row records the send, and a restart sends only what is still pe
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +25,24 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Author = tuple[str, str, str]  # platform, user id, display name
+
+_CODE = re.compile(r"(?P<letter>[A-Za-z])?\s*(?P<num>\d{1,7})(?P<rest>.*)", re.S)
+_AFTER_BARE = re.compile(r"$|[\s,.:;，。：；、!！?？]")
+
+
+def parse_code(text: str, letter: str, *, bare: bool = True) -> tuple[str, str] | None:
+    """``N3 …``, ``n3``, ``Ｎ３`` (and ``3 …`` when ``bare``) -> ``("N3", "…")``; None without a code.
+
+    A bare number must stand alone: "1栋" or "1份" is not a code.
+    """
+    m = _CODE.match(unicodedata.normalize("NFKC", text).strip())
+    if m is None:
+        return None
+    if m["letter"] is None and (not bare or not _AFTER_BARE.match(m["rest"])):
+        return None
+    if m["letter"] is not None and m["letter"].upper() != letter.upper():
+        return None
+    return f"{letter.upper()}{int(m['num'])}", m["rest"].strip(" \t,.:;，。：；、")
 
 
 def notice_text(notice: Notice, origin: GroupConfig, group: GroupConfig, below: int) -> str:
@@ -166,14 +186,74 @@ async def report(app: App, notice: Notice) -> Report:
     return Report(notice, await app.store.notices.deliveries(notice))
 
 
+def may_see_all(app: App, platform: str, user_id: str, notice: Notice) -> bool:
+    """Staff, the author, and owners of the origin group or a group above it see a whole report."""
+    if app.directory.is_staff(platform, user_id):
+        return True
+    if (notice.author_platform, notice.author_id) == (platform, user_id):
+        return True
+    return any(g.key == notice.origin_key for g in app.directory.reachable_groups(platform, user_id))
+
+
+def own_deliveries(app: App, platform: str, user_id: str, deliveries: Sequence[Delivery]) -> list[Delivery]:
+    """Deliveries to the groups this person manages, or [] when the notice reached none of them.
+
+    A group still held for review has not received the notice, so it alone grants no view of it.
+    """
+    mine = {g.key for g in app.directory.reachable_groups(platform, user_id)}
+    own = [d for d in deliveries if d.group_key in mine]
+    return own if any(d.state != "held" for d in own) else []
+
+
+async def visible_notices(app: App, platform: str, user_id: str, limit: int = 5,
+                          scan: int = 200) -> list[Notice]:
+    """The newest notices this person may look up: all for staff; else their own and those that
+    reached a group they manage (among the newest ``scan``)."""
+    if app.directory.is_staff(platform, user_id):
+        return await app.store.notices.recent(limit)
+    found: list[Notice] = []
+    for notice in await app.store.notices.recent(scan):
+        if may_see_all(app, platform, user_id, notice) or own_deliveries(
+                app, platform, user_id, await app.store.notices.deliveries(notice)):
+            found.append(notice)
+            if len(found) == limit:
+                break
+    return found
+
+
+def _heading(r: Report, app: App) -> str:
+    origin = app.directory.group(r.notice.origin_key)
+    return (f"通知 {r.notice.code}（{origin.name if origin else r.notice.origin_key}·{r.notice.author_name}·"
+            f"{r.notice.created_at.astimezone(app.config.tz):%m-%d %H:%M}）：{r.notice.text[:30]}")
+
+
+def render_own(r: Report, app: App, own: Sequence[Delivery], limit: int = 20) -> str:
+    """Only the lines of the groups a person manages, for owners who received someone else's notice."""
+    tz = app.config.tz
+    lines = [_heading(r, app), "您负责的群："]
+    for d in own[:limit]:
+        if d.state == "held":
+            state = "待上级审核，还没有发出"
+        elif d.send_status == "failed":
+            state = "发送失败"
+        elif d.send_status != "sent" or d.sent_at is None:
+            state = "发送中"
+        else:
+            state = f"已送达 {d.sent_at.astimezone(tz):%m-%d %H:%M:%S}"
+            state += (f"，已确认 {d.confirmed_at.astimezone(tz):%m-%d %H:%M}（{d.confirmed_by}）"
+                      if d.confirmed_at else f"，未确认（群主回复「收到 {r.notice.code}」确认）")
+        lines.append(f"{d.group_name}：{state}")
+    if len(own) > limit:
+        lines.append(f"……等 {len(own)} 个群")
+    return "\n".join(lines)
+
+
 def render_report(r: Report, app: App, limit: int = 20) -> str:
     """A report as people read it (private chat and CLI)."""
     tz = app.config.tz
-    origin = app.directory.group(r.notice.origin_key)
     total = len(r.deliveries)
     lines = [
-        f"通知 {r.notice.code}（{origin.name if origin else r.notice.origin_key}·{r.notice.author_name}·"
-        f"{r.notice.created_at.astimezone(tz):%m-%d %H:%M}）：{r.notice.text[:30]}",
+        _heading(r, app),
         f"共 {total} 个群：已送达 {len(r.delivered)}，已确认 {len(r.confirmed)}，"
         f"发送中 {len(r.pending)}，失败 {len(r.failed)}，待审核 {len(r.held)}",
     ]

@@ -3,68 +3,158 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bot import notices
 from bot.config import GroupConfig
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.message import Button, Reply
-from bot.store.notices import Notice
+from bot.store.notices import Delivery, Notice
 from handlers.resident import private_fallback
-from schedules.spec import SpecError, next_fire, split_spec
+from schedules.spec import SpecError, next_fire, one_off_at, split_spec
 
 router = Router("notices")
 
-_NOTICE_CODE = re.compile(r"^[Nn]\s*(\d{1,7})\s*(.*)$", re.S)
-_SCHEDULE_CODE = re.compile(r"^[Ss]\s*(\d{1,7})$")
 ONLY_THIS = "仅本群"
+#: What may follow a group name at the start of a notice: a space, a colon or a comma.
+_SEP = re.compile(r"[\s:：,，]+")
+_LEAD = re.compile(r"([^\s:：,，]+)(?:[\s:：,，]+|$)")
+#: Words in many group names (and in greetings): "居民" or "小区" alone names no group.
+_COMMON = re.compile(r"居民群|工作群|业主群|居委会|村委会|指挥部|办事处|街道办|全体|各位|居民|业主|小区|社区|"
+                     r"街道|物业|网格|通知|群|村|镇|乡|区|各")
+#: Kinds of group that people add to or drop from a name: "阳光花园群" is 阳光花园居民群.
+_KIND = re.compile(r"居民群|工作群|业主群|居委会|村委会|指挥部|办事处|街道办|小区|社区|街道|群|村|镇|乡|区")
 
 
-def _target(ctx: Ctx, args: str) -> tuple[GroupConfig | None, str, str | None]:
-    """Split ``[目标组] 文本``; returns (group, text, error)."""
-    owned = ctx.app.directory.owned_groups(ctx.platform, ctx.msg.sender_id)
-    managed = ctx.app.directory.reachable_groups(ctx.platform, ctx.msg.sender_id)
-    first, _, rest = args.partition(" ")
-    named = ctx.app.directory.find(first)
-    if named is not None:
-        if named not in managed:
-            return None, "", f"您不是「{named.name}」的负责人，不能向它发通知。"
-        return named, rest.strip(), None
-    tops = [g for g in owned if g.parent is None or g.parent not in {m.key for m in managed}]
-    if len(tops) == 1:
-        return tops[0], args, None
-    names = "、".join(g.name for g in tops[:8])
-    return None, "", f"您负责多个群（{names}），请写明从哪个群发：通知 群名 内容"
+@dataclass(frozen=True)
+class Target:
+    """Where a notice goes and what it says."""
+
+    group: GroupConfig
+    text: str
+    subtree: bool
+
+
+def _after(text: str, word: str) -> str | None:
+    """What follows ``word`` at the start of ``text`` when a separator (or the end) follows it."""
+    if not text.startswith(word):
+        return None
+    rest = text[len(word):]
+    sep = _SEP.match(rest)
+    if rest and sep is None:
+        return None
+    return rest[sep.end():] if sep else ""
+
+
+def _lead_group(ctx: Ctx, text: str) -> tuple[GroupConfig, str] | str | None:
+    """A group named at the start of ``text``: (group, rest), an error to show, or None."""
+    directory = ctx.app.directory
+    mine = directory.reachable_groups(ctx.platform, ctx.msg.sender_id)
+    keys = {g.key for g in mine}
+    for g in sorted(directory.groups, key=lambda g: -len(g.name)):  # names may contain spaces
+        for word in (g.name, g.key):
+            rest = _after(text, word)
+            if rest is not None:
+                if g.key not in keys:
+                    return f"您不是「{g.name}」的负责人，不能向它发通知。"
+                return g, rest
+    m = _LEAD.match(text)
+    # Only a distinctive word followed by a separator: "明早停水，请储水" and "居民：…" are text.
+    if m is None or len(_COMMON.sub("", m.group(1))) < 2:
+        return None
+    word, rest = m.group(1), text[m.end():]
+
+    def matching(pool: list[GroupConfig]) -> list[GroupConfig]:
+        found = directory.named(word, pool)
+        core = _KIND.sub("", word)
+        return found or [g for g in pool if len(core) >= 2 and core in _KIND.sub("", g.name)]
+
+    own = matching(mine)
+    if len(own) == 1:
+        return own[0], rest
+    example = f"通知 {(own or mine or directory.groups)[0].name} {word}：{rest[:10] or '通知内容'}"
+    if own:
+        names = "、".join(g.name for g in own[:10]) + (f" 等 {len(own)} 个群" if len(own) > 10 else "")
+        return (f"「{word}」对应您负责的 {len(own)} 个群：{names}。通知没有发出，请写完整群名再发一次，"
+                f"例如：通知 {own[0].name} {rest[:10] or '通知内容'}")
+    others = matching(directory.groups)
+    if others:
+        return (f"「{word}」像是群名（{others[0].name}），但您不负责这个群，通知没有发出。"
+                f"如果「{word}」是通知内容的开头，请在前面写上您的群名，例如：{example}")
+    return None
+
+
+def _target(ctx: Ctx, args: str) -> Target | str:
+    """Read ``[群名] [仅本群] 文本`` (either order); returns the target or an error to show."""
+    rest, subtree, group = args.strip(), True, None
+    while True:
+        after = _after(rest, ONLY_THIS) if subtree else None
+        if after is not None:
+            rest, subtree = after, False
+            continue
+        if group is None:
+            picked = _lead_group(ctx, rest)
+            if isinstance(picked, str):
+                return picked
+            if picked is not None:
+                group, rest = picked
+                continue
+        break
+    if group is None:
+        owned = ctx.app.directory.owned_groups(ctx.platform, ctx.msg.sender_id)
+        managed = {g.key for g in ctx.app.directory.reachable_groups(ctx.platform, ctx.msg.sender_id)}
+        tops = [g for g in owned if g.parent is None or g.parent not in managed]
+        if len(tops) != 1:
+            names = "、".join(g.name for g in tops[:8])
+            return f"您负责多个群（{names}），请写明从哪个群发：通知 群名 内容"
+        group = tops[0]
+    return Target(group, rest.strip(), subtree)
+
+
+def _names(deliveries: list[Delivery], limit: int = 8) -> str:
+    shown = "、".join(d.group_name for d in deliveries[:limit])
+    return shown + (f" 等 {len(deliveries)} 个群" if len(deliveries) > limit else "")
 
 
 async def _notice(ctx: Ctx, usage: str) -> tuple[Notice, str] | Reply:
-    m = _NOTICE_CODE.match(ctx.args)
-    if not m:
+    parsed = notices.parse_code(ctx.args, "N", bare=not ctx.msg.is_group)
+    if parsed is None:
         return ctx.reply(f"缺少通知编号。请这样写：{usage}（编号如 N3）", mention=ctx.msg.is_group)
-    notice = await ctx.app.store.notices.get(f"N{int(m.group(1))}")
+    code, rest = parsed
+    notice = await ctx.app.store.notices.get(code)
     if notice is None:
-        return ctx.reply(f"没有找到通知 N{int(m.group(1))}，请检查编号。", mention=ctx.msg.is_group)
-    return notice, m.group(2).strip()
+        return ctx.reply(f"没有找到通知 {code}，请检查编号。", mention=ctx.msg.is_group)
+    return notice, rest
 
 
 @router.command("通知", "发通知", "/notice", where="private", role=Role.OWNER)
 async def publish(ctx: Ctx) -> Reply:
-    """``通知 [目标组] 文本``: to that group and every group below it."""
+    """``通知 [目标群] [仅本群] 文本``: to that group and (unless 仅本群) every group below it."""
     if not ctx.args:
-        return ctx.reply("请写上通知内容，例如：通知 明天8点起各小区分楼栋领菜；或 通知 东城街道工作群 内容")
-    group, text, error = _target(ctx, ctx.args)
-    if error or group is None:
-        return ctx.reply(error or "请写明目标群。")
-    if not text:
+        return ctx.reply("请写上通知内容，例如：通知 明天8点起各小区分楼栋领菜；或 通知 东城街道工作群：内容"
+                         "（群名可以只写一部分；加「仅本群」则不下发到下级群）")
+    target = _target(ctx, ctx.args)
+    if isinstance(target, str):
+        return ctx.reply(target)
+    group = target.group
+    if not target.text:
         return ctx.reply(f"请在群名后写上通知内容，例如：通知 {group.name} 明天8点起分楼栋领菜")
     author = (ctx.platform, ctx.msg.sender_id, ctx.msg.sender_name)
-    notice = await notices.publish(ctx.app, group, text, author, ctx.now)
+    notice = await notices.publish(ctx.app, group, target.text, author, ctx.now, subtree=target.subtree)
     assert notice is not None
     report = await notices.report(ctx.app, notice)
-    held = f"，其中 {len(report.held)} 个群等待上级审核后下发" if report.held else ""
-    return ctx.reply(f"已发布通知 {notice.code} 到「{group.name}」及下级共 {len(report.deliveries)} 个群"
-                     f"{held}。发送「回执 {notice.code}」查看送达和确认情况。",
-                     buttons=(Button("回执", f"回执 {notice.code}"),))
+    going = [d for d in report.deliveries if d.state != "held"]
+    only = "（仅本群）" if not target.subtree else ""
+    if len(report.deliveries) == 1:
+        lines = [f"已发布通知 {notice.code} 到「{group.name}」{only}。"]
+    else:
+        lines = [f"已发布通知 {notice.code} 到「{group.name}」及下级共 {len(report.deliveries)} 个群。",
+                 f"发往：{_names(going)}"]
+    if report.held:
+        lines.append(f"另有 {len(report.held)} 个群等待上级审核后下发：{_names(report.held)}")
+    lines.append(f"发送「回执 {notice.code}」查看送达和确认情况。")
+    return ctx.reply("\n".join(lines), buttons=(Button("回执", f"回执 {notice.code}"),))
 
 
 @router.command("同意", "/approve", where="private", role=Role.OWNER)
@@ -95,7 +185,8 @@ async def approve(ctx: Ctx) -> Reply:
 @router.command("收到", "/ack")
 async def receipt(ctx: Ctx) -> Reply | None:
     """``收到 N3``: an owner confirms their group received a notice. Plain 收到 is just chat."""
-    if not _NOTICE_CODE.match(ctx.args):
+    # In a group only "收到 N3": "收到 1" there is chat. In private a bare "收到 3" is a code too.
+    if notices.parse_code(ctx.args, "N", bare=not ctx.msg.is_group) is None:
         return None if ctx.msg.is_group else await private_fallback(ctx)
     if ctx.msg.is_group:
         if ctx.role < Role.OWNER:
@@ -118,11 +209,16 @@ async def receipt(ctx: Ctx) -> Reply | None:
 
 @router.command("回执", "/receipts", where="private", role=Role.OWNER)
 async def receipts(ctx: Ctx) -> Reply:
-    """Delivered / confirmed / failed per group, and when the last group received it."""
+    """Delivered / confirmed / failed per group, and when the last group received it.
+
+    The whole report is for staff, the author and owners of the origin group or above it; an
+    owner whose groups merely received the notice sees the lines of those groups only.
+    """
+    platform, user = ctx.platform, ctx.msg.sender_id
     if not ctx.args:
-        recent = await ctx.app.store.notices.recent(5)
+        recent = await notices.visible_notices(ctx.app, platform, user, 5)
         if not recent:
-            return ctx.reply("还没有发过通知。")
+            return ctx.reply("还没有您发布的、或发到您负责的群的通知。")
         lines = ["最近的通知（回复「回执 编号」查看详情）："]
         lines += [f"{n.code} {n.created_at.astimezone(ctx.app.config.tz):%m-%d %H:%M} {n.text[:20]}"
                   for n in recent]
@@ -131,7 +227,14 @@ async def receipts(ctx: Ctx) -> Reply:
     if isinstance(found, Reply):
         return found
     notice, _ = found
-    return ctx.reply(notices.render_report(await notices.report(ctx.app, notice), ctx.app))
+    report = await notices.report(ctx.app, notice)
+    if notices.may_see_all(ctx.app, platform, user, notice):
+        return ctx.reply(notices.render_report(report, ctx.app))
+    own = notices.own_deliveries(ctx.app, platform, user, report.deliveries)
+    if not own:
+        return ctx.reply(f"您不能查看通知 {notice.code} 的回执：它不是您发布的，也没有发到您负责的群。"
+                         f"发送「回执」查看您能看的通知。")
+    return ctx.reply(notices.render_own(report, ctx.app, own))
 
 
 @router.command("定时", "/schedule", where="private", role=Role.OWNER)
@@ -145,14 +248,13 @@ async def schedule(ctx: Ctx) -> Reply:
     except SpecError as exc:
         return ctx.reply(str(exc))
     if first_fire is None:
+        if one_off_at(spec, ctx.app.config.tz) is None:  # cron 0 8 31 2 *: February has no 31st
+            return ctx.reply(f"「{spec}」永远不会到来（没有这样的日期），请检查日和月。")
         return ctx.reply(f"「{spec}」已经过去了，请写一个将来的时间。")
-    subtree = True
-    if rest.startswith(ONLY_THIS) or f" {ONLY_THIS} " in f" {rest} ":
-        subtree = False
-        rest = rest.replace(ONLY_THIS, "", 1).strip()
-    group, text, error = _target(ctx, rest)
-    if error or group is None:
-        return ctx.reply(error or "请写明目标群。")
+    target = _target(ctx, rest)
+    if isinstance(target, str):
+        return ctx.reply(target)
+    group, text, subtree = target.group, target.text, target.subtree
     if not text:
         return ctx.reply("请写上通知内容。")
     author = (ctx.platform, ctx.msg.sender_id, ctx.msg.sender_name)
@@ -184,12 +286,13 @@ async def schedule_list(ctx: Ctx) -> Reply:
 @router.command("取消定时", "/unschedule", where="private", role=Role.OWNER)
 async def schedule_cancel(ctx: Ctx) -> Reply:
     """Cancel a schedule for good."""
-    m = _SCHEDULE_CODE.match(ctx.args.strip())
-    if not m:
+    parsed = notices.parse_code(ctx.args, "S")
+    if parsed is None or parsed[1]:
         return ctx.reply("请写上定时编号，例如：取消定时 S2（发送「定时列表」查看编号）")
-    s = await ctx.app.store.notices.schedule(f"S{int(m.group(1))}")
+    code = parsed[0]
+    s = await ctx.app.store.notices.schedule(code)
     if s is None or s.cancelled:
-        return ctx.reply(f"没有找到定时通知 S{int(m.group(1))}，或它已取消。")
+        return ctx.reply(f"没有找到定时通知 {code}，或它已取消。")
     reachable = ctx.app.directory.reachable_groups(ctx.platform, ctx.msg.sender_id)
     if s.group_key not in {g.key for g in reachable}:
         return ctx.reply(f"{s.code} 不是您负责的群的定时通知。")
