@@ -35,6 +35,9 @@ STATUS_LABEL = {
     REJECTED: "已驳回",
 }
 VERDICT_FALSE, VERDICT_TRUE = "false", "true"
+VERDICT_LABEL = {VERDICT_FALSE: "谣言", VERDICT_TRUE: "属实"}
+#: A finished rumour report reads as its verdict, in chat and in the ledger alike.
+RUMOR_DONE_LABEL = {VERDICT_FALSE: "已辟谣", VERDICT_TRUE: "经核实属实"}
 
 CODE_RE = re.compile(r"([EVRevr])\s*(\d{1,7})")
 
@@ -72,9 +75,24 @@ class Ticket:
     @property
     def status_label(self) -> str:
         """The status in Chinese, with the rumour verdict where there is one."""
-        if self.kind == "rumor" and self.status == DONE:
-            return "已辟谣" if self.verdict == VERDICT_FALSE else "经核实属实"
+        if self.kind == "rumor" and self.status == DONE and self.verdict in RUMOR_DONE_LABEL:
+            return RUMOR_DONE_LABEL[self.verdict]
         return STATUS_LABEL[self.status]
+
+    @property
+    def verdict_label(self) -> str:
+        """谣言 / 属实 for a rumour with a verdict, else empty."""
+        return VERDICT_LABEL.get(self.verdict, "") if self.kind == "rumor" else ""
+
+    @property
+    def category_label(self) -> str:
+        """The category in Chinese."""
+        return CATEGORY_LABEL.get(self.category, self.category)
+
+    @property
+    def priority_label(self) -> str:
+        """紧急 or 普通."""
+        return PRIORITY_LABEL.get(self.priority, self.priority)
 
     @property
     def kind_label(self) -> str:
@@ -93,6 +111,15 @@ class TicketEvent:
     from_status: str | None
     to_status: str
     note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    """A resident's score for a finished ticket, and what they wrote with it."""
+
+    score: int
+    comment: str
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)

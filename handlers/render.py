@@ -57,8 +57,8 @@ def card(t: Ticket, tz: ZoneInfo, history: list[TicketEvent] | None = None,
         lines.append(f"接单：{t.handler_name}")
     if t.assignee:
         lines.append(f"志愿者：{t.assignee}")
-    if t.verdict and t.kind == "rumor":
-        lines.append(f"结论：{'谣言' if t.verdict == 'false' else '属实'}")
+    if t.verdict_label:
+        lines.append(f"结论：{t.verdict_label}")
     lines.append(f"登记时间：{when(t.created_at, tz)}")
     if rating is not None:
         lines.append(f"居民评价：{rating} 分")

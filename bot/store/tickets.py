@@ -12,7 +12,7 @@ import aiosqlite
 from bot.config import GroupConfig
 from bot.message import Incoming
 from bot.store.base import Database, from_db, to_db
-from bot.tickets import FINAL, KIND_PREFIX, NewTicket, Ticket, TicketEvent
+from bot.tickets import FINAL, KIND_PREFIX, NewTicket, Rating, Ticket, TicketEvent
 
 
 class TicketRepo:
@@ -135,13 +135,18 @@ class TicketRepo:
         row = await self.db.fetchone("SELECT score FROM ratings WHERE ticket_id = ?", (ticket.id,))
         return int(row["score"]) if row else None
 
-    async def export_rows(self) -> builtins.list[dict[str, Any]]:
-        """Every ticket as a flat row for JSON/CSV export, oldest first."""
+    async def export_rows(self) -> builtins.list[tuple[Ticket, Rating | None]]:
+        """Every ticket with its rating (score and comment) if it has one, oldest first."""
         rows = await self.db.fetchall(
-            """SELECT t.*, r.score AS rating FROM tickets t
-               LEFT JOIN ratings r ON r.ticket_id = t.id ORDER BY t.id"""
+            """SELECT t.*, r.score AS rating_score, r.comment AS rating_comment,
+                      r.at AS rating_at
+               FROM tickets t LEFT JOIN ratings r ON r.ticket_id = t.id ORDER BY t.id"""
         )
-        return [dict(r) for r in rows]
+        return [
+            (_ticket(r), None if r["rating_score"] is None else
+             Rating(int(r["rating_score"]), r["rating_comment"], from_db(r["rating_at"])))
+            for r in rows
+        ]
 
     async def _event(
         self, ticket_id: int | None, now: datetime, actor_id: str, actor_name: str,
