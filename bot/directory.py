@@ -79,6 +79,10 @@ class Directory:
         """The groups this person may manage: all for staff, their own for owners."""
         if self.is_staff(platform, user_id):
             return self.groups
+        return self.groups_owned_by(platform, user_id)
+
+    def groups_owned_by(self, platform: str, user_id: str) -> list[GroupConfig]:
+        """The groups that list this person among their owners (staff rights do not count)."""
         return [g for g in self._groups.values() if g.platform == platform and user_id in g.owners]
 
     def reachable_groups(self, platform: str, user_id: str) -> list[GroupConfig]:

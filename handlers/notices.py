@@ -193,9 +193,10 @@ async def receipt(ctx: Ctx) -> Reply | None:
             return None  # residents echoing "收到 N3" in a busy group get no reply
         groups = [ctx.group] if ctx.group else []
     else:
-        groups = ctx.app.directory.owned_groups(ctx.platform, ctx.msg.sender_id)
+        # Only the groups they own: staff confirming "for" every village would fake receipts.
+        groups = ctx.app.directory.groups_owned_by(ctx.platform, ctx.msg.sender_id)
         if not groups:
-            return ctx.reply("只有群主需要确认收到通知。")
+            return ctx.reply("只有群主需要确认收到通知（为自己负责的群确认）；指挥部可发送「回执 N3」查看各群确认情况。")
     found = await _notice(ctx, "收到 N3")
     if isinstance(found, Reply):
         return found

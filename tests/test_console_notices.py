@@ -11,8 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 SHIPPED = Path(__file__).resolve().parent.parent / "bot.toml"
 DISTRICT, TOWNSHIP = "河西区疫情防控指挥部", "东城街道工作群"
 VILLAGES = ["幸福小区居民群", "阳光花园居民群", "李家村村民群"]
@@ -124,8 +122,6 @@ def test_cli_notice_is_sent_by_the_next_console_run(tmp_path: Path) -> None:
     assert result.returncode == 0 and result.stdout.splitlines() == report.splitlines()
 
 
-@pytest.mark.xfail(strict=True, reason="handlers/notices.py receipt(): in private chat a staff member's "
-                   "收到 uses directory.owned_groups, which is every group for staff")
 def test_staff_receipt_in_private_confirms_only_groups_they_own(tmp_path: Path) -> None:
     out = transcript(tmp_path, f"@|{STAFF}|通知 今晚停水\n@|{STAFF}|收到 N1\n")
     assert out[-1] == (f"@{STAFF}", f"已确认「{DISTRICT}」收到通知 N1。")
