@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from bot.config import GroupConfig
 from bot.directory import ROLE_LABEL, Role
 from bot.message import Button, Incoming, Mention, Reply
-from bot.text import chinese_punct, normalize, strip_mentions, strip_quote
+from bot.text import chinese_punct, normalize, strip_mentions, strip_quote, verbatim_tail
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -42,6 +42,10 @@ class Ctx:
     def platform(self) -> str:
         """The platform the message came from."""
         return self.msg.chat.platform
+
+    def verbatim(self, tail: str) -> str:
+        """``tail`` (the end of ``args``) as the person typed it: line breaks, script, punctuation."""
+        return verbatim_tail(self.msg.text, tail)
 
     def reply(
         self, text: str, *, mention: bool = False, buttons: Sequence[Button] = (),

@@ -29,6 +29,33 @@ def strip_mentions(text: str) -> str:
     return _MENTION.sub("", text).strip()
 
 
+_LEADING_SEPS = " \t\r\n\u3000\u2005:：,，"
+
+
+def verbatim_tail(raw: str, tail: str) -> str:
+    """The end of ``raw`` (as typed) that :func:`normalize` turns into ``tail``, else ``tail``.
+
+    Matching works on normalised text, but a notice should go out as its author wrote it:
+    line breaks, full-width punctuation, Traditional script. ``normalize`` only ever
+    shortens (whitespace runs), so the start is found by bisecting on the normalised length.
+    """
+    want = normalize(tail)
+    if not want:
+        return tail
+    lo, hi = 0, len(raw)
+    while lo < hi:  # the first start whose normalised rest is no longer than ``want``
+        mid = (lo + hi) // 2
+        if len(normalize(raw[mid:])) <= len(want):
+            hi = mid
+        else:
+            lo = mid + 1
+    for start in range(max(lo - 2, 0), min(lo + 3, len(raw))):
+        rest = raw[start:].lstrip(_LEADING_SEPS).rstrip()
+        if normalize(rest) == want:
+            return rest
+    return tail
+
+
 # A quoted reply: WeChat writes 「name：quoted text」, a dashed line, then the new text.
 _QUOTE = re.compile(r"^「[^」]*」\s*(?:[-—]\s*){3,}")
 

@@ -141,7 +141,8 @@ async def publish(ctx: Ctx) -> Reply:
     if not target.text:
         return ctx.reply(f"请在群名后写上通知内容，例如：通知 {group.name} 明天8点起分楼栋领菜")
     author = (ctx.platform, ctx.msg.sender_id, ctx.msg.sender_name)
-    notice = await notices.publish(ctx.app, group, target.text, author, ctx.now, subtree=target.subtree)
+    text = ctx.verbatim(target.text)  # as written: line breaks and all
+    notice = await notices.publish(ctx.app, group, text, author, ctx.now, subtree=target.subtree)
     assert notice is not None
     report = await notices.report(ctx.app, notice)
     going = [d for d in report.deliveries if d.state != "held"]
@@ -255,7 +256,7 @@ async def schedule(ctx: Ctx) -> Reply:
     target = _target(ctx, rest)
     if isinstance(target, str):
         return ctx.reply(target)
-    group, text, subtree = target.group, target.text, target.subtree
+    group, text, subtree = target.group, ctx.verbatim(target.text), target.subtree
     if not text:
         return ctx.reply("请写上通知内容。")
     author = (ctx.platform, ctx.msg.sender_id, ctx.msg.sender_name)

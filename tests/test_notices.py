@@ -162,3 +162,17 @@ async def test_notice_from_below_a_review_level_is_not_held(tmp_path: Path) -> N
     replies = await bot.say("@", "刘主任", "通知 下午3点开会")
     assert [r.chat.chat_id for r in replies if not r.chat.is_private] == ALL[1:]
     await bot.close()
+
+
+async def test_notice_goes_out_as_written_with_its_line_breaks(bot: Bot) -> None:
+    # Regression: matching normalises text (one line, half-width, Simplified) and the notice
+    # went out that way, so a pick-up timetable by building arrived as one run-on line.
+    text = "明天領菜時間：\n1-3棟　8:00-9:00；\n4-6棟　9:00-10:00（請帶好購物袋）"
+    replies = await bot.say("@", "刘主任", f"通知 東城街道群：\n{text}")
+    groups = [r for r in replies if not r.chat.is_private]
+    assert [r.chat.chat_id for r in groups] == ALL[1:]
+    assert all(text in r.text for r in groups)
+    [r] = await bot.say("@", "刘主任", f"定时 每天 07:30 {text}")
+    [listed] = await bot.say("@", "刘主任", "定时列表")
+    assert "明天領菜時間" in listed.text
+    assert "S1" in r.text
