@@ -49,8 +49,11 @@ def make_adapter(name: str, app: App) -> Adapter:
         from bot.adapters.telegram import TelegramAdapter, check_token
 
         token = check_token(env_secret(config.telegram.token_env), config.telegram.token_env)
-        return TelegramAdapter(token, base_url=config.telegram.base_url,
-                               poll_timeout=config.telegram.poll_timeout)
+        from bot.adapters.telegram import Webhook
+
+        tg = config.telegram
+        hook = Webhook(tg.webhook_url, tg.listen, tg.port) if tg.mode == "webhook" else None
+        return TelegramAdapter(token, base_url=tg.base_url, poll_timeout=tg.poll_timeout, webhook=hook)
     from bot.adapters.wechat import WechatAdapter
 
     return WechatAdapter.from_env(config.wechat, app.directory)

@@ -22,7 +22,7 @@ LEVEL_NAMES = {"district": "区/县", "township": "街道/乡镇", "village": "�
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "bot": ("name", "platforms", "platform", "database", "timezone"),
     "staff": PLATFORMS,
-    "telegram": ("token_env", "base_url", "poll_timeout"),
+    "telegram": ("token_env", "base_url", "poll_timeout", "mode", "webhook_url", "listen", "port"),
     "wechat": ("endpoint_env", "token_env", "send_interval"),
     "notices": ("remind_after_minutes", "grace_minutes"),
     "digest": ("times", "sla_hours_urgent", "sla_hours_normal"),
@@ -73,6 +73,12 @@ class TelegramConfig:
     #: Bot API root; empty means https://api.telegram.org (a local Bot API server otherwise).
     base_url: str = ""
     poll_timeout: int = 30
+    #: ``polling`` (getUpdates, works anywhere) or ``webhook`` (Telegram POSTs to webhook_url).
+    mode: str = "polling"
+    #: Public HTTPS address Telegram posts to; a proxy forwards it to listen:port.
+    webhook_url: str = ""
+    listen: str = "0.0.0.0"
+    port: int = 8443
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +287,7 @@ def parse_config(
         token_env=tg.str("token_env", "GRIDBOT_TELEGRAM_TOKEN"),
         base_url=tg.str("base_url", "").rstrip("/"),
         poll_timeout=int(tg.num("poll_timeout", 30)),
+        **_webhook(tg),
     )
     wc = root.sub("wechat")
     wc.only("wechat")
@@ -316,6 +323,23 @@ def parse_config(
         digest=digest,
         schedules=_schedules(root, path, groups, ZoneInfo(tz)),
     )
+
+
+def _webhook(tg: _Reader) -> dict[str, Any]:
+    mode = tg.str("mode", "polling")
+    if mode not in ("polling", "webhook"):
+        raise tg.fail("mode", f"写 \"polling\"（默认，主动拉取消息）或 \"webhook\"（Telegram 推送到 webhook_url），"
+                              f"不是 {mode!r}")
+    url = tg.str("webhook_url", "")
+    # A self-hosted Bot API server (base_url, its --local mode) also posts to plain http.
+    schemes = ("https://", "http://") if tg.str("base_url", "") else ("https://",)
+    if mode == "webhook" and not url.startswith(schemes):
+        raise tg.fail("webhook_url", "webhook 模式需要一个公网 https 地址，例如 "
+                                     "\"https://bot.example.org/telegram\"（Telegram 只向 https 推送）")
+    port = tg.num("port", 8443)
+    if port != int(port) or not 0 < port < 65536:
+        raise tg.fail("port", f"端口应是 1-65535 之间的整数，不是 {port!r}")
+    return {"mode": mode, "webhook_url": url, "listen": tg.str("listen", "0.0.0.0"), "port": int(port)}
 
 
 def _platforms(bot: _Reader) -> tuple[str, ...]:

@@ -156,3 +156,28 @@ def test_shipped_config_passes_gridbot_check(tmp_path: Path, capsys: pytest.Capt
     code = main(["check", "--config", str(ROOT / "bot.toml"), "--db", str(tmp_path / "x.db")])
     out, err = capsys.readouterr()
     assert code == 0 and "配置正常" in out, err
+
+
+@pytest.mark.parametrize(
+    ("telegram", "key", "why"),
+    [
+        ('mode = "push"', "telegram.mode", "polling"),
+        ('mode = "webhook"', "telegram.webhook_url", "https"),
+        ('mode = "webhook"\nwebhook_url = "http://bot.example.org/tg"', "telegram.webhook_url", "https"),
+        ('mode = "webhook"\nwebhook_url = "https://bot.example.org/tg"\nport = 70000', "telegram.port", "1-65535"),
+    ],
+)
+def test_telegram_webhook_settings_are_checked(tmp_path: Path, telegram: str, key: str, why: str) -> None:
+    error = fails(write(tmp_path, BASE_TOML + f"\n[telegram]\n{telegram}\n"))
+    assert error.key == key and why in error.why
+
+
+def test_telegram_webhook_settings_load(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, BASE_TOML + '\n[telegram]\nmode = "webhook"\n'
+                               'webhook_url = "https://bot.example.org/tg"\nlisten = "127.0.0.1"\nport = 8088\n'))
+    tg = config.telegram
+    assert (tg.mode, tg.webhook_url, tg.listen, tg.port) == ("webhook", "https://bot.example.org/tg", "127.0.0.1", 8088)
+    # A self-hosted Bot API server may post to plain http.
+    local = load_config(write(tmp_path, BASE_TOML + '\n[telegram]\nmode = "webhook"\nbase_url = "http://127.0.0.1:8081"\n'
+                              'webhook_url = "http://127.0.0.1:8088/tg"\n'))
+    assert local.telegram.webhook_url == "http://127.0.0.1:8088/tg"

@@ -149,3 +149,35 @@ async def test_polling_mode_removes_a_webhook_left_behind_and_keeps_its_updates(
         assert polled, "the update left by the webhook came by getUpdates"
     finally:
         await polling.stop()
+
+
+async def test_gridbot_run_in_webhook_mode_from_bot_toml(world: TelegramApi, tmp_path: Path) -> None:
+    """The operator's path: [telegram] mode = "webhook" in bot.toml, token in the environment."""
+    import os
+    import signal
+    import sys
+
+    port = free_port()
+    config = tmp_path / "bot.toml"
+    config.write_text(TOML + f"""
+[telegram]
+base_url = "{world.base_url}"
+mode = "webhook"
+webhook_url = "http://127.0.0.1:{port}/tg"
+listen = "127.0.0.1"
+port = {port}
+""", encoding="utf-8")
+    env = {**os.environ, "GRIDBOT_TELEGRAM_TOKEN": world.token}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--config", str(config), "--db", str(tmp_path / "g.db"),
+        env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    try:
+        hook = await world.wait_call("setWebhook", timeout=30)
+        assert hook["params"]["url"] == f"http://127.0.0.1:{port}/tg"
+        await world.say(ZHANG, "代買 雞蛋一盒 3棟501", XINGFU)
+        await world.wait_sent(in_chat(XINGFU.id, "已登记代办工单 E1"))
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = await asyncio.wait_for(proc.communicate(), 20)
+    assert proc.returncode in (0, 130), err.decode()
+    assert b"Traceback" not in err, err.decode()
