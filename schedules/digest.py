@@ -41,7 +41,7 @@ async def job(app: App, now: datetime) -> list[Reply]:
         names = "、".join(g.name for g in app.directory.groups if g.key in keys)
         text = f"【工作日报 {stamp}】{names}：{_numbers(app, mine, now)}。发送「待办」查看清单。"
         out.append(Reply(chat, text))
-    ranking = Counter({g.key: 0 for g in app.directory.groups if g.level == "village"})
+    ranking = Counter({g.key: 0 for g in app.directory.groups if g.tickets})  # groups that take tickets
     for t in tickets:
         if not t.is_final and now - t.created_at > sla(app, t):
             ranking[t.group_key] += 1
