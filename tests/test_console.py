@@ -125,7 +125,7 @@ def test_missing_transcript_file(tmp_path: Path) -> None:
 def test_interactive_console_switches_user_and_chat(tmp_path: Path) -> None:
     cwd = setup(tmp_path)
     session = (":user 张阿姨\n:chat 幸福小区居民群\n代买 米 1栋\n:chat 火星群\n"
-               ":chat @\n:user 李书记\n待办\n阳光花园居民群|孙姐|求证 明天停水\n:quit\n")
+               ":chat @\n:user 李书记\n待办\n阳光花园居民群|孙姐|求证 明天停水\n孙姐|代买 米\n:quit\n")
     result = gridbot("run", cwd=cwd, stdin=session)
     assert result.returncode == 0, result.stderr
     out = result.stdout
@@ -135,3 +135,4 @@ def test_interactive_console_switches_user_and_chat(tmp_path: Path) -> None:
     assert "! 没有名为「火星群」的群" in out
     assert "→ [@李书记] 未办结工单（1 张）：" in out
     assert "→ [阳光花园居民群] @孙姐 已收到求证 R1" in out
+    assert "! 一行里写明聊天和用户要用两个「|」：群名|用户|内容" in out  # one bar: not sent anywhere

@@ -135,6 +135,11 @@ class ConsoleAdapter:
             return True
         if line.startswith(":"):
             return self._meta(line[1:].strip())
+        if line.count("|") == 1:
+            # "张阿姨|代买 米": meant as a one-line send, but which chat? Say so instead of posting it.
+            print("  ! 一行里写明聊天和用户要用两个「|」：群名|用户|内容（私聊写 @|用户|内容）；"
+                  "只写内容则以当前用户在当前群发言。", file=self.out, flush=True)
+            return True
         try:
             msg = self.parse_line(line) if line.count("|") >= 2 else self.incoming(self.chat, self.user, line)
         except LineError as exc:
