@@ -81,15 +81,24 @@ def to_json(rows: list[LedgerRow]) -> bytes:
     return (json.dumps([r.raw() for r in rows], ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+#: CSV columns beside the documented codes: the Chinese words the chat shows.
+LABELLED = ("kind", "category", "priority", "status", "verdict")
+CSV_FIELDS = (*FIELDS, *(f"{f}_label" for f in LABELLED))
+
+
 def to_csv(rows: list[LedgerRow]) -> bytes:
-    """CSV in UTF-8 with a BOM so Excel and WPS open the Chinese correctly; Chinese values."""
+    """CSV in UTF-8 with a BOM so Excel and WPS open the Chinese correctly.
+
+    The documented columns keep their codes (``kind`` is errand/verification/rumor) for
+    scripts; ``*_label`` columns carry the Chinese words for people.
+    """
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=FIELDS, lineterminator="\r\n")
+    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        values = row.labelled()
-        writer.writerow({f: v.strftime(TIME_FORMAT) if isinstance(v, datetime) else v
-                         for f, v in values.items()})
+        labelled = row.labelled()
+        values = {**row.raw(), **{f"{f}_label": labelled[f] for f in LABELLED}}
+        writer.writerow({f: "" if v is None else v for f, v in values.items()})
     return buf.getvalue().encode("utf-8-sig")
 
 

@@ -116,9 +116,12 @@ def test_csv_has_labels_rating_and_comment(ledger: Ledger, tmp_path: Path) -> No
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel/WPS read UTF-8
     table = {r["id"]: r for r in csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))}
-    assert {code: r["status"] for code, r in table.items()} == ledger.chat_status
-    assert [table[c]["verdict"] for c in ("R1", "R2", "R3")] == ["谣言", "属实", ""]
-    assert table["E1"]["kind"] == "代办" and table["E1"]["priority"] == "普通"
+    # Scripts read the documented codes; people read the *_label columns, the chat's words.
+    assert {code: r["status_label"] for code, r in table.items()} == ledger.chat_status
+    assert [table[c]["verdict_label"] for c in ("R1", "R2", "R3")] == ["谣言", "属实", ""]
+    assert [table[c]["verdict"] for c in ("R1", "R2")] == ["false", "true"]
+    assert table["E1"]["kind_label"] == "代办" and table["E1"]["priority_label"] == "普通"
+    assert (table["E1"]["kind"], table["R1"]["kind"], table["E1"]["status"]) == ("errand", "rumor", "done")
     assert table["E1"]["rating"] == "4" and table["E1"]["rating_comment"] == "送得很快 就是晚了点"
     assert table["E2"]["rating"] == "" and table["E2"]["rating_comment"] == ""
     assert table["E1"]["created_at"] == "2026-11-22 09:00:00"
