@@ -8,11 +8,11 @@ import logging
 import os
 import sqlite3
 import sys
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import Config, ConfigError, load_config
+from bot.store.base import DatabaseUnusable
 
 log = logging.getLogger("gridbot")
 
@@ -21,11 +21,6 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", default="bot.toml", type=Path,
                         help="config file (default: bot.toml)")
     parser.add_argument("--db", type=Path, help="SQLite database (default: from the config)")
-
-
-def notice_code(text: str) -> str:
-    """``Ｎ３``, ``n3`` and `` N3 `` typed on a Chinese keyboard all mean ``N3``."""
-    return unicodedata.normalize("NFKC", text).strip().upper()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     send.add_argument("text", nargs="?", help="the notice text")
     report = nsub.add_parser("report", help="delivery and receipts of one notice")
     _common(report)
-    report.add_argument("code", type=notice_code, help="notice number, e.g. N3 (full-width Ｎ３ works)")
+    report.add_argument("code", help="notice number, e.g. N3 (full-width Ｎ３ works)")
 
     check = sub.add_parser(
         "check",
@@ -119,38 +114,9 @@ def database_problem(path: Path, exc: OSError | sqlite3.Error) -> str:
     return message or "未知错误"
 
 
-def _connect_once(path: Path) -> None:
-    if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
-    sqlite3.connect(path).close()
-
-
-async def open_database(config: Config) -> str | None:
-    """Open and migrate the database once; a one-line problem when it cannot be used."""
-    from bot.store import Store
-
-    store = Store(config.database)
-    try:
-        # aiosqlite leaves its worker thread behind when the connect itself fails, so
-        # find those failures (a folder, no write permission) with plain sqlite3 first.
-        await asyncio.to_thread(_connect_once, config.database)
-        await store.open()
-    except (OSError, sqlite3.Error) as exc:
-        return (f"无法使用数据库 {config.database}：{database_problem(config.database, exc)}。"
-                f"请用 --db 指定其他路径，或修改配置文件 [bot] database")
-    finally:
-        # Also after a failed open: a connection left open would keep the process from exiting.
-        await store.close()
-    return None
-
-
 async def _dispatch(args: argparse.Namespace, config: Config) -> int:
     from bot import commands
 
-    problem = await open_database(config)
-    if problem is not None:
-        print(problem, file=sys.stderr)
-        return 2
     handler = {
         "run": commands.run,
         "console": commands.console,
@@ -159,7 +125,12 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         "groups": commands.groups_tree,
         "notice": commands.notice,
     }[args.command]
-    return await handler(args, config)
+    try:
+        return await handler(args, config)
+    except DatabaseUnusable as exc:
+        print(f"无法使用数据库 {exc.path}：{database_problem(exc.path, exc.cause)}。"
+              f"请用 --db 指定其他路径，或修改配置文件 [bot] database", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

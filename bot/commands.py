@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -12,13 +13,12 @@ from bot import export, notices
 from bot.adapter import Adapter, SetupError
 from bot.adapters.console import ConsoleAdapter, run_transcript
 from bot.app import App
-from bot.config import LEVEL_NAMES, Config, GroupConfig, env_secret
+from bot.config import LEVEL_NAMES, SAVE_AS_UTF8, Config, GroupConfig, env_secret
 
 log = logging.getLogger("gridbot")
 
 #: Notices published from the command line have no chat to report back to.
 CLI_AUTHOR = ("cli", "cli", "命令行")
-SAVE_AS_UTF8 = "请把它另存为 UTF-8：记事本「另存为」→ 编码选 UTF-8"
 
 
 def not_utf8(what: str, data: bytes, exc: UnicodeDecodeError) -> str:
@@ -46,12 +46,10 @@ def make_adapter(name: str, app: App) -> Adapter:
         return ConsoleAdapter(app.directory, app.now, out=sys.stdout,
                               drain=lambda: app.outbox.drain("console"))
     if name == "telegram":
-        from bot.adapters.telegram import TelegramAdapter, check_token
-
-        token = check_token(env_secret(config.telegram.token_env), config.telegram.token_env)
-        from bot.adapters.telegram import Webhook
+        from bot.adapters.telegram import TelegramAdapter, Webhook, check_token
 
         tg = config.telegram
+        token = check_token(env_secret(tg.token_env), tg.token_env)
         hook = Webhook(tg.webhook_url, tg.listen, tg.port) if tg.mode == "webhook" else None
         return TelegramAdapter(token, base_url=tg.base_url, poll_timeout=tg.poll_timeout, webhook=hook)
     from bot.adapters.wechat import WechatAdapter
@@ -75,18 +73,21 @@ async def run(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _check_transcript(name: str, what: str) -> str | None:
-    # The whole file is checked first, so that a GBK line near its end cannot leave the lines
-    # before it handled and the rest not; stdin and pipes are checked as they are read.
+def _whole_file(name: str, what: str) -> tuple[str | None, str | None]:
+    """A regular file's text (or why not); ``(None, None)`` for stdin, pipes and missing paths.
+
+    A file is decoded whole before anything runs, so that a GBK line near its end cannot leave
+    the lines before it handled and the rest not; stdin and pipes are checked as they are read.
+    """
     if name == "-" or not Path(name).is_file():
-        return None
-    return read_utf8(name, what)[1]
+        return None, None
+    return read_utf8(name, what)
 
 
 async def console(args: argparse.Namespace, config: Config) -> int:
     """Feed a transcript through the console adapter; exit 0 when it was read to the end."""
     what = "标准输入" if args.transcript == "-" else f"对话脚本 {args.transcript} "
-    problem = _check_transcript(args.transcript, what)
+    content, problem = _whole_file(args.transcript, what)
     if problem is not None:
         print(problem, file=sys.stderr)
         return 2
@@ -97,11 +98,14 @@ async def console(args: argparse.Namespace, config: Config) -> int:
         await app.recover()
         await app.outbox.drain("console")
         with ExitStack() as stack:
-            if args.transcript == "-":
+            lines: Iterable[str]
+            if content is not None:
+                lines = content.splitlines()
+            elif args.transcript == "-":
                 lines = sys.stdin
             else:
                 try:
-                    # Read line by line on purpose: each line is handled before the next is read.
+                    # A pipe or device: each line is handled before the next is read.
                     lines = stack.enter_context(open(args.transcript, encoding="utf-8-sig"))  # noqa: ASYNC230
                 except OSError as exc:
                     print(f"无法读取对话脚本 {args.transcript}：{exc.strerror}", file=sys.stderr)
@@ -183,8 +187,8 @@ async def notice(args: argparse.Namespace, config: Config) -> int:
     app = await App.open(config)
     try:
         if args.action == "report":
-            code = args.code.strip().upper()
-            found = await app.store.notices.get(code if code.startswith("N") else f"N{code}")
+            parsed = notices.parse_code(args.code, "N")  # N3, n3, Ｎ３ or 3
+            found = await app.store.notices.get(parsed[0]) if parsed and not parsed[1] else None
             if found is None:
                 print(f"没有找到通知 {args.code}", file=sys.stderr)
                 return 1

@@ -18,6 +18,9 @@ PLATFORMS = ("console", "telegram", "wechat")
 LEVELS = ("district", "township", "village")
 LEVEL_NAMES = {"district": "区/县", "township": "街道/乡镇", "village": "村/社区"}
 
+#: How to fix a file saved as GBK/ANSI (the default of older Chinese Windows editors).
+SAVE_AS_UTF8 = "请把它另存为 UTF-8：记事本「另存为」→ 编码选 UTF-8"
+
 #: Every key each table may hold, as written in the file; anything else is a typo.
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "bot": ("name", "platforms", "platform", "database", "timezone"),
@@ -246,8 +249,7 @@ def load_config(path: Path | str, *, database: Path | str | None = None) -> Conf
         line = data[: exc.start].count(b"\n") + 1
         raise ConfigError(
             path, f"(第 {line} 行)",
-            "文件不是 UTF-8 编码（可能是 GBK/ANSI；not UTF-8）。"
-            "请把它另存为 UTF-8：记事本「另存为」→ 编码选 UTF-8",
+            f"文件不是 UTF-8 编码（可能是 GBK/ANSI；not UTF-8）。{SAVE_AS_UTF8}",
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, "(syntax)", f"not valid TOML: {exc}") from None

@@ -57,8 +57,6 @@ def notice_text(notice: Notice, origin: GroupConfig, group: GroupConfig, below: 
 def _path_between(app: App, origin: GroupConfig, group: GroupConfig) -> list[GroupConfig]:
     """Groups strictly between ``origin`` and ``group`` (the levels a notice passes through)."""
     path: list[GroupConfig] = []
-    if group.key == origin.key:
-        return path
     node = app.directory.group(group.parent) if group.parent else None
     while node is not None and node.key != origin.key:
         path.append(node)
@@ -205,20 +203,14 @@ def own_deliveries(app: App, platform: str, user_id: str, deliveries: Sequence[D
     return own if any(d.state != "held" for d in own) else []
 
 
-async def visible_notices(app: App, platform: str, user_id: str, limit: int = 5,
-                          scan: int = 200) -> list[Notice]:
-    """The newest notices this person may look up: all for staff; else their own and those that
-    reached a group they manage (among the newest ``scan``)."""
+async def visible_notices(app: App, platform: str, user_id: str, limit: int = 5) -> list[Notice]:
+    """The newest notices this person may look up: all for staff; else their own, and those that
+    started in or reached a group they manage (what :func:`may_see_all` and
+    :func:`own_deliveries` allow)."""
     if app.directory.is_staff(platform, user_id):
         return await app.store.notices.recent(limit)
-    found: list[Notice] = []
-    for notice in await app.store.notices.recent(scan):
-        if may_see_all(app, platform, user_id, notice) or own_deliveries(
-                app, platform, user_id, await app.store.notices.deliveries(notice)):
-            found.append(notice)
-            if len(found) == limit:
-                break
-    return found
+    mine = [g.key for g in app.directory.reachable_groups(platform, user_id)]
+    return await app.store.notices.recent_for(platform, user_id, mine, limit)
 
 
 def _heading(r: Report, app: App) -> str:

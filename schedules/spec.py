@@ -112,15 +112,17 @@ def _standard_dow(field: str) -> str:
 def _cron(expr: str, tz: ZoneInfo) -> CronTrigger:
     fields = expr.split()
     fields[4] = _standard_dow(fields[4])
+    try:
+        return CronTrigger.from_crontab(" ".join(fields), timezone=tz)
+    except ValueError:
+        pass
+    # Only now, to say which field is wrong: try them one at a time.
     for (name, label, allowed), value in zip(_CRON_FIELDS, fields, strict=True):
         try:
             CronTrigger(timezone=tz, **{name: value})
         except ValueError:
             raise _cron_error(label, value, allowed) from None
-    try:
-        return CronTrigger.from_crontab(" ".join(fields), timezone=tz)
-    except ValueError:
-        raise SpecError(f"cron 表达式「{expr}」看不懂。{HOW_TO}") from None
+    raise SpecError(f"cron 表达式「{expr}」看不懂。{HOW_TO}")
 
 
 def trigger(spec: str, tz: ZoneInfo) -> BaseTrigger:

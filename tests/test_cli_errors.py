@@ -32,6 +32,8 @@ def gridbot(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
 
 
 def tickets_in(db: Path) -> int:
+    if not db.exists():  # refused before the database was even opened
+        return 0
     with sqlite3.connect(db) as conn:
         return int(conn.execute("SELECT count(*) FROM tickets").fetchone()[0])
 

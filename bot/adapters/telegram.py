@@ -202,9 +202,8 @@ class TelegramAdapter:
         self.username = ""
         self.bot_id = 0
         self._started = False
-        self._closed = False
         self._chunks_sent: dict[Reply, int] = {}
-        self._stopped = asyncio.Event()
+        self._closed = asyncio.Event()
 
     async def start(self) -> None:
         """Log in (getMe) and register the command menu; retries while the API is unreachable."""
@@ -249,7 +248,7 @@ class TelegramAdapter:
         """Long-poll getUpdates; confirm an update only after it was stored and handled."""
         await self._leave_webhook()
         failures = 0
-        while not self._closed:
+        while not self._closed.is_set():
             try:
                 updates = await self.bot.get_updates(
                     offset=self.offset, timeout=self.poll_timeout,
@@ -344,7 +343,7 @@ class TelegramAdapter:
                     "端口被占用或没有权限，请在 [telegram] 中换一个 port。") from exc
             log.info("Telegram: listening for webhook updates on %s:%s%s", hook.listen, hook.port, hook.path)
             await self._set_webhook(hook, secret)
-            await self._stopped.wait()
+            await self._closed.wait()
         finally:
             await runner.cleanup()
 
@@ -491,10 +490,9 @@ class TelegramAdapter:
 
     async def close(self) -> None:
         """Confirm the last offset and close the HTTP connections; safe to call twice."""
-        if self._closed:
+        if self._closed.is_set():
             return
-        self._closed = True
-        self._stopped.set()
+        self._closed.set()
         # A webhook stays set: Telegram keeps what arrives meanwhile for the next start.
         if self._started and self.offset is not None and self.webhook is None:
             try:

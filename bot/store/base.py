@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -31,6 +32,14 @@ def from_db(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+class DatabaseUnusable(Exception):
+    """The database file cannot be opened, created or migrated; ``__cause__`` says why."""
+
+    def __init__(self, path: Path, cause: OSError | sqlite3.Error):
+        super().__init__(f"{path}: {cause}")
+        self.path, self.cause = path, cause
+
+
 class Database:
     """One aiosqlite connection in WAL mode.
 
@@ -51,16 +60,26 @@ class Database:
         return self._conn
 
     async def open(self) -> None:
-        """Open the file, switch on WAL and bring the schema up to date."""
-        if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = await aiosqlite.connect(self.path, isolation_level=None)
-        self._conn.row_factory = aiosqlite.Row
-        await self._conn.execute("PRAGMA journal_mode=WAL")
-        await self._conn.execute("PRAGMA synchronous=NORMAL")
-        await self._conn.execute("PRAGMA foreign_keys=ON")
-        await self._conn.execute("PRAGMA busy_timeout=5000")
-        await self._migrate()
+        """Open the file, switch on WAL and bring the schema up to date.
+
+        Raises DatabaseUnusable (with nothing left open) when the path cannot serve.
+        """
+        try:
+            if str(self.path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                # aiosqlite's worker thread outlives a failed connect and then raises into a
+                # closed loop (a traceback on exit); plain sqlite3 finds those failures first.
+                await asyncio.to_thread(lambda: sqlite3.connect(self.path).close())
+            self._conn = await aiosqlite.connect(self.path, isolation_level=None)
+            self._conn.row_factory = aiosqlite.Row
+            await self._conn.execute("PRAGMA journal_mode=WAL")
+            await self._conn.execute("PRAGMA synchronous=NORMAL")
+            await self._conn.execute("PRAGMA foreign_keys=ON")
+            await self._conn.execute("PRAGMA busy_timeout=5000")
+            await self._migrate()
+        except (OSError, sqlite3.Error) as exc:
+            await self.close()  # an open connection would keep the process from exiting
+            raise DatabaseUnusable(self.path, exc) from exc
 
     async def close(self) -> None:
         """Close the connection; safe to call twice."""

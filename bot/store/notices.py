@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -103,6 +104,21 @@ class NoticeRepo:
     async def recent(self, limit: int = 10) -> list[Notice]:
         """The newest notices first."""
         rows = await self.db.fetchall("SELECT * FROM notices ORDER BY id DESC LIMIT ?", (limit,))
+        return [_notice(r) for r in rows]
+
+    async def recent_for(self, platform: str, user_id: str, group_keys: Collection[str],
+                         limit: int = 10) -> list[Notice]:
+        """The newest notices a person wrote, or that started in or reached (not held) ``group_keys``."""
+        keys = list(group_keys)
+        marks = ", ".join("?" * len(keys)) or "NULL"
+        rows = await self.db.fetchall(
+            f"""SELECT * FROM notices n
+                WHERE (n.author_platform = ? AND n.author_id = ?) OR n.origin_key IN ({marks})
+                   OR EXISTS (SELECT 1 FROM notice_deliveries d WHERE d.notice_id = n.id
+                              AND d.state != 'held' AND d.group_key IN ({marks}))
+                ORDER BY n.id DESC LIMIT ?""",
+            (platform, user_id, *keys, *keys, limit),
+        )
         return [_notice(r) for r in rows]
 
     async def add_delivery(

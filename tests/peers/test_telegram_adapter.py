@@ -17,7 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.telegram import MAX_TEXT, TelegramAdapter, TelegramSetupError, check_token, split_text
+from bot.adapters.telegram import (
+    MAX_TEXT,
+    TelegramAdapter,
+    TelegramSetupError,
+    Webhook,
+    check_token,
+    split_text,
+)
 from bot.app import App
 from bot.commands import make_adapter
 from bot.message import ChatRef, Mention, Reply
@@ -87,14 +94,17 @@ class Running:
         await self.app.store.close()
 
 
-async def start_bot(api: TelegramApi, tmp_path: Path, toml: str = TOML, *, max_retries: int = 3) -> Running:
-    """App + TelegramAdapter on ``tmp_path/gridbot.db``, running until its first long poll."""
+async def start_bot(api: TelegramApi, tmp_path: Path, toml: str = TOML, *, max_retries: int = 3,
+                    webhook: Webhook | None = None) -> Running:
+    """App + TelegramAdapter on ``tmp_path/gridbot.db``, running until its first long poll
+    (or, with ``webhook``, until Telegram has the webhook)."""
     app = await App.open(make_config(tmp_path, toml))
-    adapter = TelegramAdapter(api.token, base_url=api.base_url, poll_timeout=1, max_retries=max_retries)
+    adapter = TelegramAdapter(api.token, base_url=api.base_url, poll_timeout=1, max_retries=max_retries,
+                              webhook=webhook)
     app.attach(adapter)
     first = await api.mark()
     task = asyncio.create_task(app.run(scheduler=False))
-    await api.wait_call("getUpdates", start=first)
+    await api.wait_call("setWebhook" if webhook else "getUpdates", start=first)
     return Running(app, adapter, task)
 
 

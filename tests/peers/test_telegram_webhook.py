@@ -13,11 +13,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.adapters.telegram import SECRET_HEADER, TelegramAdapter, Webhook
-from bot.app import App
-from tests.harness import make_config
+from bot.adapters.telegram import SECRET_HEADER, Webhook
 from tests.peers.telegram_client import Sent, TelegramApi, free_port
-from tests.peers.test_telegram_adapter import LI, TOML, XINGFU, ZHANG, Running
+from tests.peers.test_telegram_adapter import LI, TOML, XINGFU, ZHANG, Running, start_bot
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
@@ -27,15 +25,9 @@ def in_chat(chat_id: int, text: str = "") -> Callable[[Sent], bool]:
 
 
 async def start_webhook_bot(api: TelegramApi, tmp_path: Path, port: int) -> Running:
-    """App + TelegramAdapter in webhook mode, running once Telegram has the webhook."""
-    app = await App.open(make_config(tmp_path, TOML))
+    """The bot in webhook mode, listening on ``port``, running once Telegram has the webhook."""
     hook = Webhook(f"http://127.0.0.1:{port}/telegram/hook", listen="127.0.0.1", port=port)
-    adapter = TelegramAdapter(api.token, base_url=api.base_url, webhook=hook)
-    app.attach(adapter)
-    first = await api.mark()
-    task = asyncio.create_task(app.run(scheduler=False))
-    await api.wait_call("setWebhook", start=first)
-    return Running(app, adapter, task)
+    return await start_bot(api, tmp_path, webhook=hook)
 
 
 @pytest.fixture
@@ -137,10 +129,7 @@ async def test_polling_mode_removes_a_webhook_left_behind_and_keeps_its_updates(
     await bot.crash()
     waiting = await world.say(ZHANG, "代买 牛奶 3栋501", XINGFU)
 
-    app = await App.open(make_config(tmp_path, TOML))
-    adapter = TelegramAdapter(world.token, base_url=world.base_url, poll_timeout=1)
-    app.attach(adapter)
-    polling = Running(app, adapter, asyncio.create_task(app.run(scheduler=False)))
+    polling = await start_bot(world, tmp_path)
     try:
         await world.wait_call("deleteWebhook")
         assert world.calls("deleteWebhook")[-1]["params"].get("drop_pending_updates") in (None, "false")
