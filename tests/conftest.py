@@ -27,6 +27,14 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"GRIDBOT_REQUIRE_NODE is set (CI) but {reason}")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/peers starts a real peer: ``pytest -m "not peer"`` is the offline loop."""
+    peers = Path(__file__).parent / "peers"
+    for item in items:
+        if peers in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.peer)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say it loudly when the WeChat end-to-end tests could not run on this machine."""
     from tests.peers.wechat_gateway import node_missing_reason
