@@ -11,7 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import Config, ConfigError, load_config
+from bot import logsafe
+from bot.config import Config, ConfigError, env_secret, load_config
 from bot.store.base import DatabaseUnusable
 
 log = logging.getLogger("gridbot")
@@ -79,16 +80,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gridbot`` script."""
     args = build_parser().parse_args(argv)
     quiet = args.command in ("console", "tickets", "groups", "notice")
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else (logging.WARNING if quiet else logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    redactor = logsafe.install(
+        logging.DEBUG if args.verbose else (logging.WARNING if quiet else logging.INFO))
     try:
         config = load_config(args.config, database=args.db)
     except ConfigError as exc:
         print(f"配置错误 (config error): {exc}", file=sys.stderr)
         return 2
+    # The tokens themselves live only in the environment; whatever holds them is redacted.
+    redactor.add(env_secret(config.telegram.token_env), env_secret(config.wechat.token_env))
     try:
         return asyncio.run(_dispatch(args, config))
     except KeyboardInterrupt:

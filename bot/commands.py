@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from contextlib import ExitStack
 from pathlib import Path
 
-from bot import export, notices
+from bot import export, logsafe, notices
 from bot.adapter import Adapter, SetupError
 from bot.adapters.console import ConsoleAdapter, run_transcript
 from bot.app import App
@@ -66,7 +66,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
         log.info("gridbot running on %s with database %s", ", ".join(app.adapters), config.database)
         await app.run()
     except SetupError as exc:
-        print(f"无法启动 (cannot start): {exc}", file=sys.stderr)
+        print(logsafe.redact(f"无法启动 (cannot start): {exc}"), file=sys.stderr)
         return 2
     finally:
         await app.close()

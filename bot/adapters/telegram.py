@@ -215,7 +215,9 @@ class TelegramAdapter:
                 await self.bot.initialize()
                 break
             except InvalidToken as exc:
-                raise TelegramSetupError(f"Telegram 拒绝了这个令牌（{exc.message}）：请检查环境变量中的令牌。") from exc
+                # PTB's message quotes the token itself: say it in our words instead.
+                raise TelegramSetupError("Telegram 拒绝了这个令牌（Unauthorized）：请检查环境变量中的令牌，"
+                                         "或向 @BotFather 重新获取。") from exc
             except (NetworkError, RetryAfter) as exc:
                 delay = self._delay(attempt)
                 attempt += 1
@@ -271,7 +273,7 @@ class TelegramAdapter:
                 await asyncio.sleep(delay)
                 continue
             except InvalidToken as exc:
-                raise TelegramSetupError(f"Telegram 令牌已失效（{exc.message}）。") from exc
+                raise TelegramSetupError("Telegram 令牌已失效（Unauthorized）：请向 @BotFather 重新获取。") from exc
             except NetworkError as exc:
                 delay = self._delay(failures)
                 failures += 1
