@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import difflib
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -280,6 +281,7 @@ def parse_config(
     staff = {p: staff_r.strs(p) for p in PLATFORMS}
     for extra in set(staff_r.table) - set(PLATFORMS):
         raise staff_r.fail(extra, f"unknown platform; use one of {', '.join(PLATFORMS)}")
+    _telegram_ids(staff_r, "telegram", staff["telegram"])
     tg = root.sub("telegram")
     if "token" in tg.table:
         raise tg.fail("token", f"never put the token in the file; set the environment variable "
@@ -387,8 +389,14 @@ def _groups(root: _Reader, path: Path, platforms: tuple[str, ...]) -> tuple[Grou
         if level not in LEVELS:
             raise r.fail("level", f"must be one of {', '.join(LEVELS)}, got {level!r}")
         chat_id = r.str("chat_id", name if platform == "console" else None)
+        if platform == "telegram":
+            if not TELEGRAM_CHAT_ID.fullmatch(chat_id):
+                raise r.fail("chat_id", f"Telegram 群的 chat_id 要写数字（如 -1001234567890），不是「{chat_id}」。"
+                                        f"{FIND_TELEGRAM_ID}")
+            _telegram_ids(r, "owners", r.strs("owners"))
         if chat_id.startswith("@"):
-            raise r.fail("chat_id", "a group's chat id cannot start with @ (that marks private chats)")
+            raise r.fail("chat_id", "群的 chat_id 不能以 @ 开头（@ 表示私聊）"
+                                    "(a group's chat id cannot start with @)")
         groups.append(
             GroupConfig(
                 key=r.str("key", name),
@@ -481,6 +489,23 @@ def _when(r: _Reader, tz: ZoneInfo) -> str:
         why = str(exc)
         raise r.fail("when", why if HOW_TO in why else f"{why}{HOW_TO}") from None
     return when
+
+
+#: Telegram user ids are positive integers; group ids are negative (-100… for supergroups).
+TELEGRAM_USER_ID = re.compile(r"\d{1,20}")
+TELEGRAM_CHAT_ID = re.compile(r"-?\d{1,20}")
+FIND_TELEGRAM_ID = ("查数字 ID：让本人私聊机器人发送「我的ID」（或 /id），在群里发送则同时给出群的 ID；"
+                    "也可以先用 gridbot run 启动，看日志里的 chat id。")
+
+
+def _telegram_ids(r: _Reader, key: str, ids: tuple[str, ...]) -> None:
+    """Telegram owners and staff are numeric ids: a @username can change and cannot be messaged."""
+    for value in ids:
+        if not TELEGRAM_USER_ID.fullmatch(value):
+            kind = "@用户名" if value.startswith("@") else "不是数字 ID"
+            raise r.fail(key, f"Telegram 的群主和工作人员要写数字用户 ID，「{value}」是{kind}："
+                              f"用户名可以随时改，也收不到机器人的私聊，这样写他不会得到任何权限。"
+                              f"{FIND_TELEGRAM_ID}")
 
 
 def env_secret(name: str) -> str | None:

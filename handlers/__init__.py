@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.dispatcher import Router
-from handlers import groups, notices, owner, resident, rumor, tickets
+from handlers import groups, notices, owner, resident, rumor, tickets, whoami
 
 ROUTERS: tuple[Router, ...] = (
     owner.router,
@@ -11,5 +11,6 @@ ROUTERS: tuple[Router, ...] = (
     rumor.router,
     resident.router,
     groups.router,
+    whoami.router,
     tickets.router,
 )
