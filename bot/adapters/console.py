@@ -59,7 +59,9 @@ class ConsoleAdapter:
         # Message ids must not repeat across runs against the same database.
         self._run = uuid.uuid4().hex[:8]
         self._ids = itertools.count(1)
-        self.chat = next((g.name for g in directory.groups if g.platform == PLATFORM), PRIVATE)
+        # Start where a resident's request is answered (a village group), as the README shows.
+        mine = [g for g in directory.groups if g.platform == PLATFORM]
+        self.chat = next((g.name for g in mine if g.tickets), mine[0].name if mine else PRIVATE)
         self.user = "居民"
 
     def chat_label(self, chat: ChatRef) -> str:

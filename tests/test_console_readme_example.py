@@ -1,0 +1,20 @@
+"""Regression: the README's console example got no reply (make run started in the district group)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.test_console import gridbot
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_make_run_starts_in_a_village_group_so_the_readme_example_works(tmp_path: Path) -> None:
+    shutil.copy(REPO / "bot.toml", tmp_path / "bot.toml")
+    session = ":user 张阿姨\n代买 胰岛素两盒 急 5栋301\n:chat @\n:user 李书记\n接单 E1\n:quit\n"
+    result = gridbot("run", cwd=tmp_path, stdin=session)
+    assert result.returncode == 0, result.stderr
+    assert "[幸福小区居民群 · 居民] >" in result.stdout
+    assert "→ [幸福小区居民群] @张阿姨 已登记代办工单 E1（紧急·买药/就医）" in result.stdout
+    assert "→ [@李书记] 已接单 E1。" in result.stdout
