@@ -121,31 +121,20 @@ def lock_check(config: Config) -> Check:
     return Check(OK, f"机器人正在运行：{who}")
 
 
-def owner_check(groups: list[tuple[str, tuple[str, ...]]]) -> Check:
-    """Groups nobody manages: residents' tickets there would wait forever."""
-    if not groups:
+def owner_check(config: Config, found: Inspection | None) -> Check:
+    """Groups nobody manages: residents' tickets there would wait forever.
+
+    Groups bound with 绑定 always have the owner who bound them, so only bot.toml's can lack one.
+    """
+    bound = found.bound_groups if found else 0
+    if not config.groups and not bound:
         return Check(WARN, "没有任何群：在 bot.toml 里加上 [[groups]]，或让群主在群里发送「绑定 群名」")
-    orphans = [name for name, owners in groups if not owners]
+    orphans = [g.name for g in config.groups if not g.owners]
     if orphans:
         return Check(WARN, f"这些群没有群主，工单没人处理：{'、'.join(orphans)}"
                            "（在 bot.toml 该群的 [[groups]] 里写 owners）")
-    return Check(OK, f"{len(groups)} 个群都有群主")
-
-
-async def groups_of(config: Config, found: Inspection | None) -> list[tuple[str, tuple[str, ...]]]:
-    """Every group and its owners: the config's, plus those bound in a readable, current database."""
-    groups = [(g.name, g.owners) for g in config.groups]
-    if found is None or not found.ok or found.schema_version != shipped_schema_version():
-        return groups  # opening the store would migrate, and doctor only looks
-    from bot.directory import Directory
-    from bot.store import Store
-
-    store = await Store(config.database).open()
-    try:
-        bound = await store.groups.all()
-    finally:
-        await store.close()
-    return [(g.name, g.owners) for g in Directory(config, bound).groups]
+    more = f"（另有 {bound} 个用「绑定」登记的群）" if bound else ""
+    return Check(OK, f"{len(config.groups)} 个群都有群主{more}")
 
 
 async def platform_checks(config: Config) -> list[Check]:
@@ -172,7 +161,7 @@ async def diagnose(config: Config) -> list[Check]:
     checks += mode_checks(config.database)
     checks.append(disk_check(config.database))
     checks.append(lock_check(config))
-    checks.append(owner_check(await groups_of(config, found)))
+    checks.append(owner_check(config, found))
     checks += await platform_checks(config)
     return checks
 

@@ -27,6 +27,8 @@ class Inspection:
     problems: tuple[str, ...]
     schema_version: int
     tickets: int | None
+    #: Groups registered with 绑定 (each has the owner who bound it).
+    bound_groups: int = 0
 
     @property
     def ok(self) -> bool:
@@ -62,7 +64,10 @@ def inspect(path: Path) -> Inspection:
         tickets = None
         if "tickets" in tables:
             tickets = int(conn.execute("SELECT count(*) FROM tickets").fetchone()[0])
-    return Inspection(problems, version, tickets)
+        bound = 0
+        if "bound_groups" in tables:
+            bound = int(conn.execute("SELECT count(*) FROM bound_groups").fetchone()[0])
+    return Inspection(problems, version, tickets, bound)
 
 
 def online_backup(source: Path, target: Path) -> None:
