@@ -126,3 +126,29 @@ def _transcript(tmp_path: Path) -> Path:
     path = tmp_path / "t.txt"
     path.write_text("幸福小区居民群|张阿姨|代买 大米一袋 5栋301\n", encoding="utf-8")
     return path
+
+
+def test_restore_needs_the_stale_wal_deleted(tmp_path: Path) -> None:
+    """Why README's restore deletes -wal/-shm: SQLite replays them onto the restored file."""
+    db = tmp_path / "gridbot.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE TABLE tickets (id INTEGER PRIMARY KEY)")
+    conn.execute("INSERT INTO tickets DEFAULT VALUES")
+    out = tmp_path / "backup.db"
+    backup(db, out)
+    conn.execute("PRAGMA wal_autocheckpoint=0")  # a bot killed with writes still in its WAL
+    for _ in range(50):
+        conn.execute("INSERT INTO tickets DEFAULT VALUES")
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    for f in db_files(db):
+        shutil.copy(f, crashed / f.name)
+    conn.close()
+    restored = crashed / "gridbot.db"
+    shutil.copyfile(out, restored)
+    assert tickets_in(restored) == 51  # the old WAL won: not the backup at all
+    shutil.copyfile(out, restored)
+    for side in db_files(restored)[1:]:
+        side.unlink(missing_ok=True)
+    assert tickets_in(restored) == 1
