@@ -73,13 +73,31 @@ def build_parser() -> argparse.ArgumentParser:
                     "would start but take no tickets anywhere.",
     )
     _common(check)
+    _retention_parsers(sub)
     return parser
+
+
+def _retention_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``purge`` and ``audit`` ([privacy] retention and the audit log)."""
+    purge = sub.add_parser(
+        "purge", help="delete old message texts, anonymise long-closed tickets ([privacy])",
+        description="Blank the text of handled messages older than keep_messages_days (their ids "
+                    "stay, so a redelivered message is still ignored) and mask phone/ID numbers "
+                    "and addresses of tickets closed more than anonymise_closed_after_days ago. "
+                    "The running bot does this daily at 03:30.")
+    _common(purge)
+    purge.add_argument("--dry-run", action="store_true", help="only print what would be done")
+    audit = sub.add_parser("audit", help="print the audit log, newest first")
+    _common(audit)
+    audit.add_argument("--since", help="only entries from this date on, e.g. 2026-11-01")
+    audit.add_argument("--limit", type=int, default=100, help="at most this many entries (100)")
+    audit.add_argument("--format", choices=["text", "csv", "json"], default="text")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gridbot`` script."""
     args = build_parser().parse_args(argv)
-    quiet = args.command in ("console", "tickets", "groups", "notice")
+    quiet = args.command in ("console", "tickets", "groups", "notice", "purge", "audit")
     redactor = logsafe.install(
         logging.DEBUG if args.verbose else (logging.WARNING if quiet else logging.INFO))
     try:
@@ -124,6 +142,8 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         "check": commands.check,
         "groups": commands.groups_tree,
         "notice": commands.notice,
+        "purge": commands.purge,
+        "audit": commands.audit,
     }[args.command]
     try:
         return await handler(args, config)
