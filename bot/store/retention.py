@@ -77,25 +77,24 @@ class RetentionRepo:
                     WHERE {_OLD_TICKETS} ORDER BY updated_at LIMIT ?""",
                 (to_db(before), limit),
             )
+            if not rows:
+                return 0
             stamp = to_db(now)
-            for r in rows:
-                address = r["address"]
+            address = {r["id"]: r["address"] for r in rows}
+            ids = ",".join(str(int(r["id"])) for r in rows)  # integers from the table itself
+            events = await self.db.fetchall(
+                f"SELECT id, ticket_id, note FROM ticket_events WHERE ticket_id IN ({ids}) AND note != ''")
+            notes = [(note, ev["id"]) for ev in events
+                     if (note := _scrub(ev["note"], address[ev["ticket_id"]])) != ev["note"]]
+            await self.db.conn.executemany(
+                "UPDATE tickets SET text = ?, assignee = ?, address = '', anonymised_at = ? WHERE id = ?",
+                [(_scrub(r["text"], r["address"]), _scrub(r["assignee"], r["address"]), stamp, r["id"])
+                 for r in rows],
+            )
+            await self.db.conn.executemany("UPDATE ticket_events SET note = ? WHERE id = ?", notes)
+            sources = ",".join(str(int(r["message_id"])) for r in rows if r["message_id"] is not None)
+            if sources:  # the raw requests say the same things
                 await self.db.execute(
-                    "UPDATE tickets SET text = ?, assignee = ?, address = '', anonymised_at = ? "
-                    "WHERE id = ?",
-                    (_scrub(r["text"], address), _scrub(r["assignee"], address), stamp, r["id"]),
-                )
-                for ev in await self.db.fetchall(
-                    "SELECT id, note FROM ticket_events WHERE ticket_id = ? AND note != ''", (r["id"],)
-                ):
-                    note = _scrub(ev["note"], address)
-                    if note != ev["note"]:
-                        await self.db.execute("UPDATE ticket_events SET note = ? WHERE id = ?",
-                                              (note, ev["id"]))
-                if r["message_id"] is not None:  # the raw request says the same things
-                    await self.db.execute(
-                        f"UPDATE messages SET {_BLANK_MESSAGE} "
-                        "WHERE id = ? AND purged_at IS NULL AND handled_at IS NOT NULL",
-                        (stamp, r["message_id"]),
-                    )
+                    f"UPDATE messages SET {_BLANK_MESSAGE} WHERE id IN ({sources}) "
+                    "AND purged_at IS NULL AND handled_at IS NOT NULL", (stamp,))
             return len(rows)
