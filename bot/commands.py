@@ -18,6 +18,7 @@ from bot.adapters.console import ConsoleAdapter, run_transcript
 from bot.app import App
 from bot.audit import ACTION_LABEL, cli_actor, render_line
 from bot.config import LEVEL_NAMES, SAVE_AS_UTF8, Config, GroupConfig, env_secret
+from schedules import retention as retention_job
 
 log = logging.getLogger("gridbot")
 
@@ -238,7 +239,8 @@ async def purge(args: argparse.Namespace, config: Config) -> int:
         if args.dry_run:
             print(retention.describe(await retention.plan(app.store, config.privacy, now),
                                      config.tz, done=False))
-            print("（演练：没有做任何更改；去掉 --dry-run 即执行。运行中的机器人每天 03:30 自动执行。）")
+            at = f"{retention_job.TRIGGER['hour']:02d}:{retention_job.TRIGGER['minute']:02d}"
+            print(f"（演练：没有做任何更改；去掉 --dry-run 即执行。运行中的机器人每天 {at} 自动执行。）")
             return 0
         outcome = await retention.purge(app.store, config.privacy, now, cli_actor(), tz=config.tz)
         print(retention.describe(outcome, config.tz, done=True))

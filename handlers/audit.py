@@ -10,6 +10,8 @@ from bot.store.audit import Actor
 
 router = Router("audit")
 
+#: The staff line of the private help card.
+STAFF_HELP = "· 审计（最近 20 条审计记录：导出、清理、审核通知、绑定群）"
 #: Entries one reply shows; ``gridbot audit`` reads further back.
 SHOWN = 20
 

@@ -95,3 +95,9 @@ async def test_staff_asking_in_a_group_are_sent_to_private(bot: Bot) -> None:
 async def test_an_empty_log_says_so(bot: Bot) -> None:
     [reply] = await bot.say("@", STAFF, "审计")
     assert "审计记录为空" in reply.text
+
+
+async def test_only_the_staff_help_card_mentions_it(bot: Bot) -> None:
+    [staff] = await bot.say("@", STAFF, "帮助")
+    [owner] = await bot.say("@", OWNER, "帮助")
+    assert "· 审计" in staff.text and "审计" not in owner.text
