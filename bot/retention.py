@@ -25,11 +25,12 @@ class Cutoffs:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """How many messages' texts and tickets a run purges (or would purge), and the cut-offs."""
+    """How many messages' texts, sent copies and tickets a run purges (or would), and the cut-offs."""
 
     cut: Cutoffs
     messages: int
     tickets: int
+    outbox: int = 0
 
 
 def cutoffs(privacy: PrivacyConfig, now: datetime) -> Cutoffs:
@@ -45,7 +46,8 @@ async def plan(store: Store, privacy: PrivacyConfig, now: datetime) -> Outcome:
     cut = cutoffs(privacy, now)
     messages = await store.retention.count_messages(cut.messages) if cut.messages else 0
     tickets = await store.retention.count_tickets(cut.tickets) if cut.tickets else 0
-    return Outcome(cut, messages, tickets)
+    outbox = await store.retention.count_outbox(cut.messages) if cut.messages else 0
+    return Outcome(cut, messages, tickets, outbox)
 
 
 async def purge(
@@ -54,18 +56,19 @@ async def purge(
 ) -> Outcome:
     """Purge and anonymise in batches; one audit entry, kept current in each batch's transaction."""
     cut = cutoffs(privacy, now)
-    counts = {"messages": 0, "tickets": 0}
+    counts = {"messages": 0, "outbox": 0, "tickets": 0}
     entry: int | None = None
 
     async def audit() -> None:
         nonlocal entry
-        detail = describe(Outcome(cut, counts["messages"], counts["tickets"]), tz, done=True)
+        detail = describe(Outcome(cut, **counts), tz, done=True)
         if entry is None:
             entry = await store.audit.record(actor, "purge", "[privacy]", detail, now)
         else:
             await store.audit.amend(entry, detail)
 
     steps = ((cut.messages, "messages", store.retention.purge_messages),
+             (cut.messages, "outbox", store.retention.purge_outbox),
              (cut.tickets, "tickets", store.retention.anonymise_tickets))
     for before, what, step in steps:
         while before is not None:
@@ -80,7 +83,7 @@ async def purge(
     if entry is None and record_empty:
         async with store.tx():
             await audit()
-    return Outcome(cut, counts["messages"], counts["tickets"])
+    return Outcome(cut, **counts)
 
 
 def describe(outcome: Outcome, tz: ZoneInfo, *, done: bool) -> str:
@@ -93,7 +96,8 @@ def describe(outcome: Outcome, tz: ZoneInfo, *, done: bool) -> str:
         msgs = "消息原文：keep_messages_days = 0，永久保留"
     else:
         msgs = (f"{'已删除' if done else '将删除'} {outcome.messages} 条消息的原文"
-                f"（{day(cut.messages)} 之前收到并已处理的；只留去重所需的消息编号）")
+                f"（{day(cut.messages)} 之前收到并已处理的；只留去重所需的消息编号），"
+                f"以及 {outcome.outbox} 条机器人已发出消息的存档内容")
     if cut.tickets is None:
         tix = "已办结工单：anonymise_closed_after_days = 0，永久保留电话、身份证号和地址"
     else:

@@ -44,7 +44,8 @@ def gridbot(db: Path, *args: str) -> int:
 def snapshot(db: Path) -> list[tuple[object, ...]]:
     with sqlite3.connect(db) as conn:
         return (conn.execute("SELECT text, sender_name FROM messages ORDER BY id").fetchall()
-                + conn.execute("SELECT text, address FROM tickets ORDER BY id").fetchall())
+                + conn.execute("SELECT text, address FROM tickets ORDER BY id").fetchall()
+                + conn.execute("SELECT text, mentions FROM outbox ORDER BY id").fetchall())
 
 
 def test_dry_run_changes_nothing_and_reports_what_purge_then_does(
@@ -54,7 +55,8 @@ def test_dry_run_changes_nothing_and_reports_what_purge_then_does(
     assert gridbot(db, "purge", "--dry-run") == 0
     dry = capsys.readouterr().out
     assert snapshot(db) == before
-    assert "将删除 3 条消息的原文" in dry and "将隐去 1 张已办结工单的电话、身份证号和地址" in dry
+    assert any("13812345678" in str(row) for row in before)  # the owner's push, for one
+    assert "将删除 3 条消息的原文" in dry and "以及 6 条机器人已发出消息的存档内容" in dry and "将隐去 1 张已办结工单的电话、身份证号和地址" in dry
     assert "没有做任何更改" in dry
     cut = (datetime.now(TZ) - timedelta(days=30)).strftime("%Y-%m-%d")
     assert f"（{cut} " in dry  # the cut-off date is shown

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from bot import retention
+from bot.adapter import SendError
 from bot.config import PrivacyConfig
 from bot.store.audit import Actor
 from bot.store.retention import ADDRESS_GONE, _mask
@@ -57,6 +58,19 @@ async def test_old_texts_go_but_a_redelivered_old_message_is_still_seen(bot: Bot
     assert await bot.send(first) == []
     assert [t.code for t in await bot.app.store.tickets.list()] == ["E1", "E2"]
     assert (await run(bot)).messages == 0  # nothing left to purge
+
+
+async def test_sent_copies_go_with_the_messages_but_pending_ones_stay(bot: Bot) -> None:
+    await bot.say(VILLAGE, "张阿姨", REQUEST)  # the owner's push repeats the phone and ID
+    bot.adapter.fail_next = [SendError("down", offline=True)]
+    await bot.say("@", "李书记", "待办")  # its reply stays queued
+    bot.clock.advance(days=31)
+    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock())
+    done = await run(bot)
+    assert plan.outbox == done.outbox >= 2
+    rows = await bot.app.store.db.fetchall("SELECT status, text, mentions FROM outbox ORDER BY id")
+    assert all(r["text"] == "" and r["mentions"] == "[]" for r in rows if r["status"] == "sent")
+    assert [r["text"] != "" for r in rows if r["status"] == "pending"] == [True]
 
 
 async def test_unhandled_messages_are_never_purged(bot: Bot) -> None:
@@ -138,6 +152,8 @@ async def test_queries_use_the_partial_indexes(bot: Bot) -> None:
         ("SELECT id FROM tickets WHERE anonymised_at IS NULL AND status IN ('done', 'rejected') "
          "AND updated_at < ? ORDER BY updated_at LIMIT 5", "tickets_to_anonymise"),
         ("SELECT * FROM audit WHERE at >= ? ORDER BY at DESC, id DESC LIMIT 20", "audit_at"),
+        ("SELECT id FROM outbox WHERE text != '' AND created_at < ? AND status IN ('sent', 'failed') "
+         "LIMIT 5", "outbox_to_purge"),
     ):
         plan = " ".join(str(r[3]) for r in await db.fetchall("EXPLAIN QUERY PLAN " + sql, ("x",)))
         assert index in plan and "TEMP B-TREE" not in plan, plan

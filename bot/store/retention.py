@@ -16,6 +16,8 @@ from bot.tickets import FINAL
 _CLOSED = "status IN (" + ", ".join(f"'{s}'" for s in sorted(FINAL)) + ")"
 #: Rows whose raw text may go: handled, not yet purged, received before the cut-off.
 _OLD_MESSAGES = "purged_at IS NULL AND received_at < ? AND handled_at IS NOT NULL"
+#: Copies of what the bot sent (delivered or given up on), created before the cut-off.
+_OLD_SENT = "text != '' AND created_at < ? AND status IN ('sent', 'failed')"
 #: Tickets closed and untouched since before the cut-off, not yet anonymised.
 _OLD_TICKETS = f"anonymised_at IS NULL AND {_CLOSED} AND updated_at < ?"
 _BLANK_MESSAGE = "text = '', sender_name = '', sender_id = '', chat_title = '', purged_at = ?"
@@ -53,6 +55,12 @@ class RetentionRepo:
                                      (to_db(before),))
         return int(row["n"]) if row else 0
 
+    async def count_outbox(self, before: datetime) -> int:
+        """Sent (or failed) replies created before ``before`` whose text is still kept."""
+        row = await self.db.fetchone(f"SELECT COUNT(*) AS n FROM outbox WHERE {_OLD_SENT}",
+                                     (to_db(before),))
+        return int(row["n"]) if row else 0
+
     async def count_tickets(self, before: datetime) -> int:
         """Closed tickets last changed before ``before`` and not yet anonymised."""
         row = await self.db.fetchone(f"SELECT COUNT(*) AS n FROM tickets WHERE {_OLD_TICKETS}",
@@ -66,6 +74,16 @@ class RetentionRepo:
                 f"""UPDATE messages SET {_BLANK_MESSAGE} WHERE id IN
                       (SELECT id FROM messages WHERE {_OLD_MESSAGES} LIMIT ?)""",
                 (to_db(now), to_db(before), limit),
+            )
+            return cur.rowcount
+
+    async def purge_outbox(self, before: datetime, now: datetime, limit: int) -> int:
+        """Blank the text and mentions of up to ``limit`` old sent replies; pending ones stay."""
+        async with self.db.tx():
+            cur = await self.db.execute(
+                f"""UPDATE outbox SET text = '', mentions = '[]' WHERE id IN
+                      (SELECT id FROM outbox WHERE {_OLD_SENT} LIMIT ?)""",
+                (to_db(before), limit),
             )
             return cur.rowcount
 

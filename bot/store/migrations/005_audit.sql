@@ -15,6 +15,8 @@ CREATE INDEX audit_at ON audit (at);
 -- so a redelivered old update is still recognised as seen.
 ALTER TABLE messages ADD COLUMN purged_at TEXT;
 CREATE INDEX messages_to_purge ON messages (received_at) WHERE purged_at IS NULL;
+-- What the bot sent (owner pushes repeat phones and ID numbers) goes on the same schedule.
+CREATE INDEX outbox_to_purge ON outbox (created_at) WHERE text != '';
 
 -- Closed tickets whose phone, ID and address were masked; never reprocessed.
 ALTER TABLE tickets ADD COLUMN anonymised_at TEXT;
