@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(check)
     _operations(sub)
+    _retention_parsers(sub)
     return parser
 
 
@@ -94,6 +95,23 @@ def _operations(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     backup.add_argument("--force", action="store_true", help="replace OUT if it exists")
 
 
+def _retention_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``purge`` and ``audit`` ([privacy] retention and the audit log)."""
+    purge = sub.add_parser(
+        "purge", help="delete old message texts, anonymise long-closed tickets ([privacy])",
+        description="Blank the text of handled messages older than keep_messages_days (their ids "
+                    "stay, so a redelivered message is still ignored) and mask phone/ID numbers "
+                    "and addresses of tickets closed more than anonymise_closed_after_days ago. "
+                    "The running bot does this daily at 03:30.")
+    _common(purge)
+    purge.add_argument("--dry-run", action="store_true", help="only print what would be done")
+    audit = sub.add_parser("audit", help="print the audit log, newest first")
+    _common(audit)
+    audit.add_argument("--since", help="only entries from this date on, e.g. 2026-11-01")
+    audit.add_argument("--limit", type=int, default=100, help="at most this many entries (100)")
+    audit.add_argument("--format", choices=["text", "csv", "json"], default="text")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gridbot`` script."""
     # Databases (and their -wal/-shm), backups, exports and lock files hold residents' data:
@@ -107,7 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
-    quiet = args.command in ("console", "tickets", "groups", "notice", "doctor", "backup")
+    quiet = args.command in ("console", "tickets", "groups", "notice", "doctor", "backup", "purge",
+                             "audit")
     redactor = logsafe.install(
         logging.DEBUG if args.verbose else (logging.WARNING if quiet else logging.INFO))
     try:
@@ -160,6 +179,8 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         "notice": commands.notice,
         "doctor": commands.doctor,
         "backup": commands.backup,
+        "purge": commands.purge,
+        "audit": commands.audit,
     }[args.command]
     try:
         return await handler(args, config)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
+import json
 import logging
 import sys
 from collections.abc import Iterable
@@ -11,11 +13,13 @@ from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 
-from bot import export, logsafe, notices, runlock
+from bot import export, logsafe, notices, retention, runlock
 from bot.adapter import Adapter, SetupError
 from bot.adapters.console import ConsoleAdapter, run_transcript
 from bot.app import App
+from bot.audit import ACTION_LABEL, cli_actor, render_line
 from bot.config import LEVEL_NAMES, SAVE_AS_UTF8, Config, GroupConfig, env_secret
+from schedules import retention as retention_job
 
 log = logging.getLogger("gridbot")
 
@@ -141,12 +145,15 @@ async def tickets(args: argparse.Namespace, config: Config) -> int:
     app = await App.open(config)
     try:
         rows = export.ledger_rows(await app.store.tickets.export_rows(), config.tz)
+        if args.format == "xlsx" and args.out is None:
+            print("xlsx 需要用 --out 指定文件 (xlsx needs --out FILE)", file=sys.stderr)
+            return 2
+        export.write(export.render_ledger(rows, args.format), args.out)
+        async with app.store.tx():  # only once the ledger is out: who took which data, when
+            await app.store.audit.record(cli_actor(), "export", f"工单台账 {args.format}",
+                                         f"导出 {len(rows)} 张工单到 {args.out or '标准输出'}", app.now())
     finally:
         await app.close()
-    if args.format == "xlsx" and args.out is None:
-        print("xlsx 需要用 --out 指定文件 (xlsx needs --out FILE)", file=sys.stderr)
-        return 2
-    export.write(export.render_ledger(rows, args.format), args.out)
     if args.out is not None:
         print(f"已导出 {len(rows)} 张工单到 {args.out}", file=sys.stderr)
     return 0
@@ -258,4 +265,76 @@ async def backup(args: argparse.Namespace, config: Config) -> int:
         print(f"没有备份：无法写入 {args.out}：{exc.strerror or exc}", file=sys.stderr)
         return 2
     print(result.summary(config.database))
+    return 0
+
+
+# --- retention and audit: ``gridbot purge`` and ``gridbot audit`` ---------------------------
+
+async def purge(args: argparse.Namespace, config: Config) -> int:
+    """Show (``--dry-run``) or do what the ``[privacy]`` settings remove, with the counts."""
+    app = await App.open(config)
+    try:
+        now = app.now()
+        if args.dry_run:
+            print(retention.describe(await retention.plan(app.store, config.privacy, now),
+                                     config.tz, done=False))
+            at = f"{retention_job.TRIGGER['hour']:02d}:{retention_job.TRIGGER['minute']:02d}"
+            print(f"（演练：没有做任何更改；去掉 --dry-run 即执行。运行中的机器人每天 {at} 自动执行。）")
+            return 0
+        outcome = await retention.purge(app.store, config.privacy, now, cli_actor(), tz=config.tz)
+        print(retention.describe(outcome, config.tz, done=True))
+    finally:
+        await app.close()
+    return 0
+
+
+AUDIT_FIELDS = ("id", "at", "actor_platform", "actor_id", "actor_name", "action", "action_label",
+                "target", "detail")
+
+
+async def audit(args: argparse.Namespace, config: Config) -> int:
+    """Print the audit log newest first, page by page (keyset), at most ``--limit`` entries."""
+    since = None
+    if args.since:
+        try:
+            since = datetime.fromisoformat(args.since).replace(tzinfo=config.tz)
+        except ValueError:
+            print(f"--since 的日期「{args.since}」看不懂：请写成 2026-11-01 或 \"2026-11-01 08:00\"",
+                  file=sys.stderr)
+            return 2
+    if args.limit < 1:
+        print(f"--limit 应是正整数（最多打印多少条），不是 {args.limit}", file=sys.stderr)
+        return 2
+    app = await App.open(config)
+    try:
+        writer = csv.writer(sys.stdout) if args.format == "csv" else None
+        if writer is not None:
+            writer.writerow(AUDIT_FIELDS)
+        if args.format == "json":
+            print("[")
+        shown, before = 0, None
+        while shown < args.limit:
+            page = await app.store.audit.latest(since=since, limit=min(500, args.limit - shown),
+                                                before=before)
+            for entry in page:
+                row = (entry.id, entry.at.astimezone(config.tz).isoformat(), entry.actor.platform,
+                       entry.actor.id, entry.actor.name, entry.action,
+                       ACTION_LABEL.get(entry.action, entry.action), entry.target, entry.detail)
+                if writer is not None:
+                    writer.writerow(row)
+                elif args.format == "json":
+                    comma = "," if shown else " "
+                    print(comma + json.dumps(dict(zip(AUDIT_FIELDS, row, strict=True)), ensure_ascii=False))
+                else:
+                    print(render_line(entry, config.tz))
+                shown += 1
+            if len(page) < 500:
+                break
+            before = (page[-1].at, page[-1].id)
+        if args.format == "json":
+            print("]")
+        elif args.format == "text" and not shown:
+            print("审计记录为空" + (f"（{args.since} 以来）" if since else ""), file=sys.stderr)
+    finally:
+        await app.close()
     return 0

@@ -28,6 +28,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "staff": PLATFORMS,
     "telegram": ("token_env", "base_url", "poll_timeout", "mode", "webhook_url", "listen", "port"),
     "wechat": ("endpoint_env", "token_env", "send_interval"),
+    "privacy": ("keep_messages_days", "anonymise_closed_after_days"),
     "notices": ("remind_after_minutes", "grace_minutes"),
     "digest": ("times", "sla_hours_urgent", "sla_hours_normal"),
     "groups": ("key", "name", "platform", "chat_id", "level", "parent", "owners", "review", "tickets"),
@@ -95,6 +96,16 @@ class WechatConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class PrivacyConfig:
+    """Retention: how long raw messages and closed tickets' personal details are kept (0 = forever)."""
+
+    #: Days an inbound message's text, sender name and chat title are kept once handled.
+    keep_messages_days: int = 30
+    #: Days after closing (done/rejected) a ticket's phone and ID numbers and address are blanked.
+    anonymise_closed_after_days: int = 180
+
+
+@dataclass(frozen=True, slots=True)
 class NoticeConfig:
     """Notice cascade settings."""
 
@@ -135,6 +146,7 @@ class Config:
     staff: Mapping[str, tuple[str, ...]]
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     wechat: WechatConfig = field(default_factory=WechatConfig)
+    privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     notices: NoticeConfig = field(default_factory=NoticeConfig)
     digest: DigestConfig = field(default_factory=DigestConfig)
     schedules: tuple[ScheduledNoticeConfig, ...] = ()
@@ -323,10 +335,27 @@ def parse_config(
         staff=staff,
         telegram=telegram,
         wechat=wechat,
+        privacy=_privacy(root),
         notices=notices,
         digest=digest,
         schedules=_schedules(root, path, groups, ZoneInfo(tz)),
     )
+
+
+def _privacy(root: _Reader) -> PrivacyConfig:
+    """``[privacy]``: whole days, 0 meaning keep forever."""
+    pv = root.sub("privacy")
+    pv.only("privacy")
+    what = {"keep_messages_days": "收到的消息原文保留多少天",
+            "anonymise_closed_after_days": "工单办结多少天后隐去电话、身份证号和地址"}
+    days = {}
+    for key, default in (("keep_messages_days", 30), ("anonymise_closed_after_days", 180)):
+        value = pv.table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise pv.fail(key, f"应是不小于 0 的整数天数（{what[key]}；0 表示永久保留），"
+                               f"不是 {value!r}；例如 {key} = {default}")
+        days[key] = value
+    return PrivacyConfig(**days)
 
 
 def _webhook(tg: _Reader) -> dict[str, Any]:

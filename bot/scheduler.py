@@ -19,7 +19,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.store.notices import Schedule
-from schedules import digest, sla
+from schedules import digest, retention, sla
 from schedules import notices as notice_jobs
 from schedules.spec import one_off_at, trigger
 
@@ -49,11 +49,14 @@ async def run_schedule(db: str, code: str) -> None:
 
 
 async def run_job(db: str, name: str) -> None:
-    """A persisted periodic job: ``reminders``, ``sla`` or ``digest``."""
+    """A persisted periodic job: ``reminders``, ``sla``, ``digest`` or ``retention``."""
     scheduler = _RUNNING.get(db)
     if scheduler is None:
         return
     app = scheduler.app
+    if name == "retention":  # says nothing to anyone; it writes its own audit entry
+        await retention.job(app, app.now())
+        return
     job = {"reminders": notice_jobs.job, "sla": sla.job, "digest": digest.job}[name]
     now = app.now()
     if name == "digest":  # one digest per slot, even if a restart runs the job again
@@ -101,6 +104,8 @@ class Scheduler:
             self.aps.add_job(run_job, "cron", hour=int(hour), minute=int(minute),
                              id=f"digest-{hhmm}", kwargs={"db": self.key, "name": "digest"},
                              replace_existing=True)
+        self.aps.add_job(run_job, **retention.TRIGGER, id="retention",
+                         kwargs={"db": self.key, "name": "retention"}, replace_existing=True)
 
     async def _expire(self, schedule: Schedule) -> Schedule:
         """Finish a one-off whose time passed beyond the grace period while the bot was down."""

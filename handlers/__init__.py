@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.dispatcher import Router
-from handlers import groups, notices, owner, resident, rumor, tickets, whoami
+from handlers import audit, groups, notices, owner, resident, rumor, tickets, whoami
 
 ROUTERS: tuple[Router, ...] = (
     owner.router,
@@ -12,5 +12,6 @@ ROUTERS: tuple[Router, ...] = (
     resident.router,
     groups.router,
     whoami.router,
+    audit.router,
     tickets.router,
 )

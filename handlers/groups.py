@@ -6,6 +6,7 @@ from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.message import Reply
 from bot.store.groups import BoundGroup
+from handlers.audit import actor_of
 
 router = Router("groups")
 
@@ -25,7 +26,11 @@ async def bind(ctx: Ctx) -> Reply:
         return ctx.reply(f"已有名为「{name}」的群，请换一个名字：绑定 新群名", mention=True)
     bound = BoundGroup(ctx.platform, ctx.msg.chat.chat_id, f"{ctx.platform}:{ctx.msg.chat.chat_id}",
                        name, ctx.msg.sender_id)
-    await ctx.app.store.groups.bind(bound, ctx.now)
+    if await ctx.app.store.groups.bind(bound, ctx.now):  # the audit line commits with the binding
+        await ctx.app.store.audit.record(
+            actor_of(ctx), "bind", name,
+            f"登记群「{name}」（{ctx.platform}:{ctx.msg.chat.chat_id}），"
+            f"群主：{ctx.msg.sender_name}（{ctx.msg.sender_id}）", ctx.now)
     ctx.app.directory.add_bound(bound)
     start = ("（Telegram 上请先点开与我的私聊并按「Start」，否则我没法把新工单发给您。）"
              if ctx.platform == "telegram" else "")

@@ -11,6 +11,7 @@ from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.message import Button, Reply
 from bot.store.notices import Delivery, Notice
+from handlers.audit import actor_of
 from handlers.resident import private_fallback
 from schedules.spec import SpecError, next_fire, one_off_at, split_spec
 
@@ -177,7 +178,11 @@ async def approve(ctx: Ctx) -> Reply:
     for d in reviewing:
         group = ctx.app.directory.group(d.group_key)
         if group is not None and group.key not in approved:
-            released += await notices.approve(ctx.app, notice, group, ctx.msg.sender_name, ctx.now)
+            freed = await notices.approve(ctx.app, notice, group, ctx.msg.sender_name, ctx.now)
+            released += freed
+            # Inside the message's transaction, so the entry commits with the approval.
+            await ctx.app.store.audit.record(actor_of(ctx), "approve", notice.code,
+                                             f"审核级「{group.name}」同意，放行 {freed} 个群", ctx.now)
     if released == 0 and all(d.group_key in approved for d in reviewing):
         return ctx.reply(f"通知 {notice.code} 已经审核通过了。")
     return ctx.reply(f"已同意通知 {notice.code}，继续下发到 {released} 个群。", edit=ctx.msg.tapped_message_id is not None)

@@ -9,6 +9,7 @@ from bot.dispatcher import Ctx, Router
 from bot.message import Reply
 from bot.tickets import CATEGORY_LABEL, DONE
 from handlers import render
+from handlers.audit import STAFF_HELP
 from handlers.classify import classify
 from handlers.lookup import find_ticket
 
@@ -42,6 +43,8 @@ async def help_card(ctx: Ctx) -> Reply:
     text = RESIDENT_HELP
     if not ctx.msg.is_group and ctx.role >= Role.OWNER:
         text += "\n\n" + OWNER_HELP
+    if not ctx.msg.is_group and ctx.role >= Role.STAFF:
+        text += "\n" + STAFF_HELP
     return ctx.reply(text)
 
 

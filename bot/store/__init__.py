@@ -9,11 +9,13 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
+from bot.store.audit import AuditRepo
 from bot.store.base import Database
 from bot.store.groups import BoundGroup, GroupRepo
 from bot.store.messages import MessageRepo
 from bot.store.notices import NoticeRepo
 from bot.store.outbox import OutboxItem, OutboxRepo
+from bot.store.retention import RetentionRepo
 from bot.store.tickets import TicketRepo
 
 __all__ = ["BoundGroup", "OutboxItem", "Store"]
@@ -29,6 +31,8 @@ class Store:
         self.outbox = OutboxRepo(self.db)
         self.groups = GroupRepo(self.db)
         self.notices = NoticeRepo(self.db)
+        self.audit = AuditRepo(self.db)
+        self.retention = RetentionRepo(self.db)
 
     async def open(self) -> Store:
         """Open the database and migrate it; returns self for chaining."""

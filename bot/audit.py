@@ -1,0 +1,37 @@
+"""The audit log as people read it: action names in Chinese, one line per entry."""
+
+from __future__ import annotations
+
+import getpass
+from zoneinfo import ZoneInfo
+
+from bot.store.audit import Actor, AuditEntry
+
+ACTION_LABEL = {
+    "export": "导出台账",
+    "purge": "清理过期数据",
+    "approve": "审核同意通知",
+    "bind": "绑定群（登记群主）",
+}
+
+
+def cli_actor() -> Actor:
+    """The operating-system user running a ``gridbot`` command."""
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):  # no login name (a container without a passwd entry)
+        user = "unknown"
+    return Actor("cli", user, "命令行")
+
+
+def who(actor: Actor) -> str:
+    """``李书记（telegram:123）``."""
+    return f"{actor.name}（{actor.platform}:{actor.id}）"
+
+
+def render_line(entry: AuditEntry, tz: ZoneInfo) -> str:
+    """``11-25 20:01 李书记（console:李书记） 审核同意通知 N3：…``."""
+    label = ACTION_LABEL.get(entry.action, entry.action)
+    detail = entry.detail.replace("\n", "；")
+    target = f" {entry.target}" if entry.target else ""
+    return f"{entry.at.astimezone(tz):%Y-%m-%d %H:%M} {who(entry.actor)} {label}{target}：{detail}"

@@ -1,0 +1,159 @@
+"""``[privacy]`` retention through the store: purged texts, masked closed tickets, dry-run counts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot import retention
+from bot.adapter import SendError
+from bot.config import PrivacyConfig
+from bot.store.audit import Actor
+from bot.store.retention import ADDRESS_GONE, _mask
+from tests.harness import TZ, Bot
+
+VILLAGE = "幸福小区居民群"
+REQUEST = "代买 胰岛素两盒 5栋301 电话13812345678 身份证110101199003071234"
+PRIVACY = PrivacyConfig(keep_messages_days=30, anonymise_closed_after_days=180)
+WHO = Actor("cli", "tester", "命令行")
+
+
+async def run(bot: Bot, privacy: PrivacyConfig = PRIVACY, batch: int = 500) -> retention.Outcome:
+    return await retention.purge(bot.app.store, privacy, bot.clock(), WHO, tz=TZ, batch=batch)
+
+
+async def texts(bot: Bot) -> list[tuple[str, str, str, str | None]]:
+    rows = await bot.app.store.db.fetchall(
+        "SELECT platform_message_id, text, sender_name, handled_at FROM messages ORDER BY id")
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+@pytest.mark.parametrize("text,masked", [
+    ("电话13812345678", "电话138****5678"),
+    ("身份证110101199003071234，", "身份证110101********1234，"),
+    ("身份证 11010119900307123X", "身份证 110101********123X"),
+    ("座机010-62345678或0571 88886666", "座机010-****5678或0571 ****6666"),
+    ("5栋301 3-2-501 2026-11-22", "5栋301 3-2-501 2026-11-22"),  # addresses and dates stay
+    ("订单 123456789012", "订单 123456789012"),  # 12 digits: neither phone nor ID
+])
+def test_mask_covers_mobiles_landlines_and_ids(text: str, masked: str) -> None:
+    assert _mask(text) == masked
+
+
+async def test_old_texts_go_but_a_redelivered_old_message_is_still_seen(bot: Bot) -> None:
+    first = bot.message(VILLAGE, "张阿姨", REQUEST)
+    await bot.send(first)
+    bot.clock.advance(days=20)
+    await bot.say(VILLAGE, "王大爷", "代买 大米一袋 3栋")
+    bot.clock.advance(days=11)  # the first is 31 days old, the second 11
+    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock())
+    assert (plan.messages, plan.tickets) == (1, 0)
+    done = await run(bot)
+    assert (done.messages, done.tickets) == (1, 0)
+    [(mid, text, name, handled), (_, kept, kept_name, _)] = await texts(bot)
+    assert (mid, text, name) == (first.message_id, "", "") and handled is not None
+    assert "大米" in kept and kept_name == "王大爷"
+    # The platform sends the old update again (a webhook retry, a restart of getUpdates).
+    assert await bot.send(first) == []
+    assert [t.code for t in await bot.app.store.tickets.list()] == ["E1", "E2"]
+    assert (await run(bot)).messages == 0  # nothing left to purge
+
+
+async def test_sent_copies_go_with_the_messages_but_pending_ones_stay(bot: Bot) -> None:
+    await bot.say(VILLAGE, "张阿姨", REQUEST)  # the owner's push repeats the phone and ID
+    bot.adapter.fail_next = [SendError("down", offline=True)]
+    await bot.say("@", "李书记", "待办")  # its reply stays queued
+    bot.clock.advance(days=31)
+    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock())
+    done = await run(bot)
+    assert plan.outbox == done.outbox >= 2
+    rows = await bot.app.store.db.fetchall("SELECT status, text, mentions FROM outbox ORDER BY id")
+    assert all(r["text"] == "" and r["mentions"] == "[]" for r in rows if r["status"] == "sent")
+    assert [r["text"] != "" for r in rows if r["status"] == "pending"] == [True]
+
+
+async def test_unhandled_messages_are_never_purged(bot: Bot) -> None:
+    stuck = bot.message(VILLAGE, "张阿姨", REQUEST)
+    await bot.app.store.messages.record(stuck, bot.clock())  # stored, then the process died
+    bot.clock.advance(days=90)
+    assert (await run(bot)).messages == 0
+    [(_, text, _, handled)] = await texts(bot)
+    assert text == REQUEST and handled is None
+    assert await bot.app.recover() == 1  # recovery still has the whole message to act on
+    assert (await bot.app.store.tickets.get("E1")) is not None
+
+
+async def close_one_keep_one(bot: Bot) -> None:
+    """E1 done with a note and an assignee phone; E2 still open; both carry phone and ID."""
+    await bot.say(VILLAGE, "张阿姨", REQUEST)
+    await bot.say(VILLAGE, "王大爷", "代买 降压药 7栋102 电话13900001111")
+    await bot.say("@", "李书记", "备注 E1 家里钥匙在门垫下 电话13812345678 送到5栋301")
+    await bot.say("@", "李书记", "指派 E1 王师傅13700002222")
+    await bot.say("@", "李书记", "完成 E1")
+
+
+async def test_closed_tickets_lose_phone_id_and_address_after_n_days_only(bot: Bot) -> None:
+    await close_one_keep_one(bot)
+    bot.clock.advance(days=179)
+    assert (await run(bot)).tickets == 0  # not yet
+    e1 = await bot.app.store.tickets.get("E1")
+    assert e1 is not None and "13812345678" in e1.text and e1.address == "5栋301"
+    bot.clock.advance(days=2)
+    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock())
+    assert plan.tickets == 1
+    assert (await run(bot)).tickets == 1
+    e1, e2 = await bot.app.store.tickets.get("E1"), await bot.app.store.tickets.get("E2")
+    assert e1 is not None and e2 is not None
+    assert e1.address == "" and "5栋301" not in e1.text and ADDRESS_GONE in e1.text
+    assert "138****5678" in e1.text and "110101********1234" in e1.text
+    assert e1.assignee == "王师傅137****2222" and e1.requester_name == "张阿姨"
+    notes = " ".join(ev.note for ev in await bot.app.store.tickets.history(e1))
+    assert "13812345678" not in notes and "5栋301" not in notes and "钥匙在门垫下" in notes
+    assert "13900001111" in e2.text and e2.address == "7栋102"  # open: untouched
+    # The raw request said the same things: its text is gone even within keep_messages_days.
+    assert not any("13812345678" in t for _, t, _, _ in await texts(bot))
+    # Idempotent: a second run finds nothing, and changes nothing.
+    assert (await run(bot)).tickets == 0
+    again = await bot.app.store.tickets.get("E1")
+    assert again == e1
+
+
+async def test_dry_run_changes_nothing_and_counts_what_the_run_does(bot: Bot) -> None:
+    await close_one_keep_one(bot)
+    bot.clock.advance(days=200)
+    before = await texts(bot)
+    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock())
+    assert await texts(bot) == before and (plan.messages, plan.tickets) == (5, 1)
+    assert await bot.app.store.audit.latest() == []
+    done = await run(bot, batch=2)  # several batches, one audit entry kept current
+    assert (done.messages, done.tickets) == (plan.messages, plan.tickets)
+    assert done.cut == plan.cut
+    [entry] = await bot.app.store.audit.latest()
+    assert entry.action == "purge" and "已删除 5 条消息的原文" in entry.detail
+    assert "已隐去 1 张已办结工单" in entry.detail
+
+
+async def test_zero_days_keeps_forever(bot: Bot) -> None:
+    await close_one_keep_one(bot)
+    bot.clock.advance(days=3650)
+    forever = replace(PRIVACY, keep_messages_days=0, anonymise_closed_after_days=0)
+    done = await run(bot, forever)
+    assert (done.messages, done.tickets, done.cut.messages, done.cut.tickets) == (0, 0, None, None)
+    assert "永久保留" in retention.describe(done, TZ, done=True)
+
+
+async def test_queries_use_the_partial_indexes(bot: Bot) -> None:
+    """Proportional to what changes: no full scan of messages or tickets."""
+    db = bot.app.store.db
+    for sql, index in (
+        ("SELECT COUNT(*) FROM messages WHERE purged_at IS NULL AND received_at < ? "
+         "AND handled_at IS NOT NULL", "messages_to_purge"),
+        ("SELECT id FROM tickets WHERE anonymised_at IS NULL AND status IN ('done', 'rejected') "
+         "AND updated_at < ? ORDER BY updated_at LIMIT 5", "tickets_to_anonymise"),
+        ("SELECT * FROM audit WHERE at >= ? ORDER BY at DESC, id DESC LIMIT 20", "audit_at"),
+        ("SELECT id FROM outbox WHERE text != '' AND created_at < ? AND status IN ('sent', 'failed') "
+         "LIMIT 5", "outbox_to_purge"),
+    ):
+        plan = " ".join(str(r[3]) for r in await db.fetchall("EXPLAIN QUERY PLAN " + sql, ("x",)))
+        assert index in plan and "TEMP B-TREE" not in plan, plan

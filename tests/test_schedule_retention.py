@@ -1,0 +1,57 @@
+"""The daily retention job: registered on the scheduler, driven here with ``now``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bot.app import App
+from bot.message import ChatRef, Incoming
+from bot.scheduler import Scheduler, run_job
+from schedules import retention
+from tests.harness import Bot, FakeAdapter, make_config
+
+VILLAGE = "幸福小区居民群"
+
+
+async def test_each_daily_run_takes_what_aged_past_the_limit_since_the_last(bot: Bot) -> None:
+    await bot.say(VILLAGE, "张阿姨", "代买 大米 3栋 电话13812345678")
+    bot.clock.advance(days=1)
+    await bot.say(VILLAGE, "王大爷", "代买 面条 5栋")
+    bot.clock.advance(days=29, hours=12)  # day 30.5: only the first is past 30 days
+    first = await retention.job(bot.app, bot.clock())
+    assert first.messages == 1
+    assert (await retention.job(bot.app, bot.clock())).messages == 0  # a rerun the same day
+    bot.clock.advance(days=1)  # the next day's run
+    assert (await retention.job(bot.app, bot.clock())).messages == 1
+    bot.clock.advance(days=1)
+    assert (await retention.job(bot.app, bot.clock())).messages == 0
+    # Audited as the scheduler, and only the runs that changed something.
+    entries = await bot.app.store.audit.latest()
+    assert [(e.actor.platform, e.action) for e in entries] == [("scheduler", "purge")] * 2
+    assert "已删除 1 条消息的原文" in entries[0].detail
+
+
+async def test_scheduler_runs_it_once_a_day_at_half_past_three(tmp_path: Path) -> None:
+    app = await App.open(make_config(tmp_path))  # APScheduler keeps real time, so does the app
+    app.attach(FakeAdapter())
+    scheduler = Scheduler(app)
+    await scheduler.start()
+    try:
+        job = scheduler.aps.get_job("retention")
+        assert job is not None
+        first: datetime = job.trigger.get_next_fire_time(None, datetime.now(app.config.tz))
+        second: datetime = job.trigger.get_next_fire_time(first, first + timedelta(seconds=1))
+        assert (first.hour, first.minute) == (3, 30) and second - first == timedelta(days=1)
+        old = datetime.now(app.config.tz) - timedelta(days=31)
+        msg = Incoming(ChatRef("console", VILLAGE), "张阿姨", "张阿姨", "代买 米 电话13812345678",
+                       "m1", old, is_group=True)
+        row = await app.store.messages.record(msg, old)
+        assert row is not None
+        await app.store.messages.mark_handled(row, old)
+        await run_job(scheduler.key, "retention")  # what APScheduler calls at 03:30
+        kept = await app.store.db.fetchone("SELECT text, purged_at FROM messages WHERE id = ?", (row,))
+        assert kept is not None and kept["text"] == "" and kept["purged_at"] is not None
+    finally:
+        await scheduler.stop()
+        await app.close()
