@@ -8,6 +8,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,6 +30,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "wechat": ("endpoint_env", "token_env", "send_interval"),
     "notices": ("remind_after_minutes", "grace_minutes"),
     "digest": ("times", "sla_hours_urgent", "sla_hours_normal"),
+    "limits": ("tickets_per_window", "window_minutes"),
     "groups": ("key", "name", "platform", "chat_id", "level", "parent", "owners", "review", "tickets"),
     "schedules": ("key", "group", "when", "text", "subtree"),
 }
@@ -80,7 +82,8 @@ class TelegramConfig:
     mode: str = "polling"
     #: Public HTTPS address Telegram posts to; a proxy forwards it to listen:port.
     webhook_url: str = ""
-    listen: str = "0.0.0.0"
+    #: Only this machine by default: a reverse proxy terminates TLS and forwards here.
+    listen: str = "127.0.0.1"
     port: int = 8443
 
 
@@ -111,6 +114,19 @@ class DigestConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class LimitsConfig:
+    """Per-person flood limit: new tickets one person may file in one group per window."""
+
+    tickets_per_window: int = 5
+    window_minutes: int = 10
+
+    @property
+    def window(self) -> timedelta:
+        """The window as a duration."""
+        return timedelta(minutes=self.window_minutes)
+
+
+@dataclass(frozen=True, slots=True)
 class ScheduledNoticeConfig:
     """A recurring notice written in the config file."""
 
@@ -137,6 +153,7 @@ class Config:
     notices: NoticeConfig = field(default_factory=NoticeConfig)
     digest: DigestConfig = field(default_factory=DigestConfig)
     schedules: tuple[ScheduledNoticeConfig, ...] = ()
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -324,7 +341,22 @@ def parse_config(
         notices=notices,
         digest=digest,
         schedules=_schedules(root, path, groups, ZoneInfo(tz)),
+        limits=_limits(root),
     )
+
+
+def _limits(root: _Reader) -> LimitsConfig:
+    lm = root.sub("limits")
+    lm.only("limits")
+    what = {"tickets_per_window": "每人每个时间窗内在一个群最多登记几张工单",
+            "window_minutes": "时间窗有多少分钟"}
+    values = {}
+    for key, default in (("tickets_per_window", 5), ("window_minutes", 10)):
+        value = lm.table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise lm.fail(key, f"应是不小于 1 的整数（{what[key]}），不是 {value!r}；例如 {key} = {default}")
+        values[key] = value
+    return LimitsConfig(**values)
 
 
 def _webhook(tg: _Reader) -> dict[str, Any]:
@@ -341,7 +373,7 @@ def _webhook(tg: _Reader) -> dict[str, Any]:
     port = tg.num("port", 8443)
     if port != int(port) or not 0 < port < 65536:
         raise tg.fail("port", f"端口应是 1-65535 之间的整数，不是 {port!r}")
-    return {"mode": mode, "webhook_url": url, "listen": tg.str("listen", "0.0.0.0"), "port": int(port)}
+    return {"mode": mode, "webhook_url": url, "listen": tg.str("listen", "127.0.0.1"), "port": int(port)}
 
 
 def _platforms(bot: _Reader) -> tuple[str, ...]:

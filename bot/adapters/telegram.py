@@ -104,7 +104,7 @@ class Webhook:
     """
 
     url: str
-    listen: str = "0.0.0.0"
+    listen: str = "127.0.0.1"
     port: int = 8443
 
     @property
