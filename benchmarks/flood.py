@@ -10,6 +10,7 @@ Run:  .venv/bin/python benchmarks/flood.py [--long 300] [--chars 4000] [--flood 
    inserted plainly, one transaction each, through aiosqlite with the bot's PRAGMAs.
 2. ``--flood`` requests from one resident with the shipped limit (5 per 10 minutes): counts the
    tickets, the owners' private messages and the group replies (5 acknowledgements + 1 warning).
+3. ``--flood`` copies of one request: 1 ticket, 1 acknowledgement, 1 "您已登记过" pointer.
 
 The last line is JSON with the figures of both runs and the floor.
 """
@@ -131,6 +132,8 @@ async def run(long: int, chars: int, flood: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         requests = [f"代买 第{i}样东西 5栋{i % 30}01" for i in range(flood)]
         flat, adapter, flood_tickets = await through_app(Path(tmp), "", requests)
+    with tempfile.TemporaryDirectory() as tmp:
+        _, copies, copy_tickets = await through_app(Path(tmp), "", ["代买 胰岛素两盒 5栋301"] * flood)
     group = [r for r in adapter.sent if r.chat.chat_id == GROUP]
     owner = [r for r in adapter.sent if r.chat.chat_id == f"@{OWNER}"]
     long_figures = {"messages": long, "chars": chars, "tickets": tickets, **ms(lat),
@@ -148,6 +151,11 @@ async def run(long: int, chars: int, flood: int) -> dict[str, Any]:
             "owner_notices": sum(r.text.startswith("提醒：") for r in owner),
             **ms(flat),
         },
+        "copies": {
+            "requests": flood, "tickets": copy_tickets,
+            "group_replies": sum(r.chat.chat_id == GROUP for r in copies.sent),
+            "owner_messages": sum(r.chat.chat_id == f"@{OWNER}" for r in copies.sent),
+        },
     }
 
 
@@ -158,7 +166,7 @@ def main() -> None:
     parser.add_argument("--flood", type=int, default=500)
     args = parser.parse_args()
     result = asyncio.run(run(args.long, args.chars, args.flood))
-    lg, fl, fd = result["long"], result["floor"], result["flood"]
+    lg, fl, fd, cp = result["long"], result["floor"], result["flood"], result["copies"]
     print(f"{lg['messages']} messages of {lg['chars']} chars from one sender, {lg['tickets']} tickets: "
           f"p50 {lg['p50_ms']} ms, p99 {lg['p99_ms']} ms, max {lg['max_ms']} ms, last {lg['last_ms']} ms "
           f"(floor: plain insert p50 {fl['p50_ms']} ms, p99 {fl['p99_ms']} ms)")
@@ -166,6 +174,8 @@ def main() -> None:
           f"{fd['group_replies']} group replies ({fd['group_warnings']} warning), "
           f"{fd['owner_pushes']} owner pushes + {fd['owner_notices']} flood notice; "
           f"p50 {fd['p50_ms']} ms, p99 {fd['p99_ms']} ms")
+    print(f"{cp['requests']} copies of one request: {cp['tickets']} ticket, {cp['group_replies']} group "
+          f"replies, {cp['owner_messages']} owner message")
     print(json.dumps(result, ensure_ascii=False))
 
 

@@ -7,6 +7,9 @@ request held back opens a *burst*: the resident gets one reply in the group and 
 owners one private notice. Later ones are stored (every inbound message is) but get no reply,
 until the person has been quiet for a whole window; then a new burst may warn again.
 
+The same request sent again is pointed to its ticket ("您已登记过 E3") at most once per window,
+so 500 copies of one message are one ticket and one pointer, not 500 replies.
+
 Held-back requests are not filed later: replaying a flood into the owners' queue would be the
 flood again. The owners learn who, where and how many, and the resident is asked to resend.
 
@@ -26,6 +29,7 @@ from bot.message import ChatRef, Reply
 if TYPE_CHECKING:
     from bot.config import GroupConfig, LimitsConfig
     from bot.dispatcher import Ctx
+    from bot.tickets import Ticket
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,11 @@ async def hold_back(ctx: Ctx, group: GroupConfig) -> list[Reply] | None:
     return [ctx.reply(warning(limit), mention=True),
             *(Reply(chat, owner_notice(ctx.msg.sender_name, group, filed, burst, limit))
               for chat in recipients(ctx, group))]
+
+
+async def quiet_repeat(ctx: Ctx, earlier: Ticket) -> bool:
+    """True when the resident was already pointed to ``earlier`` within the window: say nothing."""
+    return not await ctx.app.store.tickets.answer_repeat(earlier, ctx.now, ctx.now - ctx.app.config.limits.window)
 
 
 def warning(limit: LimitsConfig) -> str:

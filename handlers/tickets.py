@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
-from bot.floodgate import hold_back
+from bot.floodgate import hold_back, quiet_repeat
 from bot.message import ChatRef, Mention, Reply
 from bot.text import claim_key
 from bot.tickets import DONE, VERDICT_FALSE, NewTicket, Ticket
@@ -69,6 +69,8 @@ async def new_ticket(ctx: Ctx) -> list[Reply] | Reply | None:
     if held is not None:
         return held
     earlier = await _same_request(ctx, found)
+    if earlier is not None and await quiet_repeat(ctx, earlier):
+        return []  # pointed to it a moment ago
     if earlier is not None:
         return ctx.reply(f"您已登记过 {earlier.code}（{earlier.status_label}），不用重复发送，工作人员正在处理。"
                          f"发送「进度 {earlier.code}」可查看进展。", mention=True)

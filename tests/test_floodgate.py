@@ -114,3 +114,14 @@ def test_decide() -> None:
     assert decide(5, None, limit, START) is Verdict.WARN
     assert decide(5, recent, limit, START + timedelta(minutes=9)) is Verdict.SILENT
     assert decide(5, recent, limit, START + timedelta(minutes=10)) is Verdict.WARN
+
+
+async def test_the_same_request_again_and_again_is_pointed_to_its_ticket_once_per_window(bot: Bot) -> None:
+    first = await bot.say(GROUP, "张阿姨", "代买 大米 5栋307")
+    assert "已登记代办工单 E1" in first[0].text
+    again = [await bot.say(GROUP, "张阿姨", "代买 大米 5栋307") for _ in range(30)]
+    assert "您已登记过 E1" in again[0][0].text and again[1:] == [[]] * 29
+    bot.clock.advance(minutes=10)
+    later = await bot.say(GROUP, "张阿姨", "代买 大米 5栋307！")
+    assert "您已登记过 E1" in later[0].text
+    assert len(await bot.app.store.tickets.list()) == 1

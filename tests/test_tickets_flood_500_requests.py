@@ -1,4 +1,4 @@
-"""Regression: one resident sending 500 requests got 500 tickets, 500 owner pings, 500 replies."""
+"""Regression: one resident sending 500 requests got 500 tickets, owner pings and group replies."""
 
 from __future__ import annotations
 
@@ -22,3 +22,13 @@ async def test_500_requests_from_one_resident_make_5_tickets_1_warning_1_owner_n
     assert await bot.app.store.messages.count() == 500  # every request kept
     burst = await bot.app.store.tickets.flood_burst("console", "张阿姨", "xingfu")
     assert burst is not None and burst.held == 495
+
+
+async def test_500_copies_of_one_request_make_1_ticket_and_1_pointer(bot: Bot) -> None:
+    sent = []
+    for _ in range(500):
+        sent += await bot.say(GROUP, "张阿姨", "代买 胰岛素两盒 5栋301")
+        bot.clock.advance(seconds=1)
+    assert [r.text[:10] for r in to(sent, GROUP)] == ["已登记代办工单 E1", "您已登记过 E1（待"]
+    assert len(to(sent, "@李书记")) == 1
+    assert len(await bot.app.store.tickets.list()) == 1

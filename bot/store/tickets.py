@@ -176,6 +176,24 @@ class TicketRepo:
             assert burst is not None
             return burst
 
+    async def answer_repeat(self, ticket: Ticket, now: datetime, since: datetime) -> bool:
+        """Whether to point a repeat of ``ticket`` to it: not if that was done after ``since``
+        (the repeat is then only counted)."""
+        async with self.db.tx():
+            row = await self.db.fetchone(
+                "SELECT answered_at FROM repeat_answers WHERE ticket_id = ?", (ticket.id,))
+            if row is not None and from_db(row["answered_at"]) > since:
+                await self.db.execute(
+                    "UPDATE repeat_answers SET held = held + 1 WHERE ticket_id = ?", (ticket.id,))
+                return False
+            await self.db.execute(
+                """INSERT INTO repeat_answers (ticket_id, answered_at, held) VALUES (?, ?, 0)
+                   ON CONFLICT (ticket_id) DO UPDATE SET answered_at = excluded.answered_at,
+                       held = 0""",
+                (ticket.id, to_db(now)),
+            )
+            return True
+
     async def rate(
         self, ticket: Ticket, score: int, rater_id: str, comment: str, now: datetime
     ) -> bool:

@@ -14,3 +14,11 @@ CREATE TABLE flood_bursts (
     held INTEGER NOT NULL,
     PRIMARY KEY (platform, requester_id, group_key)
 );
+
+-- When a resident was last told "您已登记过 <code>" for a ticket, and how many repeats since went
+-- unanswered: the pointer is given at most once per window, not once per message.
+CREATE TABLE repeat_answers (
+    ticket_id INTEGER PRIMARY KEY,
+    answered_at TEXT NOT NULL,
+    held INTEGER NOT NULL DEFAULT 0
+);
