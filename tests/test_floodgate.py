@@ -125,3 +125,21 @@ async def test_the_same_request_again_and_again_is_pointed_to_its_ticket_once_pe
     later = await bot.say(GROUP, "张阿姨", "代买 大米 5栋307！")
     assert "您已登记过 E1" in later[0].text
     assert len(await bot.app.store.tickets.list()) == 1
+
+
+async def test_two_bots_on_one_database_share_the_count_and_the_warning(tmp_path: Path) -> None:
+    """The state is in the database, not in a process: what one bot counted, the other sees."""
+    clock = Clock()
+    first, second = await Bot.start(tmp_path, clock=clock), await Bot.start(tmp_path, clock=clock)
+    try:
+        replies = []
+        for i in range(8):
+            bot = (first, second)[i % 2]
+            msg = replace(bot.message(GROUP, "张阿姨", f"代买 第{i}样 5栋{i}"), message_id=f"two{i}")
+            replies.append(len(await bot.send(msg)))
+            clock.advance(seconds=5)
+        assert replies == [2, 2, 2, 2, 2, 2, 0, 0]  # 5 tickets, 1 warning + 1 notice, silence
+        assert len(await second.app.store.tickets.list()) == 5
+    finally:
+        await first.close()
+        await second.close()
