@@ -334,19 +334,21 @@ class TelegramAdapter:
         Only ``dispatch`` (storing) may raise: then the update is not confirmed and comes
         again. A malformed update would fail the same way each time, so it is let go.
         """
-        if update.callback_query is not None:
-            await self._tap(update.callback_query, dispatch)
-            return
-        msg = update.message
-        if msg is None:
-            log.info("Telegram: update %s carries nothing the bot reads; skipped", update.update_id)
-            return
+        query, msg = update.callback_query, update.message
         try:
-            incoming = await self.incoming(msg)
+            if query is not None:
+                incoming = self._tapped(query)
+            elif msg is not None:
+                incoming = await self.incoming(msg)
+            else:  # an edit, a join request, a kind never asked for
+                log.info("Telegram: update %s carries nothing the bot reads; skipped", update.update_id)
+                return
         except Exception as exc:  # noqa: BLE001 - a field of the wrong type or shape
             log.info("Telegram: update %s cannot be read (%r); skipped", update.update_id, exc)
             return
-        if incoming is not None:
+        if query is not None:
+            await self._tap(query, incoming, dispatch)
+        elif incoming is not None:
             await dispatch(incoming)
 
     async def incoming(self, msg: Message) -> Incoming | None:
@@ -391,23 +393,28 @@ class TelegramAdapter:
             return False
         return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
-    async def _tap(self, query: CallbackQuery, dispatch: Dispatch) -> None:
+    def _tapped(self, query: CallbackQuery) -> Incoming | None:
+        """A button tap as an Incoming; None for a tap that no longer means anything."""
         message = query.message
         if not query.data or not isinstance(query.data, str) or message is None:
-            await self._answer(query, "这个按钮已失效，请重新发送指令。")
-            return
+            return None
         # A message older than 48 hours comes as chat and id only (date 0): still enough.
         chat = message.chat
         is_group = chat.type in ("group", "supergroup")
         user = query.from_user
-        ref = ChatRef(PLATFORM, str(chat.id)) if is_group else ChatRef.private(PLATFORM, str(user.id))
-        incoming = Incoming(
-            chat=ref, sender_id=str(user.id), sender_name=clean_text(str(user.full_name)),
+        ref = ChatRef(PLATFORM, _id(chat.id)) if is_group else ChatRef.private(PLATFORM, _id(user.id))
+        return Incoming(
+            chat=ref, sender_id=_id(user.id), sender_name=clean_text(str(user.full_name)),
             text=clean_text(query.data),
             # A callback query carries no date of its own; the message's may be days old.
-            message_id=f"cb:{query.id}", sent_at=datetime.now(UTC), is_group=is_group,
-            tapped_message_id=str(message.message_id), chat_title=clean_text(str(chat.title or "")),
+            message_id=f"cb:{_id(query.id)}", sent_at=datetime.now(UTC), is_group=is_group,
+            tapped_message_id=_id(message.message_id), chat_title=clean_text(str(chat.title or "")),
         )
+
+    async def _tap(self, query: CallbackQuery, incoming: Incoming | None, dispatch: Dispatch) -> None:
+        if incoming is None:
+            await self._answer(query, "这个按钮已失效，请重新发送指令。")
+            return
         replies = await dispatch(incoming)
         edited = any(r.edit_message_id for r in replies)
         first = replies[0].text.split("\n", 1)[0] if replies else ""
