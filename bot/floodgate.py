@@ -7,8 +7,9 @@ request held back opens a *burst*: the resident gets one reply in the group and 
 owners one private notice. Later ones are stored (every inbound message is) but get no reply,
 until the person has been quiet for a whole window; then a new burst may warn again.
 
-The same request sent again is pointed to its ticket ("您已登记过 E3") at most once per window,
-so 500 copies of one message are one ticket and one pointer, not 500 replies.
+The same request sent again is pointed to its ticket ("您已登记过 E3"), and a keyword sent
+alone gets its hint ("「代买」后面请写上…"), at most once per window: 500 copies of one message
+are one ticket and one pointer, not 500 replies.
 
 Held-back requests are not filed later: replaying a flood into the owners' queue would be the
 flood again. The owners learn who, where and how many, and the resident is asked to resend.
@@ -29,7 +30,6 @@ from bot.message import ChatRef, Reply
 if TYPE_CHECKING:
     from bot.config import GroupConfig, LimitsConfig
     from bot.dispatcher import Ctx
-    from bot.tickets import Ticket
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +79,14 @@ async def hold_back(ctx: Ctx, group: GroupConfig) -> list[Reply] | None:
               for chat in recipients(ctx, group))]
 
 
-async def quiet_repeat(ctx: Ctx, earlier: Ticket) -> bool:
-    """True when the resident was already pointed to ``earlier`` within the window: say nothing."""
-    return not await ctx.app.store.tickets.answer_repeat(earlier, ctx.now, ctx.now - ctx.app.config.limits.window)
+async def said_lately(ctx: Ctx, group: GroupConfig, topic: str) -> bool:
+    """True when this person got the reply about ``topic`` within the window: say nothing now.
+
+    Topics: ``repeat:E3`` (pointed to a ticket already filed), ``hint:代买`` (a keyword alone).
+    """
+    window_start = ctx.now - ctx.app.config.limits.window
+    return not await ctx.app.store.tickets.say_once(
+        ctx.platform, ctx.msg.sender_id, group.key, topic, ctx.now, window_start)
 
 
 def warning(limit: LimitsConfig) -> str:

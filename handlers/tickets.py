@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
-from bot.floodgate import hold_back, quiet_repeat
+from bot.floodgate import hold_back, said_lately
 from bot.message import ChatRef, Mention, Reply
 from bot.text import claim_key
 from bot.tickets import DONE, VERDICT_FALSE, NewTicket, Ticket
@@ -61,6 +61,8 @@ async def new_ticket(ctx: Ctx) -> list[Reply] | Reply | None:
         # groups: village groups unless bot.toml sets ``tickets`` for a group.
         return None
     if isinstance(found, EmptyRequest):
+        if await said_lately(ctx, ctx.group, f"hint:{found.keyword}"):
+            return []  # a stuck key or a flood: the hint was just given
         return ctx.reply(
             f"「{found.keyword}」后面请写上{WHAT_TO_ADD[found.kind]}，例如：{EXAMPLES[found.kind]}",
             mention=True,
@@ -69,7 +71,7 @@ async def new_ticket(ctx: Ctx) -> list[Reply] | Reply | None:
     if held is not None:
         return held
     earlier = await _same_request(ctx, found)
-    if earlier is not None and await quiet_repeat(ctx, earlier):
+    if earlier is not None and await said_lately(ctx, ctx.group, f"repeat:{earlier.code}"):
         return []  # pointed to it a moment ago
     if earlier is not None:
         return ctx.reply(f"您已登记过 {earlier.code}（{earlier.status_label}），不用重复发送，工作人员正在处理。"

@@ -143,3 +143,13 @@ async def test_two_bots_on_one_database_share_the_count_and_the_warning(tmp_path
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_keyword_sent_alone_again_and_again_gets_its_hint_once_per_window(bot: Bot) -> None:
+    hints = [await bot.say(GROUP, "张阿姨", "代买") for _ in range(20)]
+    assert "「代买」后面请写上要办的事和地址" in hints[0][0].text and hints[1:] == [[]] * 19
+    other = await bot.say(GROUP, "张阿姨", "求证")  # another keyword: its own hint
+    assert "「求证」后面请写上听到的说法" in other[0].text
+    assert "「代买」后面请写上" in (await bot.say(GROUP, "王大爷", "代买"))[0].text  # someone else
+    bot.clock.advance(minutes=10)
+    assert "「代买」后面请写上" in (await bot.say(GROUP, "张阿姨", "代买"))[0].text

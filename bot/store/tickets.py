@@ -176,21 +176,25 @@ class TicketRepo:
             assert burst is not None
             return burst
 
-    async def answer_repeat(self, ticket: Ticket, now: datetime, since: datetime) -> bool:
-        """Whether to point a repeat of ``ticket`` to it: not if that was done after ``since``
-        (the repeat is then only counted)."""
+    async def say_once(self, platform: str, requester_id: str, group_key: str, topic: str,
+                       now: datetime, since: datetime) -> bool:
+        """Whether to give this person the reply about ``topic``: not if it was given after
+        ``since`` (the message is then only counted as held back)."""
+        who = (platform, requester_id, group_key, topic)
         async with self.db.tx():
             row = await self.db.fetchone(
-                "SELECT answered_at FROM repeat_answers WHERE ticket_id = ?", (ticket.id,))
-            if row is not None and from_db(row["answered_at"]) > since:
+                """SELECT said_at FROM said_once
+                   WHERE platform = ? AND requester_id = ? AND group_key = ? AND topic = ?""", who)
+            if row is not None and from_db(row["said_at"]) > since:
                 await self.db.execute(
-                    "UPDATE repeat_answers SET held = held + 1 WHERE ticket_id = ?", (ticket.id,))
+                    """UPDATE said_once SET held = held + 1
+                       WHERE platform = ? AND requester_id = ? AND group_key = ? AND topic = ?""", who)
                 return False
             await self.db.execute(
-                """INSERT INTO repeat_answers (ticket_id, answered_at, held) VALUES (?, ?, 0)
-                   ON CONFLICT (ticket_id) DO UPDATE SET answered_at = excluded.answered_at,
-                       held = 0""",
-                (ticket.id, to_db(now)),
+                """INSERT INTO said_once (platform, requester_id, group_key, topic, said_at, held)
+                   VALUES (?, ?, ?, ?, ?, 0)
+                   ON CONFLICT DO UPDATE SET said_at = excluded.said_at, held = 0""",
+                (*who, to_db(now)),
             )
             return True
 

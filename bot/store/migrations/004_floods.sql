@@ -15,10 +15,14 @@ CREATE TABLE flood_bursts (
     PRIMARY KEY (platform, requester_id, group_key)
 );
 
--- When a resident was last told "您已登记过 <code>" for a ticket, and how many repeats since went
--- unanswered: the pointer is given at most once per window, not once per message.
-CREATE TABLE repeat_answers (
-    ticket_id INTEGER PRIMARY KEY,
-    answered_at TEXT NOT NULL,
-    held INTEGER NOT NULL DEFAULT 0
+-- Replies given to a person at most once per window ("您已登记过 E3", "「代买」后面请写上…"):
+-- when each was last given, and how many times since it was held back.
+CREATE TABLE said_once (
+    platform TEXT NOT NULL,
+    requester_id TEXT NOT NULL,
+    group_key TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    said_at TEXT NOT NULL,
+    held INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (platform, requester_id, group_key, topic)
 );
