@@ -15,7 +15,8 @@ Held-back requests are not filed later: replaying a flood into the owners' queue
 flood again. The owners learn who, where and how many, and the resident is asked to resend.
 
 The counts live in the database (tickets by requester, group and time, on an index; one
-``flood_bursts`` row per person over the limit), so a restart or a second process sees them.
+``flood_bursts`` row per person over the limit; one ``said_once`` row per reply given once per
+window), so a restart or a second process sees them.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class Verdict(Enum):
 
 
 def decide(filed: int, burst: Burst | None, limit: LimitsConfig, now: datetime) -> Verdict:
-    """``filed``: tickets this person filed in this group in the last window."""
+    """The fate of one more request; ``filed``: this person's tickets here in the last window."""
     if filed < limit.tickets_per_window:
         return Verdict.ACCEPT
     if burst is not None and burst.current(now, limit.window):
