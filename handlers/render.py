@@ -46,10 +46,12 @@ def confidential(t: Ticket) -> bool:
 
 
 def public_text(t: Ticket, limit: int = 40) -> str:
-    """What a group may read of a ticket's content: one masked line, nothing of a report."""
+    """What a group may read of a ticket's content: one masked line without the address,
+    nothing of a report."""
     if confidential(t):
         return f"（{WITHHELD}）"
-    return one_line(mask(t.text), limit)
+    text = t.text.replace(t.address, " ") if t.address else t.text
+    return one_line(mask(text), limit)
 
 
 def summary(t: Ticket, *, public: bool = False) -> str:

@@ -115,9 +115,12 @@ async def private_fallback(ctx: Ctx) -> Reply | list[Reply]:
     """Private chat never goes unanswered: file a request, or explain what the bot understands."""
     if ctx.msg.kind != "text":
         return ctx.reply("我暂时只能看懂文字。请用文字描述，例如：代买 大米一袋 3栋2单元501。发送「帮助」查看说明。")
-    if not ctx.text.strip("?？!！。. ") or any(w in ctx.text for w in _HELP_WORDS):
+    if not ctx.text.strip("?？!！。. ") or ctx.text.startswith(_HELP_WORDS):
         return await help_card(ctx)
+    # A request first: "求证 听说明天停水" holds 说明 but is no call for the usage card.
     filed = await filing.file_in_private(ctx)
     if filed is not None:
         return filed
+    if any(w in ctx.text for w in _HELP_WORDS):
+        return await help_card(ctx)
     return ctx.reply(f"没看懂「{ctx.text[:20]}」。发送「帮助」查看可用的指令。")
