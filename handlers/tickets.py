@@ -11,7 +11,7 @@ from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.message import ChatRef, Mention, Reply
 from bot.text import claim_key
-from bot.tickets import DONE, VERDICT_FALSE, NewTicket, Ticket
+from bot.tickets import CODE_RE, DONE, VERDICT_FALSE, NewTicket, Ticket
 from handlers import render
 from handlers.classify import EmptyRequest, classify
 
@@ -50,6 +50,10 @@ async def new_ticket(ctx: Ctx) -> list[Reply] | Reply | None:
     if ctx.group is None:
         return ctx.reply("本群还没有在网格助手登记，暂时不能受理。请群主在群里发送「绑定 群名」完成登记。",
                          mention=True)
+    code = CODE_RE.match(found.text) if isinstance(found, NewTicket) and found.kind == "rumor" else None
+    if ctx.role >= Role.OWNER and code:
+        # "辟谣 R1 官方说法" typed in the group: a verdict, which is given in private.
+        return ctx.reply(f"管理指令请私聊我发送，例如「辟谣 {code.group(0)} 官方说法」。", mention=True)
     if ctx.role >= Role.OWNER or not ctx.group.tickets:
         # Owners and staff announce ("辟谣：明天不停水"); district and township groups are
         # usually cadres' work groups ("报备：今日新增返乡3人"). Requests come from residents'
