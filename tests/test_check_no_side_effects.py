@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.store import BoundGroup, Store, readonly
+from bot.store import BoundGroup, Store
 from tests.harness import BASE_TOML, TZ
 from tests.test_console import gridbot
 
@@ -118,7 +119,7 @@ def test_a_folder_it_cannot_write_to_is_refused(tmp_path: Path, capsys: pytest.C
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     # Root may write anywhere, so the folder's permission answer is stood in for.
     config = setup(tmp_path)
-    monkeypatch.setattr(readonly.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
     code = main(["check", "--config", str(config), "--db", str(tmp_path / "data" / "g.db")])
     err = capsys.readouterr().err
     assert code == 2 and f"文件夹 {tmp_path} 没有写入权限" in err and "Traceback" not in err
