@@ -199,7 +199,10 @@ def _ticket(kind: str, keyword: str, body: str, full: str) -> NewTicket:
     else:
         category = "claim"
     text = chinese_punct(body.strip(_PUNCT))
-    return NewTicket(kind, category, _priority(full), text, extract_address(body))
+    # A rumour is about news, not a home to visit: a place it names stays in the claim, and an
+    # address field would make "听说3栋501确诊" look like that household's own record.
+    address = "" if kind == "rumor" else extract_address(body)
+    return NewTicket(kind, category, _priority(full), text, address)
 
 
 def _errand_category(text: str) -> str:
@@ -225,6 +228,8 @@ def _any(text: str, words: tuple[str, ...]) -> bool:
 def extract_address(text: str) -> str:
     """The longest address-like run in the text (``3-2-501``, ``5栋2单元301``, ``李家村3组``)."""
     best = ""
+    for word in kw.HEARSAY_WORDS:  # "网传阳光花园" is 阳光花园: cut where no address runs across
+        text = text.replace(word, "。")
     for m in _ADDRESS.finditer(text):
         candidate = _ADDRESS_LEAD.sub("", m.group(0)).strip(" ,")
         if any(w in candidate for w in _NOT_PLACES) or sum(c.isdigit() for c in candidate) >= 10:
