@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         help="validate the config and open the database",
-        description="Validate bot.toml and open (or create and migrate) the database. Exit 0 when "
+        description="Validate bot.toml and read the database without changing it. Exit 0 when "
                     "both are usable, 2 otherwise. A config without any [[groups]] (and no group "
                     "registered with 绑定) is valid but only gets a warning on stderr: the bot "
                     "would start but take no tickets anywhere.",

@@ -14,8 +14,8 @@ PLATFORM_LABEL = {"telegram": "Telegram", "wechat": "微信", "console": "控制
 async def my_id(ctx: Ctx) -> list[Reply]:
     """Answer in private; in a group also give the group's id, and say where the answer went."""
     platform = PLATFORM_LABEL.get(ctx.platform, ctx.platform)
-    lines = [f"您的{platform}用户 ID：{ctx.msg.sender_id}",
-             "（写进 bot.toml 的 owners 或 [staff]，要写这个数字 ID，不要写 @用户名。）"]
+    how = "，要写这个数字 ID，不要写 @用户名" if ctx.platform == "telegram" else ""
+    lines = [f"您的{platform}用户 ID：{ctx.msg.sender_id}", f"（写进 bot.toml 的 owners 或 [staff]{how}。）"]
     if ctx.msg.is_group:
         title = f"「{ctx.msg.chat_title}」" if ctx.msg.chat_title else ""
         lines += [f"本群{title}的 ID：{ctx.msg.chat.chat_id}", "（写进 [[groups]] 的 chat_id。）"]
