@@ -54,6 +54,7 @@ from telegram.error import (
 )
 from telegram.ext import AIORateLimiter, ExtBot
 
+from bot import logsafe
 from bot.adapter import Dispatch, SendError, SetupError
 from bot.adapters.telegram_webhook import SECRET_HEADER, Webhook, receiver
 from bot.message import ChatRef, Incoming, Reply
@@ -295,6 +296,7 @@ class TelegramAdapter:
     async def _serve_webhook(self, hook: Webhook, dispatch: Dispatch) -> None:
         """Listen for Telegram's POSTs, then tell Telegram where to send them; until closed."""
         secret = secrets.token_urlsafe(32)
+        logsafe.redact_also(secret)  # PTB logs setWebhook's parameters at debug level
         server = web.Application()
         server.router.add_post(hook.path, receiver(secret, self.bot, lambda u: self._handle(u, dispatch)))
         runner = web.AppRunner(server, access_log=None, shutdown_timeout=1)
