@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.text import chinese_punct, normalize, strip_mentions, strip_quote
-from bot.tickets import NewTicket
+from bot.tickets import TEXT_LIMIT, NewTicket
 from handlers import keywords as kw
 
 _PUNCT = " \t,.!?;:、，。！？；：~～·…—-()（）[]【】\"'“”‘’《》"
@@ -201,7 +201,9 @@ def _ticket(kind: str, keyword: str, body: str, full: str) -> NewTicket:
     text = chinese_punct(body.strip(_PUNCT))
     # A rumour is about news, not a home to visit: a place it names stays in the claim, and an
     # address field would make "听说3栋501确诊" look like that household's own record.
-    address = "" if kind == "rumor" else extract_address(body)
+    # Only the kept part of a request is searched: an address past the cap would point at text
+    # nobody can read, and a 4,000-character paste full of 栋/号 must not cost milliseconds.
+    address = "" if kind == "rumor" else extract_address(body[:TEXT_LIMIT])
     return NewTicket(kind, category, _priority(full), text, address)
 
 
