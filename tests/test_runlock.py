@@ -166,10 +166,14 @@ def test_second_gridbot_run_on_one_database_refuses_and_readers_keep_working(tmp
         assert gridbot("notice", "report", "N1", *common, cwd=tmp_path).returncode == 0
         assert gridbot("groups", "tree", *common, cwd=tmp_path).returncode == 0
         assert gridbot("check", *common, cwd=tmp_path).returncode == 0
+        checked = gridbot("doctor", *common, cwd=tmp_path)
+        assert checked.returncode == 0 and f"机器人正在运行：进程 {first.proc.pid}" in checked.stdout, checked
+        copy = tmp_path / "backups" / "copy.db"
+        assert gridbot("backup", str(copy), *common, cwd=tmp_path).returncode == 0
         # Everything the running bot and the readers made is for the owner only.
         modes = {p.name: stat.S_IMODE(p.stat().st_mode)
                  for p in (db, db.with_name("gridbot.db-wal"), db.with_name("gridbot.db-shm"),
-                           lock_path(db), out)}
+                           lock_path(db), out, copy)}
         assert modes == dict.fromkeys(modes, 0o600)
         assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
         assert stat.S_IMODE(out.parent.stat().st_mode) == 0o700
