@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import queue
@@ -182,3 +183,14 @@ def test_second_gridbot_run_on_one_database_refuses_and_readers_keep_working(tmp
     assert code == 0
     again = gridbot("console", "--transcript", "-", *common, cwd=tmp_path)
     assert again.returncode == 0, again  # the lock went with the first bot
+
+
+def test_a_doctor_peeking_at_the_instant_a_bot_starts_does_not_refuse_it(tmp_path: Path) -> None:
+    db = tmp_path / "gridbot.db"
+    lock_path(db).write_text('{"pid": 999999, "host": "x", "started_at": "2026-01-01T00:00:00+00:00", '
+                             '"platforms": []}')  # left by a crashed bot
+    peek = os.open(lock_path(db), os.O_RDONLY)
+    fcntl.flock(peek, fcntl.LOCK_SH)  # what probe() holds for an instant
+    threading.Timer(0.1, os.close, (peek,)).start()
+    with RunLock(db) as lock:
+        assert lock.acquire(("console",), NOW).pid == os.getpid()
