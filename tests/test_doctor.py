@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -221,3 +222,19 @@ class closed_port:  # noqa: N801 - used like a function
     def __exit__(self, *exc: object) -> None:
         pass
 
+
+
+@pytest.mark.parametrize(("free", "total", "warned"), [
+    (0.5, 100, True),   # under 1 GiB
+    (4, 100, True),     # under 5 % of the disk
+    (20, 100, False),
+])
+def test_low_disk_is_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                               free: float, total: float, warned: bool) -> None:
+    from bot import doctor
+
+    gib = 1 << 30
+    usage = SimpleNamespace(total=int(total * gib), used=int((total - free) * gib), free=int(free * gib))
+    monkeypatch.setattr(doctor.shutil, "disk_usage", lambda _: usage)
+    check = doctor.disk_check(tmp_path / "gridbot.db")
+    assert (check.mark == "!") is warned and f"{free:.1f} GiB" in check.text
