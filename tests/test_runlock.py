@@ -194,3 +194,18 @@ def test_a_doctor_peeking_at_the_instant_a_bot_starts_does_not_refuse_it(tmp_pat
     threading.Timer(0.1, os.close, (peek,)).start()
     with RunLock(db) as lock:
         assert lock.acquire(("console",), NOW).pid == os.getpid()
+
+
+def test_a_gridbot_run_killed_with_sigkill_leaves_no_lock_behind(tmp_path: Path) -> None:
+    config = tmp_path / "bot.toml"
+    config.write_text(BASE_TOML, encoding="utf-8")
+    common = ("--config", str(config), "--db", str(tmp_path / "gridbot.db"))
+    crashed = Running(*common, cwd=tmp_path)
+    try:
+        crashed.wait_for("gridbot running on")
+    finally:
+        crashed.proc.kill()
+        crashed.proc.wait(10)
+    assert str(crashed.proc.pid) in lock_path(tmp_path / "gridbot.db").read_text()
+    after = gridbot("console", "--transcript", "-", *common, cwd=tmp_path)
+    assert after.returncode == 0, after
