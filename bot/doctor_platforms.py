@@ -63,7 +63,7 @@ async def telegram_checks(config: Config) -> list[Check]:
 
 
 async def wechat_checks(config: Config) -> list[Check]:
-    """WeChat: endpoint and token are set, and the gateway accepts connections."""
+    """WeChat: endpoint and token are set, the gateway answers, and it accepts the token."""
     from bot.adapters.wechat import WechatAdapter, WechatSetupError, reachable
     from bot.directory import Directory
 
@@ -72,8 +72,38 @@ async def wechat_checks(config: Config) -> list[Check]:
         adapter = WechatAdapter.from_env(wc, Directory(config))
     except WechatSetupError as exc:
         return [Check(FAIL, f"微信：{scrub(str(exc), env_secret(wc.token_env))}")]
-    if not await reachable(adapter.endpoint, timeout=5.0):
-        return [Check(FAIL, f"微信：连不上网关 {adapter.endpoint}（环境变量 {wc.endpoint_env}）："
+    endpoint, token = adapter.endpoint, adapter.token
+    if not await reachable(endpoint, timeout=5.0):
+        return [Check(FAIL, f"微信：连不上网关 {endpoint}（环境变量 {wc.endpoint_env}）："
                             "请确认网关在运行、地址和端口正确")]
-    return [Check(OK, f"微信：网关 {adapter.endpoint} 可以连接（令牌来自环境变量 {wc.token_env}，"
-                      "由网关在机器人登录时核对）")]
+    return [await _gateway_version(endpoint, token, wc.token_env)]
+
+
+async def _gateway_version(endpoint: str, token: str, token_env: str) -> Check:
+    """Ask the gateway its version: the one call that proves it takes our token."""
+    from grpclib.client import Channel
+    from grpclib.exceptions import GRPCError
+    from wechaty_grpc.wechaty import PuppetStub
+
+    from bot.adapters.wechat import AUTH_ERRORS
+
+    host, _, port = endpoint.rpartition(":")
+    channel = Channel(host=host or "127.0.0.1", port=int(port))
+    channel._authority = token  # how the puppet-service client sends its token (wechaty_puppet_service)
+    try:
+        async with asyncio.timeout(TIMEOUT):
+            answer = await PuppetStub(channel).version()
+    except GRPCError as exc:
+        if exc.status in AUTH_ERRORS:
+            return Check(FAIL, f"微信：网关 {endpoint} 拒绝了环境变量 {token_env} 里的令牌："
+                               "请核对网关启动时用的令牌")
+        # Anything but an auth error means the token got past the gateway's check.
+        return Check(WARN, f"微信：网关 {endpoint} 接受了令牌，但版本查询返回 {exc.status.name}："
+                           f"{scrub(str(exc.message or ''), token)}")
+    except Exception as exc:  # noqa: BLE001 - a stream reset, a timeout, a non-gRPC server
+        return Check(FAIL, f"微信：网关 {endpoint} 没有正常应答（{type(exc).__name__}: "
+                           f"{scrub(str(exc), token)}）：它是 Wechaty puppet-service 网关吗？")
+    finally:
+        channel.close()
+    version = f"，网关版本 {answer.version}" if answer.version else ""
+    return Check(OK, f"微信：网关 {endpoint} 已接受环境变量 {token_env} 里的令牌{version}")

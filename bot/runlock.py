@@ -27,8 +27,8 @@ from zoneinfo import ZoneInfo
 
 from bot.store.base import DatabaseUnusable
 
-#: How long a starter waits for a holder that has the lock but has not written its name yet.
-NAMELESS_WAIT = 0.5
+#: How long a starter keeps asking before it believes the database is taken.
+BUSY_WAIT = 0.5
 
 
 def lock_path(database: Path) -> Path:
@@ -100,12 +100,12 @@ class RunLock:
         try:
             with contextlib.suppress(OSError):  # a file left by an older version may be wider
                 os.fchmod(fd, 0o600)
-            deadline = time.monotonic() + NAMELESS_WAIT
+            deadline = time.monotonic() + BUSY_WAIT
             while not _try_lock(fd, fcntl.LOCK_EX):
-                holder = _read(fd)
-                # A holder that has the lock but no name yet, or `doctor` peeking: ask again shortly.
-                if holder is not None or time.monotonic() > deadline:
-                    raise DatabaseBusy(self.database, holder)
+                # `doctor` peeking for an instant (the file then names a holder that may be long
+                # dead), or a holder that has not written its name yet: ask again shortly.
+                if time.monotonic() > deadline:
+                    raise DatabaseBusy(self.database, _read(fd))
                 time.sleep(0.02)
             me = Holder(os.getpid(), socket.gethostname(), now, platforms)
             os.ftruncate(fd, 0)

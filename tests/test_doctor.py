@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import sqlite3
-from contextlib import closing
+import threading
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -177,12 +181,34 @@ def test_wechat_gateway_reachable_or_not(
         monkeypatch.setenv("DOCTOR_WX_ENDPOINT", f"127.0.0.1:{port}")
         code, lines = doctor(capsys, args)
     assert code == 1 and any("连不上网关" in line for line in marked(lines, "✗")), lines
-    with socket.create_server(("127.0.0.1", 0)) as server:
-        endpoint = f"127.0.0.1:{server.getsockname()[1]}"
-        monkeypatch.setenv("DOCTOR_WX_ENDPOINT", endpoint)
+    with not_a_gateway() as port:  # something listens there, but it does not speak gRPC
+        monkeypatch.setenv("DOCTOR_WX_ENDPOINT", f"127.0.0.1:{port}")
         code, lines = doctor(capsys, args)
-    assert code == 0 and any(endpoint in line and "可以连接" in line for line in marked(lines, "✓")), lines
+    assert code == 1 and any("没有正常应答" in line for line in marked(lines, "✗")), lines
     assert "wx-secret-token" not in "\n".join(lines)
+
+
+@contextmanager
+def not_a_gateway() -> Iterator[int]:
+    """A TCP server that hangs up on every connection."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.05)
+    done = threading.Event()
+
+    def serve() -> None:
+        while not done.is_set():
+            with contextlib.suppress(OSError):
+                conn, _ = server.accept()
+                conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield int(server.getsockname()[1])
+    finally:
+        done.set()
+        thread.join(5)
+        server.close()
 
 
 class closed_port:  # noqa: N801 - used like a function
@@ -196,3 +222,19 @@ class closed_port:  # noqa: N801 - used like a function
     def __exit__(self, *exc: object) -> None:
         pass
 
+
+
+@pytest.mark.parametrize(("free", "total", "warned"), [
+    (0.5, 100, True),   # under 1 GiB
+    (4, 100, True),     # under 5 % of the disk
+    (20, 100, False),
+])
+def test_low_disk_is_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                               free: float, total: float, warned: bool) -> None:
+    from bot import doctor
+
+    gib = 1 << 30
+    usage = SimpleNamespace(total=int(total * gib), used=int((total - free) * gib), free=int(free * gib))
+    monkeypatch.setattr(doctor.shutil, "disk_usage", lambda _: usage)
+    check = doctor.disk_check(tmp_path / "gridbot.db")
+    assert (check.mark == "!") is warned and f"{free:.1f} GiB" in check.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import queue
@@ -166,10 +167,14 @@ def test_second_gridbot_run_on_one_database_refuses_and_readers_keep_working(tmp
         assert gridbot("notice", "report", "N1", *common, cwd=tmp_path).returncode == 0
         assert gridbot("groups", "tree", *common, cwd=tmp_path).returncode == 0
         assert gridbot("check", *common, cwd=tmp_path).returncode == 0
+        checked = gridbot("doctor", *common, cwd=tmp_path)
+        assert checked.returncode == 0 and f"机器人正在运行：进程 {first.proc.pid}" in checked.stdout, checked
+        copy = tmp_path / "backups" / "copy.db"
+        assert gridbot("backup", str(copy), *common, cwd=tmp_path).returncode == 0
         # Everything the running bot and the readers made is for the owner only.
         modes = {p.name: stat.S_IMODE(p.stat().st_mode)
                  for p in (db, db.with_name("gridbot.db-wal"), db.with_name("gridbot.db-shm"),
-                           lock_path(db), out)}
+                           lock_path(db), out, copy)}
         assert modes == dict.fromkeys(modes, 0o600)
         assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
         assert stat.S_IMODE(out.parent.stat().st_mode) == 0o700
@@ -178,3 +183,29 @@ def test_second_gridbot_run_on_one_database_refuses_and_readers_keep_working(tmp
     assert code == 0
     again = gridbot("console", "--transcript", "-", *common, cwd=tmp_path)
     assert again.returncode == 0, again  # the lock went with the first bot
+
+
+def test_a_doctor_peeking_at_the_instant_a_bot_starts_does_not_refuse_it(tmp_path: Path) -> None:
+    db = tmp_path / "gridbot.db"
+    lock_path(db).write_text('{"pid": 999999, "host": "x", "started_at": "2026-01-01T00:00:00+00:00", '
+                             '"platforms": []}')  # left by a crashed bot
+    peek = os.open(lock_path(db), os.O_RDONLY)
+    fcntl.flock(peek, fcntl.LOCK_SH)  # what probe() holds for an instant
+    threading.Timer(0.1, os.close, (peek,)).start()
+    with RunLock(db) as lock:
+        assert lock.acquire(("console",), NOW).pid == os.getpid()
+
+
+def test_a_gridbot_run_killed_with_sigkill_leaves_no_lock_behind(tmp_path: Path) -> None:
+    config = tmp_path / "bot.toml"
+    config.write_text(BASE_TOML, encoding="utf-8")
+    common = ("--config", str(config), "--db", str(tmp_path / "gridbot.db"))
+    crashed = Running(*common, cwd=tmp_path)
+    try:
+        crashed.wait_for("gridbot running on")
+    finally:
+        crashed.proc.kill()
+        crashed.proc.wait(10)
+    assert str(crashed.proc.pid) in lock_path(tmp_path / "gridbot.db").read_text()
+    after = gridbot("console", "--transcript", "-", *common, cwd=tmp_path)
+    assert after.returncode == 0, after
