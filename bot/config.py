@@ -342,6 +342,10 @@ def parse_config(
     )
 
 
+#: A hundred years: beyond this a cut-off date falls before year 1; 0 already keeps forever.
+MAX_DAYS = 36500
+
+
 def _privacy(root: _Reader) -> PrivacyConfig:
     """``[privacy]``: whole days, 0 meaning keep forever."""
     pv = root.sub("privacy")
@@ -351,8 +355,8 @@ def _privacy(root: _Reader) -> PrivacyConfig:
     days = {}
     for key, default in (("keep_messages_days", 30), ("anonymise_closed_after_days", 180)):
         value = pv.table.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise pv.fail(key, f"应是不小于 0 的整数天数（{what[key]}；0 表示永久保留），"
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DAYS:
+            raise pv.fail(key, f"应是 0 到 {MAX_DAYS} 之间的整数天数（{what[key]}；0 表示永久保留），"
                                f"不是 {value!r}；例如 {key} = {default}")
         days[key] = value
     return PrivacyConfig(**days)
