@@ -136,8 +136,8 @@ async def test_dry_run_changes_nothing_and_counts_what_the_run_does(bot: Bot) ->
     assert (done.messages, done.tickets) == (plan.messages, plan.tickets)
     assert done.cut == plan.cut
     [entry] = await bot.app.store.audit.latest()
-    assert entry.action == "purge" and "已删除 6 条消息的原文" in entry.detail
-    assert "已隐去 1 张已办结工单" in entry.detail
+    assert entry.action == "purge" and "删除消息原文 6 条、发出存档" in entry.detail
+    assert "隐去已办结工单 1 张的电话/身份证号/地址" in entry.detail
 
 
 async def test_zero_days_keeps_forever(bot: Bot) -> None:
