@@ -120,24 +120,29 @@ class App:
 
             self.scheduler = Scheduler(self)
             await self.scheduler.start()
-        tasks = []
+        senders, receivers = [], []
         for platform, adapter in self.adapters.items():
             if not adapter.self_draining:
-                tasks.append(asyncio.create_task(self.outbox.run(platform), name=f"outbox-{platform}"))
-            tasks.append(asyncio.create_task(adapter.run(self.handle), name=f"adapter-{platform}"))
+                senders.append(asyncio.create_task(self.outbox.run(platform), name=f"outbox-{platform}"))
+            receivers.append(asyncio.create_task(adapter.run(self.handle), name=f"adapter-{platform}"))
         try:
-            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait([*senders, *receivers], return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 task.result()
         finally:
             if self.scheduler is not None:
                 await self.scheduler.stop()
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            # Senders stop first, while the adapters are still connected: a send under way
+            # gets the platform's answer and is recorded as sent. Stopping an adapter closes
+            # its connection (WeChat's gRPC channel), which cut such a send off unrecorded,
+            # so it went out a second time after a clean restart.
+            for group in (senders, receivers):
+                for task in group:
+                    task.cancel()
+                await asyncio.gather(*group, return_exceptions=True)
 
     async def close(self) -> None:
-        """Close adapters and the database."""
+        """Close adapters, then the database (after :meth:`run` has stopped the senders)."""
         for adapter in self.adapters.values():
             try:
                 await adapter.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot import logsafe
 from bot.config import Config, ConfigError, env_secret, load_config
+from bot.runlock import DatabaseBusy
 from bot.store.base import DatabaseUnusable
 
 log = logging.getLogger("gridbot")
@@ -73,8 +74,25 @@ def build_parser() -> argparse.ArgumentParser:
                     "would start but take no tickets anywhere.",
     )
     _common(check)
+    _operations(sub)
     _retention_parsers(sub)
     return parser
+
+
+def _operations(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``doctor`` and ``backup``: for the IT volunteer, safe while the bot runs."""
+    doctor = sub.add_parser(
+        "doctor", help="check config, database, disk, running bot and platform logins",
+        description="One line per check: ✓ fine, ! worth a look, ✗ broken. Exit 0 when nothing "
+                    "is ✗, 1 otherwise. Never changes the database and never prints a token.")
+    _common(doctor)
+    backup = sub.add_parser(
+        "backup", help="copy the database consistently, even while the bot runs",
+        description="Copy the database to OUT with SQLite's online backup API, check the copy "
+                    "(PRAGMA integrity_check) and make it readable by its owner only.")
+    _common(backup)
+    backup.add_argument("out", type=Path, help="the backup file to write")
+    backup.add_argument("--force", action="store_true", help="replace OUT if it exists")
 
 
 def _retention_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -96,13 +114,30 @@ def _retention_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser])
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gridbot`` script."""
+    # Databases (and their -wal/-shm), backups, exports and lock files hold residents' data:
+    # everything this process creates is for its owner only (files 0600, folders 0700).
+    previous = os.umask(0o077)
+    try:
+        return _main(argv)
+    finally:
+        os.umask(previous)  # tests call main() in-process
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
-    quiet = args.command in ("console", "tickets", "groups", "notice", "purge", "audit")
+    quiet = args.command in ("console", "tickets", "groups", "notice", "doctor", "backup", "purge",
+                             "audit")
     redactor = logsafe.install(
         logging.DEBUG if args.verbose else (logging.WARNING if quiet else logging.INFO))
     try:
         config = load_config(args.config, database=args.db)
     except ConfigError as exc:
+        if args.command == "doctor":  # the report's first line, and the exit code of a failed check
+            from bot.doctor import config_failed, report
+
+            text, code = report(config_failed(exc))
+            print(text)
+            return code
         print(f"配置错误 (config error): {exc}", file=sys.stderr)
         return 2
     # The tokens themselves live only in the environment; whatever holds them is redacted.
@@ -142,6 +177,8 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         "check": commands.check,
         "groups": commands.groups_tree,
         "notice": commands.notice,
+        "doctor": commands.doctor,
+        "backup": commands.backup,
         "purge": commands.purge,
         "audit": commands.audit,
     }[args.command]
@@ -150,6 +187,9 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
     except DatabaseUnusable as exc:
         print(f"无法使用数据库 {exc.path}：{database_problem(exc.path, exc.cause)}。"
               f"请用 --db 指定其他路径，或修改配置文件 [bot] database", file=sys.stderr)
+        return 2
+    except DatabaseBusy as exc:  # a second bot on the same database
+        print(exc.line(config.tz), file=sys.stderr)
         return 2
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import json
 import logging
@@ -12,7 +13,7 @@ from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 
-from bot import export, logsafe, notices, retention
+from bot import export, logsafe, notices, retention, runlock
 from bot.adapter import Adapter, SetupError
 from bot.adapters.console import ConsoleAdapter, run_transcript
 from bot.app import App
@@ -63,10 +64,16 @@ def make_adapter(name: str, app: App) -> Adapter:
 
 
 async def run(args: argparse.Namespace, config: Config) -> int:
-    """Run the bot until interrupted or the console is closed."""
+    """Run the bot until interrupted or the console is closed; one bot per database."""
+    platforms = tuple(args.platform or config.platforms)
+    with runlock.hold(config.database, platforms, datetime.now(config.tz)):
+        return await _run(platforms, config)
+
+
+async def _run(platforms: tuple[str, ...], config: Config) -> int:
     app = await App.open(config)
     try:
-        for name in args.platform or config.platforms:
+        for name in platforms:
             app.attach(make_adapter(name, app))
         log.info("gridbot running on %s with database %s", ", ".join(app.adapters), config.database)
         await app.run()
@@ -96,6 +103,12 @@ async def console(args: argparse.Namespace, config: Config) -> int:
     if problem is not None:
         print(problem, file=sys.stderr)
         return 2
+    # The console sends (queued notices, reminders) like any bot: it must be the only one.
+    with runlock.hold(config.database, ("console",), datetime.now(config.tz)):
+        return await _console(args, config, content, what)
+
+
+async def _console(args: argparse.Namespace, config: Config, content: str | None, what: str) -> int:
     app = await App.open(config)
     try:
         adapter = ConsoleAdapter(app.directory, app.now, out=sys.stdout, transcript=True)
@@ -226,6 +239,32 @@ async def notice(args: argparse.Namespace, config: Config) -> int:
               f"运行中的机器人会依次发出。查看回执：gridbot notice report {published.code}")
     finally:
         await app.close()
+    return 0
+
+
+async def doctor(args: argparse.Namespace, config: Config) -> int:
+    """Print one line per check (config, database, files, disk, running bot, platforms)."""
+    from bot.doctor import diagnose, report
+
+    text, code = report(await diagnose(config))
+    print(text)
+    return code
+
+
+async def backup(args: argparse.Namespace, config: Config) -> int:
+    """Copy the database to ``args.out`` while the bot may be running."""
+    from bot.backup import BackupRefused
+    from bot.backup import backup as copy
+
+    try:
+        result = await asyncio.to_thread(copy, config.database, args.out, force=args.force)
+    except BackupRefused as exc:
+        print(f"没有备份：{exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"没有备份：无法写入 {args.out}：{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(result.summary(config.database))
     return 0
 
 

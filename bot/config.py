@@ -9,6 +9,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -31,6 +32,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "privacy": ("keep_messages_days", "anonymise_closed_after_days"),
     "notices": ("remind_after_minutes", "grace_minutes"),
     "digest": ("times", "sla_hours_urgent", "sla_hours_normal"),
+    "limits": ("tickets_per_window", "window_minutes"),
     "groups": ("key", "name", "platform", "chat_id", "level", "parent", "owners", "review", "tickets"),
     "schedules": ("key", "group", "when", "text", "subtree"),
 }
@@ -82,7 +84,8 @@ class TelegramConfig:
     mode: str = "polling"
     #: Public HTTPS address Telegram posts to; a proxy forwards it to listen:port.
     webhook_url: str = ""
-    listen: str = "0.0.0.0"
+    #: Only this machine by default: a reverse proxy terminates TLS and forwards here.
+    listen: str = "127.0.0.1"
     port: int = 8443
 
 
@@ -123,6 +126,19 @@ class DigestConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class LimitsConfig:
+    """Per-person flood limit: new tickets one person may file in one group per window."""
+
+    tickets_per_window: int = 5
+    window_minutes: int = 10
+
+    @property
+    def window(self) -> timedelta:
+        """The window as a duration."""
+        return timedelta(minutes=self.window_minutes)
+
+
+@dataclass(frozen=True, slots=True)
 class ScheduledNoticeConfig:
     """A recurring notice written in the config file."""
 
@@ -150,6 +166,7 @@ class Config:
     notices: NoticeConfig = field(default_factory=NoticeConfig)
     digest: DigestConfig = field(default_factory=DigestConfig)
     schedules: tuple[ScheduledNoticeConfig, ...] = ()
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -339,27 +356,44 @@ def parse_config(
         notices=notices,
         digest=digest,
         schedules=_schedules(root, path, groups, ZoneInfo(tz)),
+        limits=_limits(root),
     )
 
 
-#: A hundred years: beyond this a cut-off date falls before year 1; 0 already keeps forever.
+#: A hundred years: beyond this a [privacy] cut-off date falls before year 1; 0 keeps forever.
 MAX_DAYS = 36500
+
+
+def _whole_numbers(root: _Reader, table: str, keys: dict[str, tuple[int, str]], minimum: int,
+                   unit: str = "", note: str = "", maximum: int | None = None) -> dict[str, int]:
+    """A table of whole numbers (key: (default, what it means)), each at least ``minimum``."""
+    r = root.sub(table)
+    r.only(table)
+    values = {}
+    span = f"不小于 {minimum} " if maximum is None else f" {minimum} 到 {maximum} 之间"
+    for key, (default, what) in keys.items():
+        value = r.table.get(key, default)
+        if (isinstance(value, bool) or not isinstance(value, int) or value < minimum
+                or (maximum is not None and value > maximum)):
+            raise r.fail(key, f"应是{span}的整数{unit}（{what}{note}），不是 {value!r}；例如 {key} = {default}")
+        values[key] = value
+    return values
 
 
 def _privacy(root: _Reader) -> PrivacyConfig:
     """``[privacy]``: whole days, 0 meaning keep forever."""
-    pv = root.sub("privacy")
-    pv.only("privacy")
-    what = {"keep_messages_days": "收到的消息原文保留多少天",
-            "anonymise_closed_after_days": "工单办结多少天后隐去电话、身份证号和地址"}
-    days = {}
-    for key, default in (("keep_messages_days", 30), ("anonymise_closed_after_days", 180)):
-        value = pv.table.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DAYS:
-            raise pv.fail(key, f"应是 0 到 {MAX_DAYS} 之间的整数天数（{what[key]}；0 表示永久保留），"
-                               f"不是 {value!r}；例如 {key} = {default}")
-        days[key] = value
-    return PrivacyConfig(**days)
+    return PrivacyConfig(**_whole_numbers(root, "privacy", {
+        "keep_messages_days": (30, "收到的消息原文保留多少天"),
+        "anonymise_closed_after_days": (180, "工单办结多少天后隐去电话、身份证号和地址"),
+    }, 0, "天数", "；0 表示永久保留", maximum=MAX_DAYS))
+
+
+def _limits(root: _Reader) -> LimitsConfig:
+    """``[limits]``: how many new tickets one person may file in one group per window."""
+    return LimitsConfig(**_whole_numbers(root, "limits", {
+        "tickets_per_window": (5, "每人每个时间窗内在一个群最多登记几张工单"),
+        "window_minutes": (10, "时间窗有多少分钟"),
+    }, 1))
 
 
 def _webhook(tg: _Reader) -> dict[str, Any]:
@@ -376,7 +410,7 @@ def _webhook(tg: _Reader) -> dict[str, Any]:
     port = tg.num("port", 8443)
     if port != int(port) or not 0 < port < 65536:
         raise tg.fail("port", f"端口应是 1-65535 之间的整数，不是 {port!r}")
-    return {"mode": mode, "webhook_url": url, "listen": tg.str("listen", "0.0.0.0"), "port": int(port)}
+    return {"mode": mode, "webhook_url": url, "listen": tg.str("listen", "127.0.0.1"), "port": int(port)}
 
 
 def _platforms(bot: _Reader) -> tuple[str, ...]:

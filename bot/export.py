@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -147,10 +149,16 @@ def render_ledger(rows: list[LedgerRow], fmt: str) -> bytes:
 
 
 def write(data: bytes, out: Path | None) -> None:
-    """Write to a file, or to stdout when ``out`` is None."""
+    """Write to a file readable by its owner only (0600), or to stdout when ``out`` is None."""
     if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # A ledger names residents, their addresses and phones: never world-readable, even
+    # when it replaces an older export that was.
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        if stat.S_ISREG(os.fstat(fd).st_mode):  # not /dev/stdout or a pipe
+            os.fchmod(fd, 0o600)
+        f.write(data)

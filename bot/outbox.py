@@ -144,7 +144,14 @@ class Outbox:
         except Exception as exc:  # an adapter bug or a network error: retry, never crash
             log.exception("send #%d to %s failed", item.id, item.reply.chat)
             return await self._failed(item, f"{type(exc).__name__}: {exc}", False, 0.0)
-        await self.store.outbox.mark_sent(item.id, message_id, self.clock())
+        # The platform has it: nothing may come between this answer and the commit that
+        # records it, not even a shutdown's cancel (a send cut off here goes out again).
+        mark = asyncio.ensure_future(self.store.outbox.mark_sent(item.id, message_id, self.clock()))
+        try:
+            await asyncio.shield(mark)
+        except asyncio.CancelledError:
+            await mark
+            raise
         return SENT
 
     async def _offline(self, item: OutboxItem, error: str, retry_after: float) -> str:

@@ -89,3 +89,19 @@ _NON_WORD = re.compile(r"[^\w]")
 def claim_key(text: str) -> str:
     """The substance of a rumour claim: normalised, without hedges and punctuation."""
     return _NON_WORD.sub("", _CLAIM_FILLER.sub("", normalize(text)))
+
+
+# C0 controls other than tab, line feed and carriage return, and UTF-16 surrogates: a str
+# holding one came from broken input (JSON "\ud800", undecodable bytes read with
+# surrogateescape) and cannot be encoded to UTF-8, so SQLite and every platform refuse it.
+_UNCLEAN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """Text safe to store and send: control characters dropped, lone surrogates made U+FFFD."""
+    if not _UNCLEAN.search(text):
+        return text
+    # A surrogate pair split into two code points is rejoined; a lone half becomes U+FFFD.
+    text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return _CONTROLS.sub("", text)

@@ -9,6 +9,7 @@ from rapidfuzz import fuzz
 
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
+from bot.floodgate import hold_back, said_lately
 from bot.message import ChatRef, Mention, Reply
 from bot.text import claim_key
 from bot.tickets import DONE, VERDICT_FALSE, NewTicket, Ticket
@@ -37,6 +38,10 @@ DAYS = ("今天", "明天", "后天", "大后天", "今晚", "明晚", "昨天",
 RUMOR_MEMORY = timedelta(days=14)
 #: The same request sent again this soon is pointed to the ticket it already has.
 REPEAT_WINDOW = timedelta(hours=6)
+#: The repeat check compares this many of the sender's latest tickets, on this many characters
+#: of their claim key: a fixed cost per message however long or many the tickets are.
+REPEAT_CANDIDATES = 20
+REPEAT_PREFIX = 200
 
 
 @router.fallback(where="group")
@@ -56,11 +61,18 @@ async def new_ticket(ctx: Ctx) -> list[Reply] | Reply | None:
         # groups: village groups unless bot.toml sets ``tickets`` for a group.
         return None
     if isinstance(found, EmptyRequest):
+        if await said_lately(ctx, ctx.group, f"hint:{found.keyword}"):
+            return []  # a stuck key or a flood: the hint was just given
         return ctx.reply(
             f"「{found.keyword}」后面请写上{WHAT_TO_ADD[found.kind]}，例如：{EXAMPLES[found.kind]}",
             mention=True,
         )
+    held = await hold_back(ctx, ctx.group)  # past the per-person limit: one warning, then quiet
+    if held is not None:
+        return held
     earlier = await _same_request(ctx, found)
+    if earlier is not None and await said_lately(ctx, ctx.group, f"repeat:{earlier.code}"):
+        return []  # pointed to it a moment ago
     if earlier is not None:
         return ctx.reply(f"您已登记过 {earlier.code}（{earlier.status_label}），不用重复发送，工作人员正在处理。"
                          f"发送「进度 {earlier.code}」可查看进展。", mention=True)
@@ -75,12 +87,17 @@ async def new_ticket(ctx: Ctx) -> list[Reply] | Reply | None:
 async def _same_request(ctx: Ctx, new: NewTicket) -> Ticket | None:
     """The open ticket this resident filed for the same thing a little earlier, if any."""
     assert ctx.group is not None
-    key = claim_key(new.text)
-    for t in await ctx.app.store.tickets.list(requester=(ctx.platform, ctx.msg.sender_id), open_only=True):
-        if (t.group_key == ctx.group.key and t.kind == new.kind and ctx.now - t.created_at < REPEAT_WINDOW
-                and fuzz.ratio(key, claim_key(t.text)) >= SAME_RUMOR_SCORE):
-            return t
-    return None
+    key = fingerprint(new.text)
+    recent = await ctx.app.store.tickets.recent_open(
+        ctx.platform, ctx.msg.sender_id, ctx.group.key, new.kind, ctx.now - REPEAT_WINDOW,
+        REPEAT_CANDIDATES)
+    return next((t for t in recent if fuzz.ratio(key, fingerprint(t.text)) >= SAME_RUMOR_SCORE), None)
+
+
+def fingerprint(text: str) -> str:
+    """The start of a request's claim key: enough to tell requests apart, cheap to compare."""
+    # Normalising only a slice bounds the cost too; hedges and punctuation shrink it, hence 2x.
+    return claim_key(text[: REPEAT_PREFIX * 2])[:REPEAT_PREFIX]
 
 
 def _owner_pushes(ctx: Ctx, t: Ticket) -> list[Reply]:

@@ -18,6 +18,7 @@ from typing import TextIO
 from bot.adapter import Dispatch
 from bot.directory import Directory
 from bot.message import ChatRef, Incoming, Reply
+from bot.text import clean_text
 
 PLATFORM = "console"
 PRIVATE = "@"
@@ -73,8 +74,9 @@ class ConsoleAdapter:
 
     def incoming(self, chat: str, user: str, text: str) -> Incoming:
         """Build the message a person typed as ``user`` in ``chat`` (a group name or ``@``)."""
-        user = user.strip()
-        chat = chat.strip()
+        # A terminal in a non-UTF-8 locale hands undecodable bytes over as lone surrogates.
+        user = clean_text(user).strip()
+        chat = clean_text(chat).strip()
         if not user:
             raise LineError("缺少用户名")
         if chat == PRIVATE:
@@ -86,7 +88,7 @@ class ConsoleAdapter:
                 raise LineError(f"没有名为「{chat}」的群；可用的群：{names}，私聊写 @")
             ref, is_group = ChatRef(PLATFORM, group.chat_id), True
         return Incoming(
-            chat=ref, sender_id=user, sender_name=user, text=text,
+            chat=ref, sender_id=user, sender_name=user, text=clean_text(text),
             message_id=f"{self._run}-{next(self._ids)}", sent_at=self.clock(), is_group=is_group,
         )
 

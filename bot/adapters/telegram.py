@@ -15,22 +15,21 @@ Webhook mode (``[telegram] mode = "webhook"``) serves Telegram's POSTs with aioh
 PTB's tornado handler, for the same reason: PTB answers 200 once the update is in an
 in-memory queue, and Telegram then forgets it. Here the answer is 200 only after the update
 is stored and handled, 500 otherwise, so Telegram sends it again; a per-start random secret
-(``X-Telegram-Bot-Api-Secret-Token``) keeps out everyone but Telegram.
+(``X-Telegram-Bot-Api-Secret-Token``) keeps out everyone but Telegram. What each answer
+means is in ``telegram_webhook.py``.
+
+Text, names and titles are cleaned (``clean_text``) where the Incoming is built.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import html
-import json
 import logging
 import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import (
@@ -56,8 +55,11 @@ from telegram.error import (
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.adapter import Dispatch, SendError, SetupError
+from bot.adapters.telegram_webhook import SECRET_HEADER, Webhook, receiver
 from bot.message import ChatRef, Incoming, Reply
-from bot.text import normalize, strip_mentions
+from bot.text import clean_text, normalize, strip_mentions
+
+__all__ = ["SECRET_HEADER", "TelegramAdapter", "TelegramSetupError", "Webhook", "check_token"]
 
 log = logging.getLogger(__name__)
 
@@ -87,29 +89,11 @@ MEDIA_KINDS = (
 )
 
 
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query"]
 
 
 class TelegramSetupError(SetupError):
     """The adapter cannot start (no token, a malformed one, or one Telegram rejects)."""
-
-
-@dataclass(frozen=True)
-class Webhook:
-    """Where Telegram POSTs updates (``url``, public HTTPS) and where the bot listens for them.
-
-    A reverse proxy usually terminates TLS at ``url`` and forwards to ``listen:port``; the
-    path of ``url`` is the path served.
-    """
-
-    url: str
-    listen: str = "0.0.0.0"
-    port: int = 8443
-
-    @property
-    def path(self) -> str:
-        return urlsplit(self.url).path or "/"
 
 
 def check_token(token: str | None, env_name: str) -> str:
@@ -311,28 +295,8 @@ class TelegramAdapter:
     async def _serve_webhook(self, hook: Webhook, dispatch: Dispatch) -> None:
         """Listen for Telegram's POSTs, then tell Telegram where to send them; until closed."""
         secret = secrets.token_urlsafe(32)
-
-        async def receive(request: web.Request) -> web.Response:
-            if not hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), secret):
-                log.warning("Telegram webhook: POST from %s without the right secret refused",
-                            request.remote)
-                return web.Response(status=403)
-            try:
-                update = Update.de_json(await request.json(), self.bot)
-            except (json.JSONDecodeError, UnicodeDecodeError, TypeError, KeyError, ValueError) as exc:
-                log.warning("Telegram webhook: unreadable update refused: %r", exc)
-                return web.Response(status=400)
-            try:
-                await self._handle(update, dispatch)
-            except Exception:
-                # Not stored: a non-2xx answer makes Telegram send it again.
-                log.exception("Telegram webhook: update %s could not be stored; Telegram will resend",
-                              update.update_id)
-                return web.Response(status=500)
-            return web.Response(status=200)
-
         server = web.Application()
-        server.router.add_post(hook.path, receive)
+        server.router.add_post(hook.path, receiver(secret, self.bot, lambda u: self._handle(u, dispatch)))
         runner = web.AppRunner(server, access_log=None, shutdown_timeout=1)
         await runner.setup()
         try:
@@ -367,14 +331,26 @@ class TelegramAdapter:
                 await asyncio.sleep(delay)
 
     async def _handle(self, update: Update, dispatch: Dispatch) -> None:
-        if update.callback_query is not None:
-            await self._tap(update.callback_query, dispatch)
+        """Store and act on one update; one that cannot become a message is logged and skipped.
+
+        Only ``dispatch`` (storing) may raise: then the update is not confirmed and comes
+        again. A malformed update would fail the same way each time, so it is let go.
+        """
+        query, msg = update.callback_query, update.message
+        try:
+            if query is not None:
+                incoming = self._tapped(query)
+            elif msg is not None:
+                incoming = await self.incoming(msg)
+            else:  # an edit, a join request, a kind never asked for
+                log.info("Telegram: update %s carries nothing the bot reads; skipped", update.update_id)
+                return
+        except Exception as exc:  # noqa: BLE001 - a field of the wrong type or shape
+            log.info("Telegram: update %s cannot be read (%r); skipped", update.update_id, exc)
             return
-        msg = update.message
-        if msg is None:
-            return
-        incoming = await self.incoming(msg)
-        if incoming is not None:
+        if query is not None:
+            await self._tap(query, incoming, dispatch)
+        elif incoming is not None:
             await dispatch(incoming)
 
     async def incoming(self, msg: Message) -> Incoming | None:
@@ -384,12 +360,15 @@ class TelegramAdapter:
         if user is None or user.id == self.bot_id or chat.type == "channel" or msg.is_automatic_forward:
             return None
         is_group = chat.type in ("group", "supergroup")
-        ref = ChatRef(PLATFORM, str(chat.id)) if is_group else ChatRef.private(PLATFORM, str(user.id))
-        text = msg.text or msg.caption or ""
+        ref = ChatRef(PLATFORM, _id(chat.id)) if is_group else ChatRef.private(PLATFORM, _id(user.id))
+        # Telegram sends strings; a forged or broken update may not (``"text": 5``): it is
+        # stored as a message the bot cannot read rather than refused again and again.
+        said = msg.text if isinstance(msg.text, str) else None
+        text = clean_text(said or (msg.caption if isinstance(msg.caption, str) else "") or "")
         addressed = _ADDRESSED.match(text)
         if addressed and self.username and addressed.group(1).lower() != self.username.lower():
             return None  # "/help@OtherBot": another bot's command
-        kind = "text" if msg.text is not None else next(
+        kind = "text" if said is not None else next(
             (k for attr, k in MEDIA_KINDS if getattr(msg, attr, None)), "other")
         replied = msg.reply_to_message
         mentions_me = bool(self.username and f"@{self.username}".lower() in text.lower()) or bool(
@@ -397,9 +376,10 @@ class TelegramAdapter:
         binding = is_group and strip_mentions(normalize(text)).lower().startswith(BIND_PREFIXES)
         admin = binding and await self._is_admin(msg, user.id)
         return Incoming(
-            chat=ref, sender_id=str(user.id), sender_name=user.full_name, text=text,
-            message_id=str(msg.message_id), sent_at=msg.date, is_group=is_group,
-            mentions_me=mentions_me, kind=kind, sender_is_admin=admin, chat_title=chat.title or "",
+            chat=ref, sender_id=_id(user.id), sender_name=clean_text(str(user.full_name)), text=text,
+            message_id=_id(msg.message_id), sent_at=msg.date, is_group=is_group,
+            mentions_me=mentions_me, kind=kind, sender_is_admin=admin,
+            chat_title=clean_text(str(chat.title or "")),
         )
 
     async def _is_admin(self, msg: Message, user_id: int) -> bool:
@@ -415,22 +395,28 @@ class TelegramAdapter:
             return False
         return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
-    async def _tap(self, query: CallbackQuery, dispatch: Dispatch) -> None:
+    def _tapped(self, query: CallbackQuery) -> Incoming | None:
+        """A button tap as an Incoming; None for a tap that no longer means anything."""
         message = query.message
-        if not query.data or message is None:
-            await self._answer(query, "这个按钮已失效，请重新发送指令。")
-            return
+        if not query.data or not isinstance(query.data, str) or message is None:
+            return None
         # A message older than 48 hours comes as chat and id only (date 0): still enough.
         chat = message.chat
         is_group = chat.type in ("group", "supergroup")
         user = query.from_user
-        ref = ChatRef(PLATFORM, str(chat.id)) if is_group else ChatRef.private(PLATFORM, str(user.id))
-        incoming = Incoming(
-            chat=ref, sender_id=str(user.id), sender_name=user.full_name, text=query.data,
+        ref = ChatRef(PLATFORM, _id(chat.id)) if is_group else ChatRef.private(PLATFORM, _id(user.id))
+        return Incoming(
+            chat=ref, sender_id=_id(user.id), sender_name=clean_text(str(user.full_name)),
+            text=clean_text(query.data),
             # A callback query carries no date of its own; the message's may be days old.
-            message_id=f"cb:{query.id}", sent_at=datetime.now(UTC), is_group=is_group,
-            tapped_message_id=str(message.message_id), chat_title=chat.title or "",
+            message_id=f"cb:{_id(query.id)}", sent_at=datetime.now(UTC), is_group=is_group,
+            tapped_message_id=_id(message.message_id), chat_title=clean_text(str(chat.title or "")),
         )
+
+    async def _tap(self, query: CallbackQuery, incoming: Incoming | None, dispatch: Dispatch) -> None:
+        if incoming is None:
+            await self._answer(query, "这个按钮已失效，请重新发送指令。")
+            return
         replies = await dispatch(incoming)
         edited = any(r.edit_message_id for r in replies)
         first = replies[0].text.split("\n", 1)[0] if replies else ""
@@ -519,6 +505,11 @@ def _permanent(chat_id: int | str, exc: TelegramError) -> SendError:
     else:
         why = f"bad request: {exc.message}"
     return SendError(why, permanent=True)
+
+
+def _id(value: object) -> str:
+    """An id as text; a forged update's ids are made storable like its text."""
+    return clean_text(str(value))
 
 
 def _seconds(value: object) -> float:

@@ -33,6 +33,7 @@ from bot.config import WechatConfig, env_secret
 from bot.directory import Directory
 from bot.message import ChatRef, Incoming, Reply
 from bot.pacing import Pacer
+from bot.text import clean_text
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -244,11 +245,11 @@ class WechatAdapter:
         sent_at = (datetime.fromtimestamp(_seconds(payload.timestamp), UTC)
                    if payload.timestamp else datetime.now(UTC))
         return Incoming(
-            chat=chat, sender_id=talker, sender_name=name,
-            text=(payload.text or "") if kind == "text" else "",
+            chat=chat, sender_id=talker, sender_name=clean_text(name),
+            text=clean_text(payload.text or "") if kind == "text" else "",
             message_id=payload.id or message_id, sent_at=sent_at, is_group=bool(room_id),
             mentions_me=bool(self.self_id and self.self_id in (payload.mention_ids or [])),
-            kind=kind, sender_is_admin=talker in admins, chat_title=topic,
+            kind=kind, sender_is_admin=talker in admins, chat_title=clean_text(topic),
         )
 
     async def _name(self, puppet: PuppetService, contact_id: str) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -66,7 +68,8 @@ class Database:
         """
         try:
             if str(self.path) != ":memory:":
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                _owner_only(self.path)
                 # aiosqlite's worker thread outlives a failed connect and then raises into a
                 # closed loop (a traceback on exit); plain sqlite3 finds those failures first.
                 await asyncio.to_thread(lambda: sqlite3.connect(self.path).close())
@@ -129,14 +132,54 @@ class Database:
         for version, name, sql in _migrations():
             if version <= current:
                 continue
-            log.info("applying migration %03d %s to %s", version, name, self.path)
             async with self.tx():
+                if await self._applied(version):  # another process (notice send at start-up) did it
+                    continue
+                log.info("applying migration %03d %s to %s", version, name, self.path)
                 for statement in _split_sql(sql):
                     await self.conn.execute(statement)
                 await self.conn.execute(
                     "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
                     (version, to_db(datetime.now(UTC))),
                 )
+
+    async def _applied(self, version: int) -> bool:
+        """Whether a migration is in, read inside the write transaction that would apply it."""
+        row = await self.fetchone("SELECT 1 FROM schema_version WHERE version = ?", (version,))
+        return row is not None
+
+
+#: Files SQLite keeps beside a database in WAL mode.
+SIDE_FILES = ("-wal", "-shm")
+
+
+def db_files(path: Path) -> list[Path]:
+    """The database file and its WAL/SHM files (whether they exist or not)."""
+    return [path, *(path.with_name(path.name + suffix) for suffix in SIDE_FILES)]
+
+
+def _owner_only(path: Path) -> None:
+    """Create the database 0600, and narrow one (or its -wal/-shm) that others can read.
+
+    SQLite gives -wal and -shm the database file's mode, so a 0600 database keeps them 0600.
+    """
+    with contextlib.suppress(OSError):  # exists already, or cannot: sqlite3 explains better
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    narrowed = []
+    for file in db_files(path):
+        try:
+            if file.is_file() and file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+                narrowed.append(file.name)
+        except OSError as exc:
+            log.warning("cannot make %s readable by its owner only: %s", file, exc.strerror)
+    if narrowed:
+        log.warning("others could read %s; now readable by the owner only (0600)", ", ".join(narrowed))
+
+
+def shipped_schema_version() -> int:
+    """The number of the newest migration this version of Gridbot carries."""
+    return max((v for v, _, _ in _migrations()), default=0)
 
 
 def _migrations() -> list[tuple[int, str, str]]:

@@ -10,6 +10,7 @@ from typing import Any
 import aiosqlite
 
 from bot.config import GroupConfig
+from bot.floodgate import Burst
 from bot.message import Incoming
 from bot.store.base import Database, from_db, to_db
 from bot.tickets import FINAL, KIND_PREFIX, NewTicket, Rating, Ticket, TicketEvent
@@ -118,6 +119,85 @@ class TicketRepo:
             sql += f" LIMIT {int(limit)}"
         return [_ticket(r) for r in await self.db.fetchall(sql, params)]
 
+    async def filed_since(self, platform: str, requester_id: str, group_key: str,
+                          since: datetime) -> int:
+        """How many tickets this person filed in this group after ``since`` (one index range)."""
+        row = await self.db.fetchone(
+            """SELECT COUNT(*) AS n FROM tickets
+               WHERE platform = ? AND requester_id = ? AND group_key = ? AND created_at > ?""",
+            (platform, requester_id, group_key, to_db(since)),
+        )
+        return int(row["n"]) if row else 0
+
+    async def recent_open(
+        self, platform: str, requester_id: str, group_key: str, kind: str, since: datetime,
+        limit: int,
+    ) -> builtins.list[Ticket]:
+        """This person's open tickets of one kind in one group filed after ``since``, newest
+        first, at most ``limit``: what a repeat check may look at, however many there are."""
+        rows = await self.db.fetchall(
+            f"""SELECT * FROM tickets
+                WHERE platform = ? AND requester_id = ? AND group_key = ? AND created_at > ?
+                  AND kind = ? AND status NOT IN ({','.join('?' * len(FINAL))})
+                ORDER BY created_at DESC, id DESC LIMIT ?""",
+            (platform, requester_id, group_key, to_db(since), kind, *sorted(FINAL), limit),
+        )
+        return [_ticket(r) for r in rows]
+
+    async def flood_burst(self, platform: str, requester_id: str, group_key: str) -> Burst | None:
+        """The person's latest burst of held-back requests in this group, if any."""
+        row = await self.db.fetchone(
+            """SELECT * FROM flood_bursts
+               WHERE platform = ? AND requester_id = ? AND group_key = ?""",
+            (platform, requester_id, group_key),
+        )
+        return _burst(row) if row else None
+
+    async def hold(self, platform: str, requester_id: str, group_key: str, now: datetime, *,
+                   new_burst: bool) -> Burst:
+        """Count one request held back: the first of a new burst, or one more in the current."""
+        ts = to_db(now)
+        async with self.db.tx():
+            if new_burst:
+                await self.db.execute(
+                    """INSERT INTO flood_bursts (platform, requester_id, group_key, started_at,
+                           last_held_at, held) VALUES (?, ?, ?, ?, ?, 1)
+                       ON CONFLICT DO UPDATE SET started_at = excluded.started_at,
+                           last_held_at = excluded.last_held_at, held = 1""",
+                    (platform, requester_id, group_key, ts, ts),
+                )
+            else:
+                await self.db.execute(
+                    """UPDATE flood_bursts SET last_held_at = ?, held = held + 1
+                       WHERE platform = ? AND requester_id = ? AND group_key = ?""",
+                    (ts, platform, requester_id, group_key),
+                )
+            burst = await self.flood_burst(platform, requester_id, group_key)
+            assert burst is not None
+            return burst
+
+    async def say_once(self, platform: str, requester_id: str, group_key: str, topic: str,
+                       now: datetime, since: datetime) -> bool:
+        """Whether to give this person the reply about ``topic``: not if it was given after
+        ``since`` (the message is then only counted as held back)."""
+        who = (platform, requester_id, group_key, topic)
+        async with self.db.tx():
+            row = await self.db.fetchone(
+                """SELECT said_at FROM said_once
+                   WHERE platform = ? AND requester_id = ? AND group_key = ? AND topic = ?""", who)
+            if row is not None and from_db(row["said_at"]) > since:
+                await self.db.execute(
+                    """UPDATE said_once SET held = held + 1
+                       WHERE platform = ? AND requester_id = ? AND group_key = ? AND topic = ?""", who)
+                return False
+            await self.db.execute(
+                """INSERT INTO said_once (platform, requester_id, group_key, topic, said_at, held)
+                   VALUES (?, ?, ?, ?, ?, 0)
+                   ON CONFLICT DO UPDATE SET said_at = excluded.said_at, held = 0""",
+                (*who, to_db(now)),
+            )
+            return True
+
     async def rate(
         self, ticket: Ticket, score: int, rater_id: str, comment: str, now: datetime
     ) -> bool:
@@ -157,6 +237,10 @@ class TicketRepo:
                    from_status, to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
             (ticket_id, to_db(now), actor_id, actor_name, action, from_status, to_status, note),
         )
+
+
+def _burst(r: aiosqlite.Row) -> Burst:
+    return Burst(from_db(r["started_at"]), from_db(r["last_held_at"]), int(r["held"]))
 
 
 def _ticket(r: aiosqlite.Row) -> Ticket:

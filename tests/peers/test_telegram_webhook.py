@@ -7,7 +7,9 @@ The server pushes one update at a time, in order, with the secret the bot regist
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import aiohttp
@@ -170,3 +172,112 @@ port = {port}
         _, err = await asyncio.wait_for(proc.communicate(), 20)
     assert proc.returncode in (0, 130), err.decode()
     assert b"Traceback" not in err, err.decode()
+
+
+# --- issue 9 §6: bodies that are not updates, updates the bot cannot use, broken text ------
+
+class Poster:
+    """POSTs to the bot's webhook as Telegram would (with the registered secret) or not."""
+
+    def __init__(self, world: TelegramApi, port: int):
+        self.url = f"http://127.0.0.1:{port}/telegram/hook"
+        self.secret = world.calls("setWebhook")[-1]["params"]["secret_token"]
+
+    async def __call__(self, body: bytes, content_type: str | None = "application/json",
+                       secret: str | None = None) -> tuple[int, str]:
+        headers = {SECRET_HEADER: self.secret if secret is None else secret}
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+        async with aiohttp.ClientSession() as http, http.post(self.url, data=body, headers=headers) as resp:
+            return resp.status, await resp.text()
+
+
+def update(update_id: int, **message: object) -> dict[str, object]:
+    """A group message update from 张阿姨 in 幸福小区居民群; ``message`` overrides fields."""
+    base: dict[str, object] = {
+        "message_id": 500 + update_id, "date": 1795400000, "text": "代买 大米一袋 3栋501",
+        "chat": {"id": XINGFU.id, "type": "supergroup", "title": XINGFU.title},
+        "from": {"id": ZHANG.id, "is_bot": False, "first_name": "张", "last_name": "阿姨"}}
+    return {"update_id": update_id, "message": {**base, **message}}
+
+
+def body(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=True).encode()
+
+
+@pytest.fixture
+async def hooked(world: TelegramApi, tmp_path: Path) -> AsyncIterator[tuple[Running, Poster]]:
+    port = free_port()
+    bot = await start_webhook_bot(world, tmp_path, port)
+    yield bot, Poster(world, port)
+    await bot.stop()
+
+
+async def test_bodies_that_are_not_updates_answer_400(hooked: tuple[Running, Poster]) -> None:
+    bot, post = hooked
+    for raw in (b"[]", b"[1, 2]", b"null", b'"hello"', b"42", b"{not json", b"\xff\xfe\xfa",
+                b"", b'{"message": {}}', b'{"update_id": "7"}', b'{"update_id": true}'):
+        status, _ = await post(raw)
+        assert status == 400, raw
+    assert await bot.app.store.messages.count() == 0
+
+
+async def test_wrong_content_type_answers_415(hooked: tuple[Running, Poster]) -> None:
+    bot, post = hooked
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", None):
+        status, _ = await post(body(update(1)), content_type)
+        assert status == 415, content_type
+    assert (await post(body(update(1)), "application/json; charset=utf-8"))[0] == 200
+    assert [t.code for t in await bot.tickets()] == ["E1"]
+
+
+async def test_a_secret_header_with_non_ascii_is_refused_not_a_crash(hooked: tuple[Running, Poster]) -> None:
+    bot, post = hooked
+    payload = body(update(1))
+    head = (f"POST /telegram/hook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(payload)}\r\nConnection: close\r\n").encode()
+    # Raw bytes: HTTP clients refuse to send a non-ASCII header value, a forger need not.
+    reader, writer = await asyncio.open_connection("127.0.0.1", int(post.url.split(":")[2].split("/")[0]))
+    writer.write(head + SECRET_HEADER.encode() + ": 密钥".encode() + b"\r\n\r\n" + payload)
+    status_line = await reader.readline()
+    writer.close()
+    assert status_line.split()[1] == b"403"
+    assert await bot.app.store.messages.count() == 0
+
+
+async def test_updates_the_bot_cannot_use_are_acknowledged_and_kept_when_possible(
+        world: TelegramApi, hooked: tuple[Running, Poster], caplog: pytest.LogCaptureFixture) -> None:
+    bot, post = hooked
+    caplog.set_level(logging.INFO, logger="bot.adapters")
+    numeric = update(1, text=12345)
+    assert await post(body(numeric)) == (200, "")
+    [(_, stored)] = await bot.app.store.db.fetchall("SELECT id, kind FROM messages")
+    assert stored == "other"  # kept, and not read as a request
+    odd = [
+        {"update_id": 2, "edited_channel_post_v9": {"anything": True}},  # a kind the bot never asked for
+        {"update_id": 3, "message": {"message_id": 3, "date": 1795400000, "text": "代买 盐"}},  # no chat
+        update(4, chat="幸福小区"),  # a chat that is not an object
+        update(5, date="yesterday"),
+        {"update_id": 6, "callback_query": {"id": "q", "data": 7, "chat_instance": "c",
+                                            "from": {"id": ZHANG.id, "is_bot": False, "first_name": "张"}}},
+    ]
+    for u in odd:
+        assert (await post(body(u)))[0] == 200, u
+    assert any("cannot be read" in r.message or "nothing the bot reads" in r.message
+               for r in caplog.records if r.levelno == logging.INFO)
+    assert await bot.tickets() == []
+    # The bot still serves what comes next.
+    await world.say(ZHANG, "代买 酱油 3栋501", XINGFU)
+    await world.wait_sent(in_chat(XINGFU.id, "已登记代办工单 E1"))
+
+
+async def test_nul_and_lone_surrogates_are_cleaned_at_the_adapter(hooked: tuple[Running, Poster]) -> None:
+    bot, post = hooked
+    dirty = update(1, text="代买 大米\u0000一袋\ud800 3栋501",
+                   chat={"id": XINGFU.id, "type": "supergroup", "title": "幸福\udc00小区"},
+                   **{"from": {"id": ZHANG.id, "is_bot": False, "first_name": "张\u0000", "last_name": "\ud83d"}})
+    assert (await post(body(dirty)))[0] == 200
+    [ticket] = await bot.tickets()
+    assert ticket.text == "大米一袋\ufffd 3栋501" and ticket.requester_name == "张 \ufffd"
+    [row] = await bot.app.store.db.fetchall("SELECT text, chat_title FROM messages")
+    assert "\x00" not in row["text"] and row["chat_title"] == "幸福\ufffd小区"

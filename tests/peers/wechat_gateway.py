@@ -81,11 +81,11 @@ def _modules_installed() -> bool:
 
 
 def ensure_node_modules(timeout: float = 600) -> None:
-    """Run ``npm install`` in tests/peers/wechat when node_modules is missing or stale.
+    """Run ``npm ci`` in tests/peers/wechat when node_modules is missing or stale.
 
     Blocking (it is a one-off of ~20 s); a file lock keeps parallel test processes from
-    installing at the same time. The exact versions come from package.json and
-    package-lock.json.
+    installing at the same time. ``npm ci`` installs exactly what package-lock.json says and
+    never rewrites it (``npm install`` did, leaving the checkout dirty after every test run).
     """
     reason = node_missing_reason()
     if reason:
@@ -96,7 +96,7 @@ def ensure_node_modules(timeout: float = 600) -> None:
     if npm is None:
         raise GatewayError(
             f"node is installed but `npm` is not, and {WECHAT_DIR}/node_modules is missing: "
-            "install npm (e.g. `apt-get install npm`) or run `npm install` there by hand."
+            "install npm (e.g. `apt-get install npm`) or run `npm ci` there by hand."
         )
     WECHAT_DIR.joinpath(".npm-install.lock").touch()
     with open(WECHAT_DIR / ".npm-install.lock") as lock:
@@ -105,7 +105,7 @@ def ensure_node_modules(timeout: float = 600) -> None:
             if _modules_installed():
                 return
             proc = subprocess.run(
-                [npm, "install", "--no-audit", "--no-fund"],
+                [npm, "ci", "--no-audit", "--no-fund"],
                 cwd=WECHAT_DIR,
                 capture_output=True,
                 text=True,
@@ -114,7 +114,7 @@ def ensure_node_modules(timeout: float = 600) -> None:
             )
             if proc.returncode != 0 or not _modules_installed():
                 tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
-                raise GatewayError(f"`npm install` in {WECHAT_DIR} failed (exit {proc.returncode}):\n{tail}")
+                raise GatewayError(f"`npm ci` in {WECHAT_DIR} failed (exit {proc.returncode}):\n{tail}")
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
 

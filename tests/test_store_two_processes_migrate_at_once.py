@@ -1,0 +1,22 @@
+"""Regression: two processes opening a fresh database at once (``gridbot run`` and ``notice send``
+right after it) both applied migration 001 and the second failed with "table already exists"."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+from bot.store import Store
+from bot.store.base import shipped_schema_version
+
+
+async def test_concurrent_first_opens_apply_each_migration_once(tmp_path: Path) -> None:
+    db = tmp_path / "gridbot.db"
+    stores = [Store(db) for _ in range(4)]  # separate connections, as separate processes have
+    await asyncio.gather(*(s.open() for s in stores))
+    for s in stores:
+        await s.close()
+    with sqlite3.connect(db) as conn:
+        versions = [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")]
+    assert versions == list(range(1, shipped_schema_version() + 1))
