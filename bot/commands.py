@@ -160,12 +160,28 @@ async def tickets(args: argparse.Namespace, config: Config) -> int:
 
 
 async def check(args: argparse.Namespace, config: Config) -> int:
-    """Validate the config and migrate the database; warn (exit 0) when no group is known."""
-    app = await App.open(config)
-    bound = len(app.directory.groups) - len(config.groups)
-    await app.close()
+    """Validate the config and look at the database without creating or changing it."""
+    from bot.store.readonly import NoDatabase, peek
+
+    state = await peek(config.database)
+    bound = 0
+    if isinstance(state, NoDatabase):
+        if not state.writable:
+            print(f"无法使用数据库 {config.database}：文件夹 {state.folder} 没有写入权限，gridbot run "
+                  "无法在那里创建数据库。请用 --db 指定其他路径，或修改配置文件 [bot] database", file=sys.stderr)
+            return 2
+        status = "（还不存在，第一次 gridbot run 时会创建）"
+    elif state.version > state.latest:
+        print(f"数据库 {config.database} 的版本是 {state.version}，比这个 gridbot 认识的 {state.latest} 新："
+              "它是更新的版本建的。请先升级 gridbot（git pull 后 make），再启动。", file=sys.stderr)
+        return 2
+    else:
+        # Counted as the directory counts them: a bound chat that bot.toml also lists is the config's.
+        bound = len(set(state.bound_chats) - {(g.platform, g.chat_id) for g in config.groups})
+        status = (f"（版本 {state.version}）" if state.version == state.latest else  # run migrates, check only says so
+                  f"（版本 {state.version}，gridbot run 启动时会自动升级到 {state.latest}，升级前请先备份）")
     more = f"（另有 {bound} 个用「绑定」登记的群）" if bound else ""
-    print(f"配置正常：{len(config.groups)} 个群{more}，数据库 {config.database}")
+    print(f"配置正常：{len(config.groups)} 个群{more}，数据库 {config.database}{status}")
     if not config.groups and not bound:
         print(f"注意：{config.path} 里没有任何群（[[groups]]），数据库里也没有用「绑定」登记的群。"
               "机器人能启动，但不会在任何群里受理工单。请在配置文件里加上 [[groups]]，"

@@ -75,7 +75,7 @@ async def hold_back(ctx: Ctx, group: GroupConfig) -> list[Reply] | None:
     burst = await repo.hold(*who, ctx.now, new_burst=verdict is Verdict.WARN)
     if verdict is Verdict.SILENT:
         return []
-    return [ctx.reply(warning(limit), mention=True),
+    return [ctx.reply(warning(limit), mention=ctx.msg.is_group),
             *(Reply(chat, owner_notice(ctx.msg.sender_name, group, filed, burst, limit))
               for chat in recipients(ctx, group))]
 

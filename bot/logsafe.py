@@ -81,8 +81,9 @@ def install(level: int, secrets: Iterable[str] = ()) -> Redactor:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(RedactingFormatter(LOG_FORMAT, redactor))
     root = logging.getLogger()
-    for old in list(root.handlers):
-        root.removeHandler(old)
+    for old in list(root.handlers):  # a second install (tests call main() again) replaces ours
+        if isinstance(old.formatter, RedactingFormatter):
+            root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
     for name in CHATTY:

@@ -39,6 +39,10 @@ VERDICT_LABEL = {VERDICT_FALSE: "谣言", VERDICT_TRUE: "属实"}
 #: A finished rumour report reads as its verdict, in chat and in the ledger alike.
 RUMOR_DONE_LABEL = {VERDICT_FALSE: "已辟谣", VERDICT_TRUE: "经核实属实"}
 
+#: A ticket keeps this much of what the resident wrote: pushes, cards and lists never repeat a
+#: megabyte. The inbound message row keeps the whole text.
+TEXT_LIMIT = 1000
+
 CODE_RE = re.compile(r"([EVRevr])\s*(\d{1,7})")
 
 
@@ -131,6 +135,21 @@ class NewTicket:
     priority: str
     text: str
     address: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", cap_text(self.text))
+        object.__setattr__(self, "address", self.address[:100])
+
+
+def cap_text(text: str, limit: int = TEXT_LIMIT) -> str:
+    """At most ``limit`` characters of ``text``, saying how much was cut."""
+    if len(text) <= limit:
+        return text
+    cut = limit
+    # Never keep half a phone or ID number: the masker knows only whole ones.
+    while cut > limit - 30 and text[cut - 1].isdigit() and text[cut].isdigit():
+        cut -= 1
+    return f"{text[:cut]}…（以下 {len(text) - cut} 字已截去）"
 
 
 def normalize_code(text: str) -> str | None:

@@ -19,6 +19,9 @@ from handlers import keywords as kw
 
 _PUNCT = " \t,.!?;:、，。！？；：~～·…—-()（）[]【】\"'“”‘’《》"
 _NUM = r"[0-9一二三四五六七八九十百零两]+"
+# A number starts where a run of digits starts: trying every digit of a 100k-digit run as a
+# start is quadratic (minutes for one message).
+_NUM_START = r"(?<![0-9一二三四五六七八九十百零两])"
 _CN_ROOM = r"[零〇一二三四五六七八九]{3,4}"
 # Place names: Chinese characters other than the verbs and particles that run into them
 # ("有车辆进村" must not yield the place "辆进村").
@@ -28,7 +31,7 @@ _ADDRESS_TOKEN = (
     rf"|(?:{_NAME}{{1,6}}(?:路|街|大道|巷|弄){_NUM}号院?)"
     # 3-2-501, but not a phone number, a date (2026-12-01) or a quantity (2-3包).
     r"|(?:(?<![\d-])\d{1,3}(?:-\d{1,4}){1,3}(?![\d-])(?!\s*[包盒斤个袋瓶元块支片粒只件箱罐桶天号日月年点度岁]))"
-    rf"|(?:{_NUM}(?:号楼|栋|幢|座|楼|单元|室|层|户|号院|组))"
+    rf"|(?:{_NUM_START}{_NUM}(?:号楼|栋|幢|座|楼|单元|室|层|户|号院|组))"
     r"|(?:\d{1,3}#楼?)|(?:[A-Za-z]座)|(?:[东西南北中]区)|(?:[东西中]单元)"
     rf"|(?:{_NAME}{{2,3}}村)"
 )
@@ -41,7 +44,8 @@ _ADDRESS_LEAD = re.compile(r"^(?:家住|住在|住|在|地址是?|我家|我们|
 # Runs that look like places but are not: "明天全村封控", "隔壁村".
 _NOT_PLACES = ("明天", "今天", "后天", "昨天", "全村", "本村", "隔壁", "各村", "整村", "每村", "外村")
 _SLASH = re.compile(r"^(/[a-z]+)(?:@\w+)?(?:\s+|$)", re.IGNORECASE)
-_QUANTITY = re.compile(r"(?:\d+|[一二两三四五六七八九十几半]+)\s*[个盒袋斤瓶包箱桶罐支份只件片板]")
+_QUANTITY = re.compile(r"(?:(?<!\d)\d+|(?<![一二两三四五六七八九十几半])[一二两三四五六七八九十几半]+)"
+                       r"\s*[个盒袋斤瓶包箱桶罐支份只件片板]")
 # Volunteers offering help ("有需要代买菜的可以私信我") are not asking for it.
 _OFFER = ("有需要", "需要的", "的可以", "可以找", "请联系", "私信我", "找我")
 _FILLERS = ("一下", "谢谢你们", "谢谢大家", "谢谢", "麻烦", "你好", "您好", "请", "帮忙", "紧急",
@@ -195,7 +199,10 @@ def _ticket(kind: str, keyword: str, body: str, full: str) -> NewTicket:
     else:
         category = "claim"
     text = chinese_punct(body.strip(_PUNCT))
-    return NewTicket(kind, category, _priority(full), text, extract_address(body))
+    # A rumour is about news, not a home to visit: a place it names stays in the claim, and an
+    # address field would make "听说3栋501确诊" look like that household's own record.
+    address = "" if kind == "rumor" else extract_address(body)
+    return NewTicket(kind, category, _priority(full), text, address)
 
 
 def _errand_category(text: str) -> str:
@@ -221,6 +228,8 @@ def _any(text: str, words: tuple[str, ...]) -> bool:
 def extract_address(text: str) -> str:
     """The longest address-like run in the text (``3-2-501``, ``5栋2单元301``, ``李家村3组``)."""
     best = ""
+    for word in kw.HEARSAY_WORDS:  # "网传阳光花园" is 阳光花园: cut where no address runs across
+        text = text.replace(word, "。")
     for m in _ADDRESS.finditer(text):
         candidate = _ADDRESS_LEAD.sub("", m.group(0)).strip(" ,")
         if any(w in candidate for w in _NOT_PLACES) or sum(c.isdigit() for c in candidate) >= 10:

@@ -19,6 +19,10 @@ SLASH_KINDS = {"/errand": "errand", "/verify": "verification", "/rumor": "rumor"
 
 # "核实" about a piece of news is a rumour check, not a home visit.
 NEWS_WORDS = ("消息", "传言", "谣言", "网传", "听说", "有人说", "朋友圈", "视频", "是真的吗", "真的假的")
+# Hearsay words run straight into a place name ("网传阳光花园今晚停水"); they are never part of
+# it, so the address finder cuts the text at them. Words ending in 说 are cut there already.
+HEARSAY_WORDS = ("网传", "传言", "传闻", "谣传", "盛传", "据悉", "据称", "消息称", "有消息", "朋友圈",
+                 "听闻", "流传")
 # "举报" is a rumour report only when it names a rumour ("举报 有人造谣说明天封城").
 RUMOR_REPORT_WORDS = ("造谣", "谣言", "传谣", "网传", "朋友圈")
 

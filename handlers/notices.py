@@ -189,7 +189,7 @@ async def approve(ctx: Ctx) -> Reply:
 
 
 @router.command("收到", "/ack")
-async def receipt(ctx: Ctx) -> Reply | None:
+async def receipt(ctx: Ctx) -> Reply | list[Reply] | None:
     """``收到 N3``: an owner confirms their group received a notice. Plain 收到 is just chat."""
     # In a group only "收到 N3": "收到 1" there is chat. In private a bare "收到 3" is a code too.
     if notices.parse_code(ctx.args, "N", bare=not ctx.msg.is_group) is None:

@@ -20,8 +20,12 @@ LIST_LIMIT = 30
 
 
 def group_notice(t: Ticket, action: str, note: str = "") -> Reply:
-    """The notice to the resident's group about a ticket, @-mentioning the resident."""
-    return Reply(ChatRef(t.platform, t.chat_id), render.status_notice(t, action, note),
+    """The notice to the resident about a ticket: in its group @-mentioning them, or in
+    private when they filed it there."""
+    chat = ChatRef(t.platform, t.chat_id)
+    if chat.is_private:
+        return Reply(chat, render.status_notice(t, action, note, private=True))
+    return Reply(chat, render.status_notice(t, action, note),
                  (Mention(t.requester_id, t.requester_name),))
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.message import Button
+from bot.privacy import mask
 from bot.text import one_line
 from bot.tickets import (
     CATEGORY_LABEL,
@@ -21,6 +22,12 @@ ACTION_LABEL = {
     "done": "完成", "reject": "驳回", "debunk": "辟谣", "confirm": "核实属实", "auto": "自动答复",
     "escalate": "超时督办",
 }
+#: History a group may read: the moves its notices already announced, never 备注 or 督办.
+PUBLIC_ACTIONS = frozenset({"create", "accept", "assign", "progress", "done", "reject", "debunk",
+                            "confirm", "auto"})
+#: Of those, the notes written for the resident to read (an assignee's note may hold a phone).
+PUBLIC_NOTES = frozenset({"progress", "done", "reject", "debunk", "confirm", "auto"})
+WITHHELD = "内容不在群里公开"
 
 
 def when(ts: datetime, tz: ZoneInfo) -> str:
@@ -33,12 +40,54 @@ def rateable(t: Ticket) -> bool:
     return t.kind == "errand" or (t.kind == "verification" and t.category == "check")
 
 
-def summary(t: Ticket, *, address: bool = True) -> str:
-    """One line for lists: code, urgency, category, group, who, what, status."""
+def confidential(t: Ticket) -> bool:
+    """Reports and checks name households and neighbours: their content is for staff only."""
+    return t.kind == "verification"
+
+
+def public_text(t: Ticket, limit: int = 40) -> str:
+    """What a group may read of a ticket's content: one masked line without the address,
+    nothing of a report."""
+    if confidential(t):
+        return f"（{WITHHELD}）"
+    text = t.text.replace(t.address, " ") if t.address else t.text
+    return one_line(mask(text), limit)
+
+
+def summary(t: Ticket, *, public: bool = False) -> str:
+    """One line for lists: code, urgency, category, group, who, what, status.
+
+    ``public``: for a group, without the address and without a report's content.
+    """
     urgent = "【急】" if t.priority == "urgent" else ""
-    where = f"（{t.address}）" if t.address and address else ""
+    where = f"（{t.address}）" if t.address and not public else ""
+    what = public_text(t, 30) if public else one_line(t.text, 30)
     return (f"{t.code}{urgent} {CATEGORY_LABEL[t.category]}｜{t.group_name}｜{t.requester_name}："
-            f"{one_line(t.text, 30)}{where}｜{t.status_label}")
+            f"{what}{where}｜{t.status_label}")
+
+
+def public_card(t: Ticket, tz: ZoneInfo, history: list[TicketEvent]) -> str:
+    """The card a group may read: status and announced moves; no address, notes or phones."""
+    lines = [
+        f"工单 {t.code}（{t.kind_label}·{CATEGORY_LABEL[t.category]}·{PRIORITY_LABEL[t.priority]}）",
+        f"状态：{t.status_label}",
+        f"内容：{public_text(t)}",
+    ]
+    if t.handler_name:
+        lines.append(f"接单：{t.handler_name}")
+    if t.verdict_label:
+        lines.append(f"结论：{t.verdict_label}")
+    lines.append(f"登记时间：{when(t.created_at, tz)}")
+    shown = [ev for ev in history if ev.action in PUBLIC_ACTIONS]
+    if shown:
+        lines.append("记录：")
+        for ev in shown:
+            public = ev.note and ev.action in PUBLIC_NOTES and not confidential(t)
+            note = f"：{one_line(mask(ev.note), 60)}" if public else ""
+            lines.append(f"· {when(ev.at, tz)} {ACTION_LABEL[ev.action]}{note}")
+    if confidential(t):
+        lines.append(f"登记人可私聊我发送「进度 {t.code}」查看详情。")
+    return "\n".join(lines)
 
 
 def card(t: Ticket, tz: ZoneInfo, history: list[TicketEvent] | None = None,
@@ -98,28 +147,39 @@ def new_ticket_push(t: Ticket) -> str:
     return "\n".join(lines)
 
 
-def ack(t: Ticket) -> str:
-    """The group reply right after a resident's message became a ticket."""
+def ack(t: Ticket, *, private: bool = False) -> str:
+    """The answer right after a resident's message became a ticket: in the group, or in private
+    when the resident filed it there (then nothing at all is said in the group)."""
     cat = CATEGORY_LABEL[t.category]
     urgent = "紧急·" if t.priority == "urgent" else ""
+    text = one_line(mask(t.text))
     where = f"，地址 {t.address}" if t.address else ""
     follow = f"发送「进度 {t.code}」可查看进展。"
+    if private:
+        danger = "情况危急请立即拨打 120 急救电话！" if t.kind == "errand" and is_emergency(t.text) else ""
+        return (f"已为您在「{t.group_name}」登记{t.kind_label} {t.code}（{urgent}{cat}）：{text}{where}。"
+                f"已转给该群的工作人员，群里不会公开，进展只在这里告诉您。{danger}{follow}")
     if t.kind == "errand" and is_emergency(t.text):
-        return (f"已登记紧急求助 {t.code}（{cat}）：{one_line(t.text)}{where}。工作人员马上联系您。"
+        return (f"已登记紧急求助 {t.code}（{cat}）：{text}{where}。工作人员马上联系您。"
                 f"情况危急请立即拨打 120 急救电话！{follow}")
     if t.kind == "errand":
-        return f"已登记代办工单 {t.code}（{urgent}{cat}）：{one_line(t.text)}{where}。工作人员会尽快联系您，{follow}"
+        return f"已登记代办工单 {t.code}（{urgent}{cat}）：{text}{where}。工作人员会尽快联系您，{follow}"
     if t.kind == "verification" and t.category == "report":
-        return f"已收到报备 {t.code}：{one_line(t.text)}{where}。感谢配合，{follow}"
+        return f"已收到报备 {t.code}，感谢配合。内容只转给工作人员，不在群里公开。{follow}"
     if t.kind == "verification":
-        return f"已登记核实请求 {t.code}：{one_line(t.text)}{where}。工作人员会尽快核实，{follow}"
-    return (f"已收到求证 {t.code}：「{one_line(t.text)}」。核实后会在群里答复，"
+        return (f"已收到您的核实/举报 {t.code}，工作人员会私下核实处理，{WITHHELD}。"
+                "以后也可以私聊我发送，更加保密。")
+    return (f"已收到求证 {t.code}：「{text}」。核实后会在群里答复，"
             "在此之前请不要转发未经证实的消息。")
 
 
-def status_notice(t: Ticket, action: str, note: str = "") -> str:
-    """What the resident's group hears when a ticket moves."""
+def status_notice(t: Ticket, action: str, note: str = "", *, private: bool = False) -> str:
+    """What the resident hears when a ticket moves: in the group, or in private for a ticket
+    filed there. A group hears nothing of what a report or check found."""
     who = t.handler_name or "工作人员"
+    if not private and confidential(t) and action in ("progress", "done", "reject"):
+        moved = {"progress": "有新进展", "done": "已办结", "reject": "未能受理"}[action]
+        return f"您的工单 {t.code} {moved}。{WITHHELD}，请私聊我发送「进度 {t.code}」查看说明。"
     if action == "accept":
         return f"您的工单 {t.code} 已由{who}接单，正在处理。"
     if action == "assign":
@@ -133,10 +193,10 @@ def status_notice(t: Ticket, action: str, note: str = "") -> str:
     if action == "reject":
         return f"您的工单 {t.code} 未能受理，原因：{note}。如有疑问请联系群主。"
     if action in ("debunk", "auto"):
-        return (f"【辟谣】{t.code} 关于「{one_line(t.text)}」：经核实是谣言。官方说法：{note}"
+        return (f"【辟谣】{t.code} 关于「{one_line(mask(t.text))}」：经核实是谣言。官方说法：{note}"
                 "。请大家不信谣、不传谣。")
     if action == "confirm":
         detail = f"说明：{note}" if note else "请大家留意群内通知。"
-        return f"【核实】{t.code} 关于「{one_line(t.text)}」：经核实情况属实。{detail}"
+        return f"【核实】{t.code} 关于「{one_line(mask(t.text))}」：经核实情况属实。{detail}"
     raise ValueError(f"no notice for action {action!r}")
 

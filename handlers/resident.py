@@ -8,14 +8,13 @@ from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.message import Reply
 from bot.tickets import CATEGORY_LABEL, DONE
-from handlers import render
+from handlers import filing, render
 from handlers.audit import STAFF_HELP
-from handlers.classify import classify
 from handlers.lookup import find_ticket
 
 router = Router("resident")
 
-RESIDENT_HELP = """网格助手使用说明（在小区/村群里发）：
+RESIDENT_HELP = """网格助手使用说明（在小区/村群里发，也可以私聊我发，私聊的内容不会公开到群里）：
 · 代买/代办/跑腿/求助 + 事情和地址，例：代买 大米一袋 3栋2单元501
 · 报备 + 地址、人员、情况，例：报备 3-2-501 一家三口从外地返回
 · 核实/举报 + 要核实的情况，例：举报 有陌生车辆进村 李家村3组
@@ -57,8 +56,8 @@ async def my_tickets(ctx: Ctx) -> Reply:
                          mention=ctx.msg.is_group)
     recent = mine[::-1][:10]
     lines = [f"您的工单（共 {len(mine)} 张{'，显示最近 10 张' if len(mine) > 10 else ''}）："]
-    # In the group everyone reads along: no addresses there.
-    lines += [render.summary(t, address=not ctx.msg.is_group) for t in recent]
+    # In the group everyone reads along: no addresses, no report contents there.
+    lines += [render.summary(t, public=ctx.msg.is_group) for t in recent]
     return ctx.reply("\n".join(lines), mention=ctx.msg.is_group)
 
 
@@ -76,9 +75,11 @@ async def progress(ctx: Ctx) -> Reply:
         return ctx.reply(f"{t.code} 不是您登记的工单，只能查看自己的工单。发送「我的工单」查看。",
                          mention=ctx.msg.is_group)
     history = await ctx.app.store.tickets.history(t)
+    if ctx.msg.is_group:  # a group reads the public card, whoever asks
+        return ctx.reply(render.public_card(t, ctx.app.config.tz, history), mention=True)
     if not manager:  # residents see what happened, not internal notes
         history = [ev for ev in history if ev.action not in ("note", "escalate")]
-    return ctx.reply(render.card(t, ctx.app.config.tz, history), mention=ctx.msg.is_group)
+    return ctx.reply(render.card(t, ctx.app.config.tz, history))
 
 
 @router.command("评价", "/rate")
@@ -106,14 +107,23 @@ async def rate(ctx: Ctx) -> Reply:
     return ctx.reply(f"感谢您的评价：{t.code} {score} 分。", mention=ctx.msg.is_group)
 
 
+@router.command(filing.SUBMIT, where="private")
+async def submit(ctx: Ctx) -> Reply | list[Reply]:
+    """``提交 群名``: the group chosen for a request sent in private."""
+    return await filing.submit(ctx)
+
+
 @router.fallback(where="private", priority=-10)
-async def private_fallback(ctx: Ctx) -> Reply:
-    """Private chat never goes unanswered: explain what the bot understands."""
+async def private_fallback(ctx: Ctx) -> Reply | list[Reply]:
+    """Private chat never goes unanswered: file a request, or explain what the bot understands."""
     if ctx.msg.kind != "text":
         return ctx.reply("我暂时只能看懂文字。请用文字描述，例如：代买 大米一袋 3栋2单元501。发送「帮助」查看说明。")
-    if not ctx.text.strip("?？!！。. ") or any(w in ctx.text for w in _HELP_WORDS):
+    if not ctx.text.strip("?？!！。. ") or ctx.text.startswith(_HELP_WORDS):
         return await help_card(ctx)
-    if classify(ctx.msg.text) is not None:
-        return ctx.reply("登记代买、报备、求证等请在您所在的小区/村群里发送，方便工作人员跟进。"
-                         "发送「帮助」查看写法。")
+    # A request first: "求证 听说明天停水" holds 说明 but is no call for the usage card.
+    filed = await filing.file_in_private(ctx)
+    if filed is not None:
+        return filed
+    if any(w in ctx.text for w in _HELP_WORDS):
+        return await help_card(ctx)
     return ctx.reply(f"没看懂「{ctx.text[:20]}」。发送「帮助」查看可用的指令。")

@@ -12,7 +12,7 @@ from bot.dispatcher import Ctx, Router
 from bot.floodgate import hold_back, said_lately
 from bot.message import ChatRef, Mention, Reply
 from bot.text import claim_key
-from bot.tickets import DONE, VERDICT_FALSE, NewTicket, Ticket
+from bot.tickets import CODE_RE, DONE, VERDICT_FALSE, NewTicket, Ticket
 from handlers import render
 from handlers.classify import EmptyRequest, classify
 
@@ -55,6 +55,10 @@ async def new_ticket(ctx: Ctx) -> list[Reply] | Reply | None:
     if ctx.group is None:
         return ctx.reply("本群还没有在网格助手登记，暂时不能受理。请群主在群里发送「绑定 群名」完成登记。",
                          mention=True)
+    code = CODE_RE.match(found.text) if isinstance(found, NewTicket) and found.kind == "rumor" else None
+    if ctx.role >= Role.OWNER and code:
+        # "辟谣 R1 官方说法" typed in the group: a verdict, which is given in private.
+        return ctx.reply(f"管理指令请私聊我发送，例如「辟谣 {code.group(0)} 官方说法」。", mention=True)
     if ctx.role >= Role.OWNER or not ctx.group.tickets:
         # Owners and staff announce ("辟谣：明天不停水"); district and township groups are
         # usually cadres' work groups ("报备：今日新增返乡3人"). Requests come from residents'
@@ -67,6 +71,13 @@ async def new_ticket(ctx: Ctx) -> list[Reply] | Reply | None:
             f"「{found.keyword}」后面请写上{WHAT_TO_ADD[found.kind]}，例如：{EXAMPLES[found.kind]}",
             mention=True,
         )
+    return await file_request(ctx, found)
+
+
+async def file_request(ctx: Ctx, found: NewTicket, message_row: int | None = None) -> list[Reply] | Reply:
+    """File a request for ``ctx.group``; the answer goes where it was sent (group or private)."""
+    assert ctx.group is not None
+    in_group = ctx.msg.is_group
     held = await hold_back(ctx, ctx.group)  # past the per-person limit: one warning, then quiet
     if held is not None:
         return held
@@ -75,13 +86,16 @@ async def new_ticket(ctx: Ctx) -> list[Reply] | Reply | None:
         return []  # pointed to it a moment ago
     if earlier is not None:
         return ctx.reply(f"您已登记过 {earlier.code}（{earlier.status_label}），不用重复发送，工作人员正在处理。"
-                         f"发送「进度 {earlier.code}」可查看进展。", mention=True)
-    ticket = await ctx.app.store.tickets.create(found, ctx.group, ctx.msg, None, ctx.now)
+                         f"发送「进度 {earlier.code}」可查看进展。", mention=in_group)
+    ticket = await ctx.app.store.tickets.create(found, ctx.group, ctx.msg, message_row, ctx.now)
     if ticket.kind == "rumor":
         answered = await _answer_known_rumor(ctx, ticket)
         if answered is not None:
             return answered
-    return [ctx.reply(render.ack(ticket), mention=True), *_owner_pushes(ctx, ticket)]
+    # A report names a household or a neighbour: no @ to point the village at its author.
+    mention = in_group and not render.confidential(ticket)
+    return [ctx.reply(render.ack(ticket, private=not in_group), mention=mention),
+            *_owner_pushes(ctx, ticket)]
 
 
 async def _same_request(ctx: Ctx, new: NewTicket) -> Ticket | None:
@@ -132,7 +146,7 @@ async def _answer_known_rumor(ctx: Ctx, ticket: Ticket) -> list[Reply] | None:
         note=f"与 {old.code} 相同：{statement}", verdict=VERDICT_FALSE,
     )
     notice = render.status_notice(closed, "auto", f"{statement}（同 {old.code}）")
-    mention = (Mention(ctx.msg.sender_id, ctx.msg.sender_name),)
+    mention = (Mention(ctx.msg.sender_id, ctx.msg.sender_name),) if ctx.msg.is_group else ()
     info = f"{closed.code} 与已辟谣的 {old.code} 相同，已自动答复：\n{render.summary(closed)}"
     assert ctx.group is not None
     return [Reply(ctx.msg.chat, notice, mention),

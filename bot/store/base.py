@@ -69,10 +69,12 @@ class Database:
         try:
             if str(self.path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                _owner_only(self.path)
+                with contextlib.suppress(OSError):  # exists already, or cannot: sqlite3 explains better
+                    os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
                 # aiosqlite's worker thread outlives a failed connect and then raises into a
                 # closed loop (a traceback on exit); plain sqlite3 finds those failures first.
-                await asyncio.to_thread(lambda: sqlite3.connect(self.path).close())
+                _owner_only(self.path)
+                await asyncio.to_thread(_probe, self.path)
             self._conn = await aiosqlite.connect(self.path, isolation_level=None)
             self._conn.row_factory = aiosqlite.Row
             await self._conn.execute("PRAGMA journal_mode=WAL")
@@ -158,13 +160,29 @@ def db_files(path: Path) -> list[Path]:
     return [path, *(path.with_name(path.name + suffix) for suffix in SIDE_FILES)]
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _probe(path: Path) -> None:
+    """Raise sqlite3's own error when ``path`` cannot be opened or is not a database."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+    finally:
+        conn.close()
+
+
 def _owner_only(path: Path) -> None:
-    """Create the database 0600, and narrow one (or its -wal/-shm) that others can read.
+    """Narrow a database (or its -wal/-shm) that others can read to its owner.
 
     SQLite gives -wal and -shm the database file's mode, so a 0600 database keeps them 0600.
+    A file that is not a database (a wrong --db) is left alone: the open fails right after.
     """
-    with contextlib.suppress(OSError):  # exists already, or cannot: sqlite3 explains better
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    with contextlib.suppress(OSError):
+        with path.open("rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+        if head and head != SQLITE_HEADER:
+            return
     narrowed = []
     for file in db_files(path):
         try:

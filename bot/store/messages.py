@@ -61,6 +61,36 @@ class MessageRepo:
         )
         return [(int(r["id"]), _incoming(r)) for r in rows]
 
+    async def row_of(self, msg: Incoming) -> int | None:
+        """The stored row of a message (found by its platform id), if it was stored."""
+        row = await self.db.fetchone(
+            "SELECT id FROM messages WHERE platform = ? AND chat_id = ? AND platform_message_id = ?",
+            (msg.chat.platform, msg.chat.chat_id, msg.message_id),
+        )
+        return int(row["id"]) if row else None
+
+    async def group_chats_of(self, platform: str, sender_id: str) -> list[str]:
+        """The group chats where this person has posted, the latest first."""
+        rows = await self.db.fetchall(
+            """SELECT chat_id, MAX(id) AS last FROM messages
+               WHERE platform = ? AND sender_id = ? AND is_group = 1
+               GROUP BY chat_id ORDER BY last DESC""",
+            (platform, sender_id),
+        )
+        return [str(r["chat_id"]) for r in rows]
+
+    async def recent_private(self, chat: ChatRef, limit: int = 20) -> list[tuple[int, str, bool]]:
+        """A private chat's latest texts, newest first: (row, text, a ticket was filed from it)."""
+        rows = await self.db.fetchall(
+            """SELECT m.id, m.text, EXISTS (SELECT 1 FROM tickets t WHERE t.platform = m.platform
+                       AND t.requester_id = m.sender_id AND t.message_id = m.id) AS filed
+               FROM messages m
+               WHERE m.platform = ? AND m.chat_id = ? AND m.is_group = 0 AND m.kind = 'text'
+               ORDER BY m.id DESC LIMIT ?""",
+            (chat.platform, chat.chat_id, limit),
+        )
+        return [(int(r["id"]), str(r["text"]), bool(r["filed"])) for r in rows]
+
     async def count(self) -> int:
         """How many messages are stored."""
         row = await self.db.fetchone("SELECT COUNT(*) AS n FROM messages")

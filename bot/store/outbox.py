@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import aiosqlite
 
 from bot.message import Button, ChatRef, Mention, Reply
+from bot.privacy import for_chat
 from bot.store.base import Database, from_db, to_db
 
 
@@ -35,7 +36,11 @@ class OutboxRepo:
         self.db = db
 
     async def enqueue(self, reply: Reply, now: datetime, dedupe_key: str | None = None) -> int | None:
-        """Queue a reply; None if a row with the same ``dedupe_key`` already exists."""
+        """Queue a reply; None if a row with the same ``dedupe_key`` already exists.
+
+        Every reply passes here, so this is where group texts are masked: no path can miss it.
+        """
+        reply = for_chat(reply)
         async with self.db.tx():
             cur = await self.db.execute(
                 """INSERT INTO outbox (platform, chat_id, text, mentions, buttons,

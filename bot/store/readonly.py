@@ -1,0 +1,70 @@
+"""Look into an existing database without changing it: for ``gridbot check``.
+
+Opening the database the normal way creates the file, switches on WAL and migrates it; a
+check must not do any of that, nor leave ``-wal``/``-shm`` files behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.store.base import DatabaseUnusable, _migrations
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseState:
+    """What an existing database holds, as far as a check needs to know."""
+
+    #: Schema version in the file (0 for an empty file) and the one this code migrates to.
+    version: int
+    latest: int
+    #: (platform, chat id) of every group registered at run time with 绑定.
+    bound_chats: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NoDatabase:
+    """No database file yet: the nearest existing folder, where ``gridbot run`` would create it."""
+
+    folder: Path
+    writable: bool
+
+
+def _read(path: Path) -> DatabaseState | NoDatabase:
+    if path.is_dir():
+        raise IsADirectoryError(21, "Is a directory", str(path))
+    if not path.exists():
+        folder = next(p for p in path.parents if p.exists())  # "." or "/" at the latest
+        if not folder.is_dir():
+            raise NotADirectoryError(20, "Not a directory", str(folder))
+        return NoDatabase(folder, os.access(folder, os.W_OK | os.X_OK))
+    # With a -wal file beside it the bot may be running (or stopped mid-write): read through
+    # the WAL as an ordinary read-only reader. Without one, nothing else holds the file, and
+    # "immutable" reads it without creating -wal/-shm files a read-only reader cannot remove.
+    wal = path.with_name(path.name + "-wal").exists()
+    uri = path.resolve().as_uri() + ("?mode=ro" if wal else "?mode=ro&immutable=1")
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        version = 0
+        if "schema_version" in tables:
+            version = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+        bound: list[tuple[str, str]] = []
+        if "bound_groups" in tables:
+            bound = conn.execute("SELECT platform, chat_id FROM bound_groups").fetchall()
+    finally:
+        conn.close()
+    latest = max((v for v, _, _ in _migrations()), default=0)
+    return DatabaseState(int(version), latest, tuple((str(p), str(c)) for p, c in bound))
+
+
+async def peek(path: Path) -> DatabaseState | NoDatabase:
+    """Read the database file without writing anything; DatabaseUnusable if it cannot serve."""
+    try:
+        return await asyncio.to_thread(_read, path)
+    except (OSError, sqlite3.Error) as exc:
+        raise DatabaseUnusable(path, exc) from exc

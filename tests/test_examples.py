@@ -1,0 +1,134 @@
+"""Every transcript shipped under examples/ runs through the real ``gridbot console --transcript``.
+
+The README points newcomers at these files, so each must run on the shipped bot.toml without a
+word on stderr and show what its comment promises. Lines are checked by their stable parts
+(codes, 「已登记代办工单 E1」, 「新工单 E1」, 「【辟谣】」), not whole texts, so rewording a reply
+does not break an example that still works.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.test_console import gridbot
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
+VILLAGE = "幸福小区居民群"
+GROUPS = ("河西区疫情防控指挥部", "东城街道工作群", VILLAGE, "阳光花园居民群", "李家村村民群")
+
+#: For each example, (start of the printed line, a part of it), in the order they must appear.
+EXPECTED: dict[str, list[tuple[str, str]]] = {
+    "demo.txt": [
+        (f"{VILLAGE}|@张阿姨 ", "已登记代办工单 E1"),
+        ("@李书记|", "新工单 E1【紧急】"),
+        (f"{VILLAGE}|@王大爷 ", "「代买」后面请写上"),
+        (f"{VILLAGE}|@王大爷 ", "已登记代办工单 E2"),
+        ("@李书记|", "新工单 E2"),
+        ("@张阿姨|", "「接单」只有群主"),
+        ("@李书记|", "未办结工单（2 张）"),
+        ("@李书记|", "工单 E1（代办·买药/就医·紧急）"),
+        ("@李书记|", "已接单 E1"),
+        (f"{VILLAGE}|@张阿姨 ", "E1 已由李书记接单"),
+        (f"{VILLAGE}|@张阿姨 ", "E1 进展：药店有货"),
+        ("@李书记|", "已给 E1 添加备注"),
+        (f"{VILLAGE}|@张阿姨 ", "E1 已完成"),
+        (f"{VILLAGE}|@王大爷 ", "E2 已安排志愿者 小刘"),
+        (f"{VILLAGE}|@王大爷 ", "E2 已完成"),
+        (f"{VILLAGE}|@张阿姨 ", "E1"),
+        (f"{VILLAGE}|@张阿姨 ", "感谢您的评价：E1 5 分"),
+        (f"{VILLAGE}|@张阿姨 ", "您的工单（共 1 张）"),
+    ],
+    "rumour.txt": [
+        ("阳光花园居民群|@小陈 ", "R1"),
+        ("@陈网格员|", "新工单 R1"),
+        ("@陈网格员|", "已辟谣 R1"),
+        ("阳光花园居民群|@小陈 ", "【辟谣】R1"),
+        ("阳光花园居民群|@老周 ", "【辟谣】R2"),
+        ("@陈网格员|", "R2 与已辟谣的 R1 相同"),
+        (f"{VILLAGE}|@张阿姨 ", "【辟谣】R3"),
+        ("@李书记|", "R3 与已辟谣的 R1 相同"),
+        ("@李书记|", "新工单 R4"),
+        (f"{VILLAGE}|@王大爷 ", "【核实】R4"),
+        ("@李书记|", "新工单 R5"),
+        (f"{VILLAGE}|@刘阿姨 ", "【辟谣】R5"),
+    ],
+    "notice.txt": [
+        *((f"{group}|", "【通知 N1】") for group in GROUPS),
+        ("@区指挥部小王|", "已发布通知 N1"),
+        (f"{VILLAGE}|", "已确认「幸福小区居民群」收到通知 N1"),
+        ("@赵村长|", "已确认「李家村村民群」收到通知 N1"),
+        ("@区指挥部小王|", "已确认 2"),
+        ("阳光花园居民群|", "【通知 N2】"),
+        ("@刘主任|", "已发布通知 N2"),
+        ("@陈网格员|", "已确认「阳光花园居民群」收到通知 N2"),
+        ("@刘主任|", "已确认 1"),
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """What each example prints, run once per test session the way its comment says."""
+    return {name: run_example(name, tmp_path_factory.mktemp(name.split(".")[0])) for name in EXPECTED}
+
+
+def run_example(name: str, cwd: Path) -> list[str]:
+    """Run one example on a copy of the shipped bot.toml in a fresh folder."""
+    shutil.copy(REPO / "bot.toml", cwd / "bot.toml")
+    result = gridbot("console", "--transcript", str(EXAMPLES / name), cwd=cwd)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no bad line, no warning, no log line
+    return result.stdout.splitlines()
+
+
+def assert_in_order(lines: list[str], expected: list[tuple[str, str]]) -> None:
+    """Each expected line appears, in this order (other lines may come between them)."""
+    at = 0
+    for start, part in expected:
+        found = next((i for i in range(at, len(lines)) if lines[i].startswith(start) and part in lines[i]),
+                     None)
+        assert found is not None, f"no line {start}…{part}… after line {at}:\n" + "\n".join(lines)
+        at = found + 1
+
+
+def test_every_example_is_tested() -> None:
+    assert sorted(p.name for p in EXAMPLES.glob("*.txt")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_example_says_what_it_shows_and_how_to_run_it(name: str) -> None:
+    text = (EXAMPLES / name).read_text(encoding="utf-8")
+    head = text.splitlines()[0]
+    assert head.startswith("# 示例：")
+    assert f"gridbot console --transcript examples/{name}" in text
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_example_runs_through_the_real_console(name: str, printed: dict[str, list[str]]) -> None:
+    assert_in_order(printed[name], EXPECTED[name])
+
+
+def test_demo_keeps_internal_notes_out_of_the_group(printed: dict[str, list[str]]) -> None:
+    lines = printed["demo.txt"]
+    assert not [line for line in lines if "保温袋" in line and not line.startswith("@")]
+    # Thanks in the group get no reply: 王大爷 hears only about his prompt and his ticket E2.
+    assert all("E2" in line or "「代买」后面" in line for line in lines if line.startswith(f"{VILLAGE}|@王大爷"))
+
+
+def test_rumour_repeats_do_not_reach_the_owner_as_new_work(printed: dict[str, list[str]]) -> None:
+    lines = printed["rumour.txt"]
+    assert not [line for line in lines if "新工单 R2" in line or "新工单 R3" in line]
+
+
+def test_notice_only_owners_confirm_and_one_group_notice_stays_there(printed: dict[str, list[str]]) -> None:
+    lines = printed["notice.txt"]
+    assert not [line for line in lines if "张阿姨" in line]  # a resident's 收到 gets no reply
+    assert [line.split("|")[0] for line in lines if "【通知 N2】" in line] == ["阳光花园居民群"]
+    report = next(line for line in lines if line.startswith("@区指挥部小王|通知 N1"))
+    unconfirmed = report.split("未确认：")[1]
+    assert VILLAGE not in unconfirmed and "李家村村民群" not in unconfirmed and "阳光花园居民群" in unconfirmed
