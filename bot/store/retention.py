@@ -23,6 +23,7 @@ _OLD_TICKETS = f"anonymised_at IS NULL AND {_CLOSED} AND updated_at < ?"
 _BLANK_MESSAGE = "text = '', sender_name = '', sender_id = '', chat_title = '', purged_at = ?"
 ADDRESS_GONE = "（地址已隐去）"
 
+
 def _scrub(text: str, address: str) -> str:
     """A text with the ticket's address taken out and phone and ID numbers masked."""
     if address:
