@@ -360,16 +360,22 @@ def parse_config(
     )
 
 
+#: A hundred years: beyond this a [privacy] cut-off date falls before year 1; 0 keeps forever.
+MAX_DAYS = 36500
+
+
 def _whole_numbers(root: _Reader, table: str, keys: dict[str, tuple[int, str]], minimum: int,
-                   unit: str = "", note: str = "") -> dict[str, int]:
+                   unit: str = "", note: str = "", maximum: int | None = None) -> dict[str, int]:
     """A table of whole numbers (key: (default, what it means)), each at least ``minimum``."""
     r = root.sub(table)
     r.only(table)
     values = {}
+    span = f"不小于 {minimum} " if maximum is None else f" {minimum} 到 {maximum} 之间"
     for key, (default, what) in keys.items():
         value = r.table.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise r.fail(key, f"应是不小于 {minimum} 的整数{unit}（{what}{note}），不是 {value!r}；例如 {key} = {default}")
+        if (isinstance(value, bool) or not isinstance(value, int) or value < minimum
+                or (maximum is not None and value > maximum)):
+            raise r.fail(key, f"应是{span}的整数{unit}（{what}{note}），不是 {value!r}；例如 {key} = {default}")
         values[key] = value
     return values
 
@@ -379,7 +385,7 @@ def _privacy(root: _Reader) -> PrivacyConfig:
     return PrivacyConfig(**_whole_numbers(root, "privacy", {
         "keep_messages_days": (30, "收到的消息原文保留多少天"),
         "anonymise_closed_after_days": (180, "工单办结多少天后隐去电话、身份证号和地址"),
-    }, 0, "天数", "；0 表示永久保留"))
+    }, 0, "天数", "；0 表示永久保留", maximum=MAX_DAYS))
 
 
 def _limits(root: _Reader) -> LimitsConfig:

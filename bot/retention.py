@@ -61,7 +61,7 @@ async def purge(
 
     async def audit() -> None:
         nonlocal entry
-        detail = describe(Outcome(cut, **counts), tz, done=True)
+        detail = summary(Outcome(cut, **counts), tz)
         if entry is None:
             entry = await store.audit.record(actor, "purge", "[privacy]", detail, now)
         else:
@@ -86,10 +86,24 @@ async def purge(
     return Outcome(cut, **counts)
 
 
+def _day(at: datetime, tz: ZoneInfo) -> str:
+    return f"{at.astimezone(tz):%Y-%m-%d %H:%M}"
+
+
+def summary(outcome: Outcome, tz: ZoneInfo) -> str:
+    """One short line for the audit log."""
+    cut = outcome.cut
+    msgs = ("消息原文永久保留" if cut.messages is None else
+            f"删除消息原文 {outcome.messages} 条、发出存档 {outcome.outbox} 条（{_day(cut.messages, tz)} 之前）")
+    tix = ("工单永久保留" if cut.tickets is None else
+           f"隐去已办结工单 {outcome.tickets} 张的电话/身份证号/地址（{_day(cut.tickets, tz)} 之前办结）")
+    return f"{msgs}；{tix}"
+
+
 def describe(outcome: Outcome, tz: ZoneInfo, *, done: bool) -> str:
     """What a run did (or would do), one line per kind of data, in Chinese."""
     def day(at: datetime) -> str:
-        return f"{at.astimezone(tz):%Y-%m-%d %H:%M}"
+        return _day(at, tz)
 
     cut = outcome.cut
     if cut.messages is None:

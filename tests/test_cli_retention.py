@@ -79,7 +79,7 @@ def test_audit_lists_purges_and_exports_newest_first(
     lines = capsys.readouterr().out.splitlines()
     me = f"命令行（cli:{getpass.getuser()}）"
     assert f"{me} 导出台账 工单台账 csv：导出 2 张工单到 {tmp_path / 't.csv'}" in lines[0]
-    assert f"{me} 清理过期数据 [privacy]：已删除 3 条消息的原文" in lines[1] and len(lines) == 2
+    assert f"{me} 清理过期数据 [privacy]：删除消息原文 3 条、发出存档 6 条" in lines[1] and len(lines) == 2
 
     assert gridbot(db, "audit", "--format", "json", "--limit", "1") == 0
     [entry] = json.loads(capsys.readouterr().out)

@@ -31,12 +31,13 @@ def test_defaults_and_the_shipped_file(tmp_path: Path) -> None:
     ('keep_messages_days = "30"', "privacy.keep_messages_days"),
     ("anonymise_closed_after_days = 1.5", "privacy.anonymise_closed_after_days"),
     ("anonymise_closed_after_days = true", "privacy.anonymise_closed_after_days"),
+    ("keep_messages_days = 1000000", "privacy.keep_messages_days"),  # a cut-off before year 1
 ])
 def test_bad_values_are_named_in_chinese(tmp_path: Path, line: str, key: str) -> None:
     with pytest.raises(ConfigError) as info:
         parse(tmp_path, f"[privacy]\n{line}\n")
     assert info.value.key == key
-    assert "不小于 0 的整数天数" in info.value.why and "0 表示永久保留" in info.value.why
+    assert "应是 0 到 36500 之间的整数天数" in info.value.why and "0 表示永久保留" in info.value.why
 
 
 def test_a_typo_names_the_real_key(tmp_path: Path) -> None:

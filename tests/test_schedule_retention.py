@@ -29,7 +29,7 @@ async def test_each_daily_run_takes_what_aged_past_the_limit_since_the_last(bot:
     # Audited as the scheduler, and only the runs that changed something.
     entries = await bot.app.store.audit.latest()
     assert [(e.actor.platform, e.action) for e in entries] == [("scheduler", "purge")] * 2
-    assert "已删除 1 条消息的原文" in entries[0].detail
+    assert "删除消息原文 1 条" in entries[0].detail
 
 
 async def test_scheduler_runs_it_once_a_day_at_half_past_three(tmp_path: Path) -> None:

@@ -7,9 +7,9 @@ Each batch is one short transaction, so the running bot's handlers get the write
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
+from bot.privacy import mask
 from bot.store.base import Database, to_db
 from bot.tickets import FINAL
 
@@ -23,24 +23,12 @@ _OLD_TICKETS = f"anonymised_at IS NULL AND {_CLOSED} AND updated_at < ?"
 _BLANK_MESSAGE = "text = '', sender_name = '', sender_id = '', chat_title = '', purged_at = ?"
 ADDRESS_GONE = "（地址已隐去）"
 
-# Digit runs bounded by non-digits, so an ID number never reads as a phone inside it.
-_ID = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})([-－ ]?)\d{3,4}(\d{4})(?!\d)")
-
-
-def _mask(text: str) -> str:
-    """Mask 18-digit IDs, mainland mobiles and landlines; to become ``bot.privacy.mask``."""
-    text = _ID.sub(lambda m: f"{m[1]}********{m[2]}", text)
-    text = _MOBILE.sub(lambda m: f"{m[1]}****{m[2]}", text)
-    return _LANDLINE.sub(lambda m: f"{m[1]}{m[2]}****{m[3]}", text)
-
 
 def _scrub(text: str, address: str) -> str:
     """A text with the ticket's address taken out and phone and ID numbers masked."""
     if address:
         text = text.replace(address, ADDRESS_GONE)
-    return _mask(text)
+    return mask(text)
 
 
 class RetentionRepo:
@@ -110,6 +98,10 @@ class RetentionRepo:
                  for r in rows],
             )
             await self.db.conn.executemany("UPDATE ticket_events SET note = ? WHERE id = ?", notes)
+            comments = [(c, r["ticket_id"]) for r in await self.db.fetchall(
+                f"SELECT ticket_id, comment FROM ratings WHERE ticket_id IN ({ids}) AND comment != ''")
+                if (c := _scrub(r["comment"], address[r["ticket_id"]])) != r["comment"]]
+            await self.db.conn.executemany("UPDATE ratings SET comment = ? WHERE ticket_id = ?", comments)
             sources = ",".join(str(int(r["message_id"])) for r in rows if r["message_id"] is not None)
             if sources:  # the raw requests say the same things
                 await self.db.execute(
