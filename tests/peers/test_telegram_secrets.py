@@ -1,4 +1,4 @@
-"""No token in any output: `gridbot` against the local Bot API with a known token, every byte grepped.
+"""No token in any output: `gridbot run`, `check` and `doctor` against the local Bot API with a known token, every byte grepped.
 
 Regression: httpx logged every request URL at INFO, and Telegram puts the token in the URL
 (``POST http://…/bot123456:TEST-token…/sendMessage``).
@@ -68,6 +68,13 @@ async def test_no_token_in_any_log_line_error_or_check_output(tmp_path: Path) ->
         out, _ = await asyncio.wait_for(check.communicate(), 30)
         assert check.returncode == 0, out.decode()
         outputs.append(out)
+
+        # doctor logs in with getMe; at debug level PTB and the HTTP stack log the request.
+        for token in (TOKEN, WRONG):
+            doctor = await gridbot("-v", "doctor", *common, token=token, cwd=tmp_path)
+            out, _ = await asyncio.wait_for(doctor.communicate(), 60)
+            assert b"getMe" in out, out.decode()
+            outputs.append(out)
 
     everything = b"\n".join(outputs).decode("utf-8", "replace")
     for secret in secret_parts(TOKEN) + secret_parts(WRONG):
