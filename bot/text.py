@@ -68,7 +68,14 @@ def strip_quote(text: str) -> str:
 def one_line(text: str, limit: int = 40) -> str:
     """A single line of at most ``limit`` characters for summaries."""
     flat = _SPACES.sub(" ", text).strip()
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    if len(flat) <= limit:
+        return flat
+    cut = limit - 1
+    # Never half a phone or ID number: "电话138123…" reads as a wrong number. Drop the whole run.
+    if flat[cut].isdigit():
+        while cut > 0 and flat[cut - 1].isdigit():
+            cut -= 1
+    return flat[:cut].rstrip() + "…"
 
 
 _CN_PUNCT = str.maketrans({",": "，", "!": "！", "?": "？", ";": "；", ":": "："})

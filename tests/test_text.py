@@ -34,3 +34,12 @@ async def test_the_console_stores_a_line_with_nul_and_surrogates_cleaned(bot: Bo
     assert "已登记代办工单 E1" in replies[0].text
     [ticket] = await bot.app.store.tickets.list()
     assert ticket.text == "大米一袋\ufffd 5栋301"
+
+
+def test_summaries_never_cut_a_phone_number_in_the_middle() -> None:
+    from bot.text import one_line
+
+    line = one_line("代买 胰岛素两盒 5栋301 电话13812345678 谢谢", 20)
+    assert line == "代买 胰岛素两盒 5栋301 电话…"
+    assert one_line("E12 代买 大米一袋 3栋2单元501 谢谢大家", 19) == "E12 代买 大米一袋 3栋2单元…"
+    assert one_line("短消息", 20) == "短消息"
