@@ -9,7 +9,7 @@ from bot import notices
 from bot.config import GroupConfig
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
-from bot.message import Button, Reply
+from bot.message import Button, ChatRef, Reply
 from bot.store.notices import Delivery, Notice
 from handlers.audit import actor_of
 from handlers.resident import private_fallback
@@ -188,11 +188,13 @@ async def approve(ctx: Ctx) -> Reply:
     return ctx.reply(f"已同意通知 {notice.code}，继续下发到 {released} 个群。", edit=ctx.msg.tapped_message_id is not None)
 
 
-@router.command("收到", "/ack")
+@router.command("收到", "收到了", "/ack")
 async def receipt(ctx: Ctx) -> Reply | list[Reply] | None:
     """``收到 N3``: an owner confirms their group received a notice. Plain 收到 is just chat."""
     # In a group only "收到 N3": "收到 1" there is chat. In private a bare "收到 3" is a code too.
     if notices.parse_code(ctx.args, "N", bare=not ctx.msg.is_group) is None:
+        if _PLAIN_ACK.fullmatch(ctx.args) and ctx.role >= Role.OWNER:
+            return await _plain_receipt(ctx)
         return None if ctx.msg.is_group else await private_fallback(ctx)
     if ctx.msg.is_group:
         if ctx.role < Role.OWNER:
@@ -212,6 +214,32 @@ async def receipt(ctx: Ctx) -> Reply | list[Reply] | None:
         return ctx.reply(f"通知 {notice.code} 已确认过，或没有发到您负责的群。", mention=ctx.msg.is_group)
     names = "、".join(done)
     return ctx.reply(f"已确认「{names}」收到通知 {notice.code}。", mention=ctx.msg.is_group)
+
+
+#: What may follow a plain 收到: "收到！", "收到了，谢谢".
+_PLAIN_ACK = re.compile(r"[\s了啦啊呀的,.!~，。！～]*(?:谢谢[\s!！。.]*)?")
+
+
+async def _plain_receipt(ctx: Ctx) -> Reply | None:
+    """An owner's 收到 without a code confirms what their groups have not confirmed yet.
+
+    In a group it confirms for that group and the answer goes to the owner in private (the
+    group has heard enough); a plain 收到 with nothing to confirm there stays chat.
+    """
+    owned = ctx.app.directory.groups_owned_by(ctx.platform, ctx.msg.sender_id)
+    if ctx.msg.is_group:
+        owned = [g for g in owned if ctx.group is not None and g.key == ctx.group.key]
+    pending = await ctx.app.store.notices.unconfirmed([g.key for g in owned])
+    if not pending:
+        return None if ctx.msg.is_group else ctx.reply("您负责的群没有待确认的通知。查看通知回执请发送「回执」。")
+    by_key = {g.key: g for g in owned}
+    done: dict[str, list[str]] = {}
+    for notice, key in pending:
+        if await ctx.app.store.notices.confirm(notice, key, ctx.msg.sender_name, ctx.now):
+            done.setdefault(notice.code, []).append(by_key[key].name)
+    lines = [f"已确认收到：{code}（{'、'.join(names)}）" for code, names in done.items()]
+    text = "\n".join(lines) + "\n（按编号单独确认请发送「收到 N3」；查看回执发送「回执」。）"
+    return Reply(ChatRef.private(ctx.platform, ctx.msg.sender_id), text)
 
 
 @router.command("回执", "/receipts", where="private", role=Role.OWNER)

@@ -184,6 +184,21 @@ class NoticeRepo:
             )
             return cur.rowcount == 1
 
+    async def unconfirmed(self, group_keys: Collection[str], limit: int = 20) -> list[tuple[Notice, str]]:
+        """Notices sent to ``group_keys`` and not yet confirmed there, newest first: (notice, group key)."""
+        keys = list(group_keys)
+        if not keys:
+            return []
+        rows = await self.db.fetchall(
+            f"""SELECT n.*, d.group_key AS delivered_to FROM notice_deliveries d
+                JOIN notices n ON n.id = d.notice_id
+                WHERE d.confirmed_at IS NULL AND d.state = 'queued'
+                  AND d.group_key IN ({", ".join("?" * len(keys))})
+                ORDER BY d.notice_id DESC LIMIT ?""",
+            (*keys, limit),
+        )
+        return [(_notice(r), str(r["delivered_to"])) for r in rows]
+
     async def due_reminders(self, before: datetime) -> list[tuple[Notice, Delivery]]:
         """Sent, unconfirmed, never reminded deliveries that reached their group before ``before``."""
         rows = await self.db.fetchall(
