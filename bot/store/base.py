@@ -77,10 +77,12 @@ class Database:
                 await asyncio.to_thread(_probe, self.path)
             self._conn = await aiosqlite.connect(self.path, isolation_level=None)
             self._conn.row_factory = aiosqlite.Row
+            # First: switching to WAL and the first migration wait for another process's
+            # lock (two processes opening a fresh file) instead of failing at once.
+            await self._conn.execute("PRAGMA busy_timeout=5000")
             await self._conn.execute("PRAGMA journal_mode=WAL")
             await self._conn.execute("PRAGMA synchronous=NORMAL")
             await self._conn.execute("PRAGMA foreign_keys=ON")
-            await self._conn.execute("PRAGMA busy_timeout=5000")
             await self._migrate()
         except (OSError, sqlite3.Error) as exc:
             await self.close()  # an open connection would keep the process from exiting
