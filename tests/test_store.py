@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
 from bot.app import App
 from bot.dispatcher import Ctx, Router
+from bot.message import ChatRef, Reply
 from tests.harness import Bot, Clock, FakeAdapter, make_config
 
 
@@ -91,3 +93,34 @@ async def test_handler_error_rolls_back_and_answers(tmp_path: Path) -> None:
     assert await app.store.tickets.list() == []  # the half-done ticket was rolled back
     assert await app.recover() == 0  # and the message will not be replayed into a crash loop
     await app.close()
+
+
+async def test_a_sent_mark_commits_after_the_writer_now_not_after_every_waiting_one(bot: Bot) -> None:
+    """Until a platform-accepted send is marked, a crash repeats it: the mark jumps the queue."""
+    store = bot.app.store
+    await bot.app.queue([Reply(ChatRef("console", "幸福小区居民群"), "一")])
+    [item] = await store.outbox.items()
+    order: list[str] = []
+    writing, release = asyncio.Event(), asyncio.Event()
+
+    async def handler_tx(name: str) -> None:
+        async with store.tx():
+            writing.set()
+            order.append(name)
+            await release.wait()
+
+    first = asyncio.create_task(handler_tx("handler 1"))
+    await writing.wait()
+    waiting = [asyncio.create_task(handler_tx(f"handler {n}")) for n in (2, 3)]
+    await asyncio.sleep(0)  # both now wait their turn
+
+    async def mark() -> None:
+        await store.outbox.mark_sent(item.id, "m1", bot.clock())
+        order.append("mark")
+
+    marked = asyncio.create_task(mark())
+    await asyncio.sleep(0)
+    release.set()
+    await asyncio.gather(first, *waiting, marked)
+    assert order[:2] == ["handler 1", "mark"]
+    assert [i.status for i in await store.outbox.items()] == ["sent"]

@@ -55,6 +55,8 @@ PERMANENT_SEND_ERRORS = (Status.NOT_FOUND, Status.INVALID_ARGUMENT)
 #: How long reading a message waits for a reconnect before the message is given up.
 PAYLOAD_WAIT = 60.0
 READ_RETRY_DELAY = 1.0
+#: How long a stop waits for message events already received to be stored and handled.
+STOP_GRACE = 5.0
 
 
 class WechatSetupError(SetupError):
@@ -102,6 +104,7 @@ class WechatAdapter:
         self.connected = asyncio.Event()
         self.sessions = 0
         self._events: asyncio.Queue[str] = asyncio.Queue()
+        self.received = 0  # message events received, in all sessions
         self._names: dict[str, str] = {}
         self._room_names: dict[tuple[str, str], str] = {}
         self._rooms: dict[str, Any] = {}
@@ -152,7 +155,7 @@ class WechatAdapter:
                       self.endpoint)
             return
         puppet = PuppetService(PuppetOptions(end_point=self.endpoint, token=self.token))
-        puppet.on("message", lambda payload: self._events.put_nowait(payload.message_id))
+        puppet.on("message", self._on_message)
         puppet.on("login", self._on_login)
         puppet.on("logout", self._on_logout)
         self.puppet = puppet
@@ -160,6 +163,11 @@ class WechatAdapter:
         try:
             await isolated(puppet.start())  # runs the event stream
             log.warning("WeChat: gateway %s closed the event stream", self.endpoint)
+        except asyncio.CancelledError:
+            # Stopping. The gateway never sends an event again, so store (and handle) the
+            # messages already received while the channel can still read their payloads.
+            await self._finish_received()
+            raise
         except GRPCError as exc:
             if exc.status in AUTH_ERRORS:
                 raise WechatSetupError(
@@ -176,6 +184,19 @@ class WechatAdapter:
             self.connected.clear()
             self.puppet = None
             _drop(puppet)
+
+    def _on_message(self, payload: Any) -> None:
+        self.received += 1
+        self._events.put_nowait(payload.message_id)
+
+    async def _finish_received(self) -> None:
+        """Until every message event received so far is handled (at most ``STOP_GRACE``)."""
+        if self._events.qsize():
+            log.info("WeChat: stopping once %d more received messages are stored",
+                     self._events.qsize())
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(STOP_GRACE):
+                await self._events.join()
 
     def _on_login(self, payload: Any) -> None:
         self.self_id = payload.contact_id
@@ -198,9 +219,12 @@ class WechatAdapter:
         """Handle message events one at a time, in arrival order."""
         while True:
             message_id = await self._events.get()
-            incoming = await self._read(message_id)
-            if incoming is not None:
-                await dispatch(incoming)
+            try:
+                incoming = await self._read(message_id)
+                if incoming is not None:
+                    await dispatch(incoming)
+            finally:
+                self._events.task_done()
 
     async def _read(self, message_id: str) -> Incoming | None:
         """A message's payload; waits out a reconnect once before giving the message up."""

@@ -53,7 +53,10 @@ class Database:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self._conn: aiosqlite.Connection | None = None
-        self._lock = asyncio.Lock()
+        self._lock = asyncio.Lock()  # the connection's one writer
+        # Transactions queue here and hold it while they run, so none of them waits on
+        # ``_lock``: :meth:`commit_now` gets in right after the one writing now.
+        self._turn = asyncio.Lock()
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -100,7 +103,7 @@ class Database:
         if _in_tx.get():
             yield
             return
-        async with self._lock:
+        async with self._turn, self._lock:
             token = _in_tx.set(True)
             try:
                 await self.conn.execute("BEGIN IMMEDIATE")
@@ -112,6 +115,18 @@ class Database:
                 await self.conn.execute("COMMIT")
             finally:
                 _in_tx.reset(token)
+
+    async def commit_now(self, sql: str, params: Iterable[Any] = ()) -> None:
+        """One write, committed on its own ahead of the transactions waiting their turn.
+
+        For records that must not wait behind other work (a send the platform accepted):
+        a single statement outside BEGIN commits atomically, in one round trip.
+        """
+        if _in_tx.get():
+            await self.conn.execute(sql, tuple(params))
+            return
+        async with self._lock:
+            await self.conn.execute(sql, tuple(params))
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
         """Run one statement (inside a transaction when it writes)."""

@@ -96,13 +96,12 @@ class OutboxRepo:
         return from_db(row["t"]) if row and row["t"] else None
 
     async def mark_sent(self, item_id: int, platform_message_id: str | None, now: datetime) -> None:
-        """Record a successful send."""
-        async with self.db.tx():
-            await self.db.execute(
-                """UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?,
-                       attempts = attempts + 1 WHERE id = ?""",
-                (platform_message_id, to_db(now), item_id),
-            )
+        """Record a successful send, ahead of queued work: until it commits, a crash repeats it."""
+        await self.db.commit_now(
+            """UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?,
+                   attempts = attempts + 1 WHERE id = ?""",
+            (platform_message_id, to_db(now), item_id),
+        )
 
     async def mark_retry(
         self, item_id: int, error: str, retry_at: datetime, *, count: bool = True

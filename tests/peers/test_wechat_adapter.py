@@ -239,6 +239,22 @@ async def test_bot_restart_sends_what_was_queued_and_handles_each_message_once(
     assert [s.text for s in gw.sent].count("【提醒】第0条") == 1
 
 
+async def test_clean_stop_stores_every_message_already_received(world: World, tmp_path: Path) -> None:
+    """The gateway never sends an event twice: a stop must not drop the ones still queued."""
+    gw = world.gw
+    async with running(world, tmp_path) as (app, adapter):
+        for i in range(30):
+            await gw.say(world.ls if i % 2 else world.zs, f"第{i}条：今天几点发物资？", room_id=world.room)
+        await until(lambda: adapter.received == 30)
+        # Stopped at once, with most of them still waiting to be read and stored.
+    app2 = await App.open(make_config(tmp_path, world.toml()))
+    try:
+        assert await app2.store.messages.count() == 30
+        assert await app2.store.messages.unhandled() == []
+    finally:
+        await app2.close()
+
+
 async def test_unconfigured_room_is_hinted_and_bound_by_its_owner(world: World, tmp_path: Path) -> None:
     gw = world.gw
     other = await gw.create_room("阳光花园2号楼", [world.bot, world.zs, world.ls], owner_id=world.ls)

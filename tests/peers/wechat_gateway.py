@@ -376,6 +376,7 @@ class WechatGateway:
         elif ev == "fatal" and not listening.done():
             listening.set_exception(GatewayError(msg.get("error", "fatal")))
         elif ev == "botSent":
+            msg["at"] = time.time()  # when it reached us: crash runs tell kills apart by it
             self.sent.append(BotSent.from_event(msg))
         elif ev == "streamOpen":
             self._stream_open = True
