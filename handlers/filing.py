@@ -92,6 +92,6 @@ def _submit_command(group: GroupConfig, row: int | None) -> str:
 def _split_row(args: str) -> tuple[str, int | None]:
     """``"幸福小区居民群 12"`` -> ``("幸福小区居民群", 12)``; the number is optional."""
     head, _, last = args.strip().rpartition(" ")
-    if head and last.isascii() and last.isdigit():
+    if head and last.isascii() and last.isdigit() and len(last) <= 12:  # int() refuses 4,300+ digits
         return head.strip(), int(last)
     return args.strip(), None

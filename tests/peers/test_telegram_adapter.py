@@ -337,7 +337,8 @@ async def test_crash_before_confirming_offsets_handles_each_update_once(
     await telegram_api.wait_call("getUpdates.parked", lambda e: e["params"].get("offset") is not None,
                                  start=mark)
     await bot.crash()
-    # While it is down: a private message (answered with a hint) and one more keyword.
+    # While it is down: a private request (filed for the group 张阿姨 posts in, answered in
+    # private only) and one more keyword in the group.
     late = [await telegram_api.say(ZHANG, "代买 酱油 1栋"), await telegram_api.say(WANG, "代买 醋 2栋", XINGFU)]
     await telegram_api.hold_polling(False)
     await telegram_api.wait_call("getUpdates.dropped")
@@ -345,16 +346,16 @@ async def test_crash_before_confirming_offsets_handles_each_update_once(
 
     again = await start_bot(telegram_api, tmp_path)
     try:
-        await telegram_api.wait_sent(in_chat(XINGFU.id, "E3"))
+        await telegram_api.wait_sent(in_chat(XINGFU.id, "E4"))
         await telegram_api.wait_confirmed(late[-1].update_id)
         deliveries = (await telegram_api.state())["deliveries"]
         assert [deliveries[str(u.update_id)] for u in early] == [2, 2]  # re-delivered...
-        assert [t.code for t in await again.tickets()] == ["E1", "E2", "E3"]  # ...handled once
+        assert [t.code for t in await again.tickets()] == ["E1", "E2", "E3", "E4"]  # ...handled once
         assert await again.app.store.messages.count() == 4
         group_acks = [s.text[s.text.index("E"):][:2] for s in telegram_api.sends() if s.chat_id == XINGFU.id]
-        assert group_acks == ["E1", "E2", "E3"]
+        assert group_acks == ["E1", "E2", "E4"]
         private = [s.text for s in telegram_api.sends() if s.chat_id == ZHANG.id]
-        assert len(private) == 1 and "请在您所在的小区/村群里发送" in private[0]
+        assert len(private) == 1 and "已为您在「幸福小区居民群」登记代办 E3" in private[0]
     finally:
         await again.stop()
 
