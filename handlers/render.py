@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,9 @@ PUBLIC_ACTIONS = frozenset({"create", "accept", "assign", "progress", "done", "r
 #: Of those, the notes written for the resident to read (an assignee's note may hold a phone).
 PUBLIC_NOTES = frozenset({"progress", "done", "reject", "debunk", "confirm", "auto"})
 WITHHELD = "内容不在群里公开"
+#: Where a volunteer's name ends and their number begins.
+_NAME_ONLY = re.compile(r"[\s,，:：;；、]*[+＋(（0-9０-９]")
+_PHONE_WORD = re.compile(r"[\s,，:：;；、]*(?:电话|手机|联系方式|tel)?[\s,，:：;；、]*$", re.IGNORECASE)
 
 
 def when(ts: datetime, tz: ZoneInfo) -> str:
@@ -174,7 +178,10 @@ def status_notice(t: Ticket, action: str, note: str = "", *, private: bool = Fal
     if action == "accept":
         return f"您的工单 {t.code} 已由{who}接单，正在处理。"
     if action == "assign":
-        return f"您的工单 {t.code} 已安排志愿者 {t.assignee} 跟进，请保持电话畅通。"
+        # "指派 E1 王小明 13900001111": the resident hears from the volunteer; the group hears a name.
+        name = t.assignee if private else _PHONE_WORD.sub("", _NAME_ONLY.split(t.assignee, maxsplit=1)[0])
+        who_goes = f"志愿者 {name} " if name else "志愿者"
+        return f"您的工单 {t.code} 已安排{who_goes}跟进，请保持电话畅通。"
     if action == "progress":
         return f"工单 {t.code} 进展：{note}"
     if action == "done":
