@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ERROR_REPLY = "抱歉，我处理这条消息时出了问题，已经记录下来。请稍后再试，或直接联系群主。"
+
+
+def _storable(msg: Incoming) -> Incoming:
+    """A lone surrogate cannot be stored as UTF-8: whatever an adapter let through must not
+    stop the message from being stored and answered."""
+    def clean(text: str) -> str:
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+    texts = (msg.text, msg.sender_name, msg.chat_title)
+    if all(t.isascii() or not any("\ud800" <= c <= "\udfff" for c in t) for t in texts):
+        return msg
+    return replace(msg, text=clean(msg.text), sender_name=clean(msg.sender_name),
+                   chat_title=clean(msg.chat_title))
 
 
 class App:
@@ -66,6 +80,7 @@ class App:
 
     async def handle(self, msg: Incoming) -> list[Reply]:
         """Store a message, act on it once, queue the replies; returns them."""
+        msg = _storable(msg)
         row = await self.store.messages.record(msg, self.now())
         if row is None:
             log.info("ignoring %s message %s seen before", msg.chat, msg.message_id)

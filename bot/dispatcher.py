@@ -112,7 +112,7 @@ _ARGS_START = re.compile(r"[\s,.!?;:，。！？；：、~～]|[A-Za-z0-9]")
 #: What may trail a command that stands alone: "我的工单呢？", "帮助！".
 _TRAILING = re.compile(r"[\s呢吗啊呀吧了,.!?，。！？~～]*")
 #: A ticket or notice code at the start of a command's arguments.
-_CODE_LEAD = re.compile(r"^[EVRNSevrns]\s*\d")
+_CODE_LEAD = re.compile(r"^[EVRNSevrns]\s*\d{1,7}")
 
 
 def _follows_command(name: str, rest: str, alone: bool) -> bool:
@@ -183,8 +183,11 @@ class Dispatcher:
         elif msg.is_group and role >= Role.OWNER:
             private = self.match(text, is_group=False)
             # Only a command naming a ticket or notice: an owner's "通知：…" in the group is chat.
-            if private is not None and private[0].role >= Role.OWNER and _CODE_LEAD.match(private[2]):
-                example = f"{private[1]} {private[2]}".strip()
+            code = _CODE_LEAD.match(private[2]) if private is not None else None
+            if private is not None and private[0].role >= Role.OWNER and code:
+                # Only the command and its code: the rest may be a note not meant for the group.
+                more = " …" if private[2][code.end():].strip() else ""
+                example = f"{private[1]} {code.group(0)}{more}"
                 return [ctx.reply(f"管理指令请私聊我发送，例如「{example}」。", mention=True)]
         return _as_list(await self._fallbacks(ctx))
 

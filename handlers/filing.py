@@ -13,6 +13,7 @@ from __future__ import annotations
 from bot.config import GroupConfig
 from bot.dispatcher import Ctx
 from bot.message import Button, ChatRef, Reply
+from bot.text import one_line
 from bot.tickets import NewTicket
 from handlers.classify import EmptyRequest, classify
 from handlers.tickets import EXAMPLES, WHAT_TO_ADD, file_request
@@ -61,7 +62,7 @@ async def submit(ctx: Ctx) -> Reply | list[Reply]:
     group = ctx.app.directory.find(name)
     if group is None or group not in groups:
         mine = "、".join(g.name for g in groups) or "（还没有）"
-        return ctx.reply(f"「{name}」不是您发过言的小区/村群，不能提交到那里。您的群：{mine}。")
+        return ctx.reply(f"「{one_line(name, 20)}」不是您发过言的小区/村群，不能提交到那里。您的群：{mine}。")
     # Without a number, only the latest request counts: an older one was answered otherwise.
     for msg_row, text, filed in await ctx.app.store.messages.recent_private(ctx.msg.chat):
         found = classify(text)
@@ -91,6 +92,6 @@ def _submit_command(group: GroupConfig, row: int | None) -> str:
 def _split_row(args: str) -> tuple[str, int | None]:
     """``"幸福小区居民群 12"`` -> ``("幸福小区居民群", 12)``; the number is optional."""
     head, _, last = args.strip().rpartition(" ")
-    if head and last.isascii() and last.isdigit():
+    if head and last.isascii() and last.isdigit() and len(last) <= 12:  # int() refuses 4,300+ digits
         return head.strip(), int(last)
     return args.strip(), None

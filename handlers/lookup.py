@@ -6,6 +6,7 @@ import re
 
 from bot.dispatcher import Ctx
 from bot.message import Reply
+from bot.text import one_line
 from bot.tickets import Ticket, normalize_code
 
 _CODE_ARGS = re.compile(r"^([EVRevr])\s*(\d{1,7})(?:\s+|(?=\D)|$)(.*)$", re.S)
@@ -24,7 +25,7 @@ async def find_ticket(ctx: Ctx, usage: str) -> tuple[Ticket, str] | Reply:
     """The ticket named first in the arguments and the rest of them, or a reply saying why not."""
     code, rest = split_code(ctx.args)
     if code is None:
-        hint = f"「{ctx.args}」不是工单编号。" if ctx.args else "缺少工单编号。"
+        hint = f"「{one_line(ctx.args, 20)}」不是工单编号。" if ctx.args else "缺少工单编号。"
         return ctx.reply(f"{hint}请这样写：{usage}（编号如 E12、V3、R7）", mention=ctx.msg.is_group)
     ticket = await ctx.app.store.tickets.get(code)
     if ticket is None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.message import ChatRef, Mention, Reply
-from bot.tickets import ACCEPTED, ASSIGNED, DONE, KIND_LABEL, REJECTED, Ticket, can_move
+from bot.text import one_line
+from bot.tickets import ACCEPTED, ASSIGNED, DONE, KIND_LABEL, REJECTED, Ticket, can_move, cap_text
 from handlers import render
 from handlers.lookup import find_managed_ticket
 
@@ -17,6 +18,8 @@ KIND_WORDS = {
     "rumor": ("谣言", "辟谣", "求证", "rumor"),
 }
 LIST_LIMIT = 30
+#: A volunteer is named with a phone number at most, not a letter.
+NAME_LIMIT = 40
 
 
 def group_notice(t: Ticket, action: str, note: str = "") -> Reply:
@@ -46,6 +49,7 @@ async def move(
             return [ctx.reply(why, edit=False)]
     elif t.is_final:
         return [ctx.reply(f"{t.code} 已是「{t.status_label}」状态，不能再更改。")]
+    note = cap_text(note)  # a note is read in the group and in every card: never a megabyte
     updated = await ctx.app.store.tickets.update(
         t, now=ctx.now, actor_id=ctx.msg.sender_id, actor_name=ctx.msg.sender_name,
         action=action, to_status=to_status, note=note, **(fields or {}),
@@ -67,7 +71,7 @@ async def todo(ctx: Ctx) -> Reply:
     if ctx.args and kind is None:
         group = ctx.app.directory.find(ctx.args)
         if group is None or group not in groups:
-            return ctx.reply(f"「{ctx.args}」既不是工单类别也不是您负责的群。"
+            return ctx.reply(f"「{one_line(ctx.args, 20)}」既不是工单类别也不是您负责的群。"
                              "可以写：待办、待办 代办、待办 核实、待办 谣言，或 待办 群名。")
         groups, title = [group], f"{group.name} 未办结工单"
     elif kind:
@@ -117,6 +121,9 @@ async def assign(ctx: Ctx) -> Reply | list[Reply]:
     t, name = found
     if not name:
         return ctx.reply(f"请写上志愿者姓名，例如：指派 {t.code} 王小明")
+    if len(name) > NAME_LIMIT:
+        return ctx.reply(f"志愿者姓名最多 {NAME_LIMIT} 个字，例如：指派 {t.code} 王小明 13900001111。"
+                         f"其他说明请用「备注 {t.code} 内容」。")
     handler = {} if t.handler_id else {"handler_id": ctx.msg.sender_id,
                                         "handler_name": ctx.msg.sender_name}
     return await move(ctx, t, action="assign", to_status=ASSIGNED, note=name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,9 @@ PUBLIC_ACTIONS = frozenset({"create", "accept", "assign", "progress", "done", "r
 #: Of those, the notes written for the resident to read (an assignee's note may hold a phone).
 PUBLIC_NOTES = frozenset({"progress", "done", "reject", "debunk", "confirm", "auto"})
 WITHHELD = "内容不在群里公开"
+#: Where a volunteer's name ends and their number begins.
+_NAME_ONLY = re.compile(r"[\s,，:：;；、]*[+＋(（0-9０-９]")
+_PHONE_WORD = re.compile(r"[\s,，:：;；、]*(?:电话|手机|联系方式|tel)?[\s,，:：;；、]*$", re.IGNORECASE)
 
 
 def when(ts: datetime, tz: ZoneInfo) -> str:
@@ -66,57 +70,48 @@ def summary(t: Ticket, *, public: bool = False) -> str:
             f"{what}{where}｜{t.status_label}")
 
 
-def public_card(t: Ticket, tz: ZoneInfo, history: list[TicketEvent]) -> str:
-    """The card a group may read: status and announced moves; no address, notes or phones."""
-    lines = [
-        f"工单 {t.code}（{t.kind_label}·{CATEGORY_LABEL[t.category]}·{PRIORITY_LABEL[t.priority]}）",
-        f"状态：{t.status_label}",
-        f"内容：{public_text(t)}",
-    ]
-    if t.handler_name:
-        lines.append(f"接单：{t.handler_name}")
-    if t.verdict_label:
-        lines.append(f"结论：{t.verdict_label}")
-    lines.append(f"登记时间：{when(t.created_at, tz)}")
-    shown = [ev for ev in history if ev.action in PUBLIC_ACTIONS]
-    if shown:
-        lines.append("记录：")
-        for ev in shown:
-            public = ev.note and ev.action in PUBLIC_NOTES and not confidential(t)
-            note = f"：{one_line(mask(ev.note), 60)}" if public else ""
-            lines.append(f"· {when(ev.at, tz)} {ACTION_LABEL[ev.action]}{note}")
-    if confidential(t):
-        lines.append(f"登记人可私聊我发送「进度 {t.code}」查看详情。")
-    return "\n".join(lines)
-
-
 def card(t: Ticket, tz: ZoneInfo, history: list[TicketEvent] | None = None,
-         rating: int | None = None) -> str:
-    """Every field of a ticket, and its history when given."""
+         rating: int | None = None, *, public: bool = False) -> str:
+    """Every field of a ticket, and its history when given.
+
+    ``public``: the card a group may read, whoever asks: status and the moves its notices
+    announced; no address, internal notes, volunteer's details or report contents.
+    """
     lines = [
         f"工单 {t.code}（{t.kind_label}·{CATEGORY_LABEL[t.category]}·{PRIORITY_LABEL[t.priority]}）",
         f"状态：{t.status_label}",
-        f"群：{t.group_name}",
-        f"居民：{t.requester_name}",
-        f"内容：{t.text}",
     ]
-    if t.address:
+    if not public:
+        lines += [f"群：{t.group_name}", f"居民：{t.requester_name}"]
+    lines.append(f"内容：{public_text(t) if public else t.text}")
+    if t.address and not public:
         lines.append(f"地址：{t.address}")
     if t.handler_name:
         lines.append(f"接单：{t.handler_name}")
-    if t.assignee:
+    if t.assignee and not public:
         lines.append(f"志愿者：{t.assignee}")
     if t.verdict_label:
         lines.append(f"结论：{t.verdict_label}")
     lines.append(f"登记时间：{when(t.created_at, tz)}")
     if rating is not None:
         lines.append(f"居民评价：{rating} 分")
+    if public:
+        history = [ev for ev in history or () if ev.action in PUBLIC_ACTIONS]
     if history:
         lines.append("记录：")
         for ev in history:
-            note = f"：{ev.note}" if ev.note else ""
-            lines.append(f"· {when(ev.at, tz)} {ev.actor_name} {ACTION_LABEL.get(ev.action, ev.action)}{note}")
+            lines.append(f"· {when(ev.at, tz)} {_event(t, ev, public)}")
+    if public and confidential(t):
+        lines.append(f"登记人可私聊我发送「进度 {t.code}」查看详情。")
     return "\n".join(lines)
+
+
+def _event(t: Ticket, ev: TicketEvent, public: bool) -> str:
+    action = ACTION_LABEL.get(ev.action, ev.action)
+    if not public:
+        return f"{ev.actor_name} {action}" + (f"：{ev.note}" if ev.note else "")
+    shown = ev.note and ev.action in PUBLIC_NOTES and not confidential(t)
+    return action + (f"：{one_line(mask(ev.note), 60)}" if shown else "")
 
 
 def owner_buttons(t: Ticket) -> tuple[Button, ...]:
@@ -183,7 +178,10 @@ def status_notice(t: Ticket, action: str, note: str = "", *, private: bool = Fal
     if action == "accept":
         return f"您的工单 {t.code} 已由{who}接单，正在处理。"
     if action == "assign":
-        return f"您的工单 {t.code} 已安排志愿者 {t.assignee} 跟进，请保持电话畅通。"
+        # "指派 E1 王小明 13900001111": the resident hears from the volunteer; the group hears a name.
+        name = t.assignee if private else _PHONE_WORD.sub("", _NAME_ONLY.split(t.assignee, maxsplit=1)[0])
+        who_goes = f"志愿者 {name} " if name else "志愿者"
+        return f"您的工单 {t.code} 已安排{who_goes}跟进，请保持电话畅通。"
     if action == "progress":
         return f"工单 {t.code} 进展：{note}"
     if action == "done":

@@ -58,7 +58,7 @@ async def my_tickets(ctx: Ctx) -> Reply:
     """The sender's own tickets, newest first."""
     mine = await ctx.app.store.tickets.list(requester=(ctx.platform, ctx.msg.sender_id))
     if not mine:
-        return ctx.reply("您还没有工单。在群里发送「代买 要买的东西 地址」等即可登记。",
+        return ctx.reply("您还没有工单。在群里或私聊我发送「代买 要买的东西 地址」等即可登记。",
                          mention=ctx.msg.is_group)
     recent = mine[::-1][:10]
     lines = [f"您的工单（共 {len(mine)} 张{'，显示最近 10 张' if len(mine) > 10 else ''}）："]
@@ -82,7 +82,7 @@ async def progress(ctx: Ctx) -> Reply:
                          mention=ctx.msg.is_group)
     history = await ctx.app.store.tickets.history(t)
     if ctx.msg.is_group:  # a group reads the public card, whoever asks
-        return ctx.reply(render.public_card(t, ctx.app.config.tz, history), mention=True)
+        return ctx.reply(render.card(t, ctx.app.config.tz, history, public=True), mention=True)
     if not manager:  # residents see what happened, not internal notes
         history = [ev for ev in history if ev.action not in ("note", "escalate")]
     return ctx.reply(render.card(t, ctx.app.config.tz, history))

@@ -71,6 +71,8 @@ async def test_submit_refuses_groups_the_sender_is_not_in(bot: Bot) -> None:
     assert "请这样写：提交 群名" in r.text
     [r] = await bot.say("@", "路人", f"提交 {XINGFU}")
     assert "不是您发过言" in r.text
+    [r] = await bot.say("@", "老王", f"提交 {XINGFU} " + "1" * 5000)  # found by hypothesis
+    assert "不是您发过言" in r.text
 
 
 async def test_nothing_to_submit_is_said_plainly(bot: Bot) -> None:

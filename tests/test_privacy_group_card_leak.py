@@ -16,7 +16,9 @@ NOTE = "家里钥匙在门垫下"
 async def filed(bot: Bot) -> Bot:
     await bot.say(GROUP, "张阿姨", REQUEST)
     await bot.say("@", "李书记", f"备注 E1 {NOTE} 电话13812345678")
-    await bot.say("@", "李书记", "指派 E1 王小明 13900001111")
+    assigned = await bot.say("@", "李书记", "指派 E1 王小明 13900001111")
+    [notice] = to(assigned, GROUP)
+    assert notice.text == "您的工单 E1 已安排志愿者 王小明 跟进，请保持电话畅通。"
     await bot.say("@", "李书记", "进展 E1 药已买到")
     return bot
 
