@@ -60,7 +60,9 @@ def make_adapter(name: str, app: App) -> Adapter:
         return TelegramAdapter(token, base_url=tg.base_url, poll_timeout=tg.poll_timeout, webhook=hook)
     from bot.adapters.wechat import WechatAdapter
 
-    return WechatAdapter.from_env(config.wechat, app.directory)
+    adapter = WechatAdapter.from_env(config.wechat, app.directory)
+    logsafe.adopt_library_handlers()  # the puppet packages log through handlers of their own
+    return adapter
 
 
 async def run(args: argparse.Namespace, config: Config) -> int:

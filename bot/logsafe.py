@@ -66,6 +66,29 @@ def redact_also(*secrets: str | None) -> None:
             handler.formatter.redactor.add(*secrets)
 
 
+def adopt_library_handlers() -> int:
+    """Redact loggers that bypass the root (wechaty's set propagate=False and a handler of their own).
+
+    The Wechaty puppet packages build such loggers at import time and log the puppet token in a
+    warning; call this after importing an SDK. Returns how many handlers were taken over.
+    """
+    ours = [h.formatter.redactor for h in logging.getLogger().handlers
+            if isinstance(h.formatter, RedactingFormatter)]
+    if not ours:
+        return 0
+    adopted = 0
+    for logger in list(logging.Logger.manager.loggerDict.values()):
+        if not isinstance(logger, logging.Logger):
+            continue
+        for handler in logger.handlers:
+            if isinstance(handler.formatter, RedactingFormatter):
+                continue
+            fmt = handler.formatter._fmt if handler.formatter is not None else None
+            handler.setFormatter(RedactingFormatter(fmt or LOG_FORMAT, ours[0]))
+            adopted += 1
+    return adopted
+
+
 def redact(text: str) -> str:
     """``text`` with every secret the installed handlers know (or any token-shaped string) hidden."""
     redactors = [h.formatter.redactor for h in logging.getLogger().handlers
@@ -93,4 +116,5 @@ def install(level: int, secrets: Iterable[str] = ()) -> Redactor:
         handler.stream.write(redactor("".join(traceback.format_exception(kind, exc, tb))))
 
     sys.excepthook = excepthook
+    adopt_library_handlers()
     return redactor

@@ -71,3 +71,18 @@ def test_chatty_libraries_are_quiet_unless_debugging(captured: io.StringIO) -> N
 def test_ordinary_text_is_untouched() -> None:
     text = "E12 代买 5栋301 电话 13812345678 10:30 2026-11-25 ratio 3:2"
     assert logsafe.Redactor(["short"])(text) == text
+
+
+def test_libraries_with_their_own_handlers_are_redacted_too(captured: io.StringIO) -> None:
+    # As wechaty_puppet.logger.get_logger builds them: propagate off, a StreamHandler of its own.
+    lib = logging.getLogger("wechaty_like_sdk")
+    own = logging.StreamHandler(captured)
+    own.setFormatter(logging.Formatter("%(name)s - %(message)s"))
+    lib.handlers, lib.propagate = [own], False
+    try:
+        assert logsafe.adopt_library_handlers() >= 1
+        lib.warning("there are endpoint<127.0.0.1:8788> and token<%s>", WECHAT)
+        out = captured.getvalue()
+        assert "wechaty_like_sdk - there are endpoint" in out and WECHAT not in out
+    finally:
+        lib.handlers, lib.propagate = [], True
