@@ -19,9 +19,13 @@ pytestmark = pytest.mark.skipif(node_missing_reason() is not None, reason=str(no
 GATEWAY_TOKEN = re.compile(r"insecure_[0-9a-f]{8}-")
 
 
+def run_logs(folder: Path) -> str:
+    return "\n".join(p.read_text(errors="replace") for p in sorted(folder.glob("run-*.log")))
+
+
 async def test_no_puppet_token_in_the_bots_output(tmp_path: Path) -> None:
     result = await wechat_burst(tmp_path, messages=6, kills=1)
     assert result.lost == 0
-    logs = "\n".join(p.read_text(errors="replace") for p in sorted(tmp_path.glob("run-*.log")))
+    logs = run_logs(tmp_path)
     assert "token<" in logs, "the puppet's start-up warning was logged (and redacted)"
     assert not GATEWAY_TOKEN.search(logs), logs[-2000:]
