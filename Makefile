@@ -27,4 +27,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/cascade.py
 
 clean:
-	rm -rf $(VENV) data/*.db data/*.db-wal data/*.db-shm data/*.db.lock
+	rm -rf $(VENV) data/*.db data/*.db-wal data/*.db-shm data/*.db.lock data/*.db.setup

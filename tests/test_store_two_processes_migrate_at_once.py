@@ -14,9 +14,11 @@ from bot.store.base import shipped_schema_version
 async def test_concurrent_first_opens_apply_each_migration_once(tmp_path: Path) -> None:
     db = tmp_path / "gridbot.db"
     stores = [Store(db) for _ in range(4)]  # separate connections, as separate processes have
-    await asyncio.gather(*(s.open() for s in stores))
-    for s in stores:
-        await s.close()
+    try:
+        await asyncio.gather(*(s.open() for s in stores))
+    finally:  # a failed open must not leave the others' worker threads keeping pytest alive
+        for s in stores:
+            await s.close()
     with sqlite3.connect(db) as conn:
         versions = [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")]
     assert versions == list(range(1, shipped_schema_version() + 1))

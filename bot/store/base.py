@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import fcntl
 import logging
 import os
 import sqlite3
@@ -80,16 +81,35 @@ class Database:
                 await asyncio.to_thread(_probe, self.path)
             self._conn = await aiosqlite.connect(self.path, isolation_level=None)
             self._conn.row_factory = aiosqlite.Row
-            # First: switching to WAL and the first migration wait for another process's
-            # lock (two processes opening a fresh file) instead of failing at once.
             await self._conn.execute("PRAGMA busy_timeout=5000")
-            await self._conn.execute("PRAGMA journal_mode=WAL")
             await self._conn.execute("PRAGMA synchronous=NORMAL")
             await self._conn.execute("PRAGMA foreign_keys=ON")
-            await self._migrate()
+            await self._prepare()
         except (OSError, sqlite3.Error) as exc:
             await self.close()  # an open connection would keep the process from exiting
             raise DatabaseUnusable(self.path, exc) from exc
+
+    async def _prepare(self) -> None:
+        """WAL mode and migrations, one process at a time.
+
+        Two processes opening a fresh file at once (``gridbot run`` and ``notice send``) met
+        where SQLite answers "database is locked" without waiting (switching the journal mode
+        of a file another connection is migrating). An OS lock on ``<database>.setup`` held
+        for these few statements makes them take turns; the kernel drops it if one dies.
+        """
+        if str(self.path) == ":memory:":
+            await self._wal_and_migrate()
+            return
+        fd = os.open(self.path.with_name(self.path.name + ".setup"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            await asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX)
+            await self._wal_and_migrate()
+        finally:
+            os.close(fd)  # releases the lock
+
+    async def _wal_and_migrate(self) -> None:
+        await self.conn.execute("PRAGMA journal_mode=WAL")
+        await self._migrate()
 
     async def close(self) -> None:
         """Close the connection; safe to call twice."""
