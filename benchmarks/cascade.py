@@ -83,8 +83,9 @@ class SimPlatform:
     async def send(self, reply: Reply) -> str | None:
         if self.limiter is not None:
             data = {"chat_id": int(reply.chat.chat_id), "text": reply.text}
-            return await self.limiter.process_request(
+            sent = await self.limiter.process_request(
                 self._accept, (reply,), {}, "sendMessage", data, None)  # type: ignore[arg-type]
+            return str(sent)
         assert self.pacer is not None
         async with self.pacer.slot():
             return await self._accept(reply)
@@ -104,7 +105,7 @@ async def child(config_path: Path, log: Path, publish: bool) -> None:
     for sim in sims:
         if sim.limiter is not None:
             await sim.limiter.initialize()
-        app.attach(sim)  # type: ignore[arg-type]
+        app.attach(sim)
     if publish:
         origin = app.directory.group("d")
         assert origin is not None

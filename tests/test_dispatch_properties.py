@@ -119,7 +119,7 @@ def test_the_error_reply_is_what_check_looks_for(loop: asyncio.AbstractEventLoop
     async def broken(*args: object) -> list[Reply]:
         raise RuntimeError("boom")
 
-    bot.app.dispatcher.dispatch = broken  # type: ignore[method-assign]
+    bot.app.dispatcher.dispatch = broken  # type: ignore[method-assign, assignment]
     try:
         replies = loop.run_until_complete(bot.say(GROUP, "张阿姨", "帮助"))
     finally:

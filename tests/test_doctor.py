@@ -235,6 +235,6 @@ def test_low_disk_is_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 
     gib = 1 << 30
     usage = SimpleNamespace(total=int(total * gib), used=int((total - free) * gib), free=int(free * gib))
-    monkeypatch.setattr(doctor.shutil, "disk_usage", lambda _: usage)
+    monkeypatch.setattr("bot.doctor.shutil.disk_usage", lambda _: usage)
     check = doctor.disk_check(tmp_path / "gridbot.db")
     assert (check.mark == "!") is warned and f"{free:.1f} GiB" in check.text

@@ -128,7 +128,7 @@ class Running:
             self.lines.put(line)
 
     def wait_for(self, text: str, timeout: float = 30) -> None:
-        seen = []
+        seen: list[str] = []
         while True:
             try:
                 line = self.lines.get(timeout=timeout)

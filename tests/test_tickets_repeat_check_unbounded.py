@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz
 
-import handlers.tickets
 from handlers.tickets import REPEAT_CANDIDATES, REPEAT_PREFIX, fingerprint
 from tests.harness import BASE_TOML, Bot, to
 
@@ -25,13 +25,13 @@ async def test_the_repeat_check_compares_a_bounded_number_of_tickets(
         for i in range(3 * REPEAT_CANDIDATES):
             await bot.say(GROUP, "张阿姨", f"代买 第{i}样东西 5栋{i}")
         compared: list[tuple[str, str]] = []
-        ratio = handlers.tickets.fuzz.ratio
+        ratio = fuzz.ratio
 
         def counting(a: str, b: str) -> float:
             compared.append((a, b))
             return float(ratio(a, b))
 
-        monkeypatch.setattr(handlers.tickets.fuzz, "ratio", counting)
+        monkeypatch.setattr(fuzz, "ratio", counting)
         replies = await bot.say(GROUP, "张阿姨", "代买 又一样 5栋999 " + "很长的说明" * 800)
         assert "已登记代办工单" in to(replies, GROUP)[0].text
         assert len(compared) == REPEAT_CANDIDATES

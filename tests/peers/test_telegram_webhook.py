@@ -89,7 +89,7 @@ async def test_a_failed_store_answers_500_and_the_resent_update_is_handled_once(
             raise OSError("disk I/O error")
         return await record(*args, **kwargs)  # type: ignore[arg-type]
 
-    bot.app.store.messages.record = flaky  # type: ignore[method-assign]
+    bot.app.store.messages.record = flaky  # type: ignore[method-assign, assignment]
     try:
         sent = await world.say(ZHANG, "代买 酱油 3栋501", XINGFU)
         await world.wait_sent(in_chat(XINGFU.id, "已登记代办工单 E1"))

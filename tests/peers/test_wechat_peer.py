@@ -101,10 +101,10 @@ class Client:
         try:
             return await asyncio.wait_for(waiter(), timeout)
         except TimeoutError:
-            died = self.task is not None and self.task.done()
+            task = self.task
+            ended = f"; start() task ended: {task.exception()!r}" if task is not None and task.done() else ""
             raise AssertionError(
-                f"no {name!r} event in {timeout}s; got {self.names()}"
-                + (f"; start() task ended: {self.task.exception()!r}" if died else "")
+                f"no {name!r} event in {timeout}s; got {self.names()}" + ended
             ) from None
 
     async def wait_message(self, message_id: str, timeout: float = 10) -> Any:  # noqa: ASYNC109
@@ -304,7 +304,7 @@ async def test_gateway_crash_then_reconnect_with_a_new_client(
     await gw.start()  # same port, token, contacts and rooms (same ids)
 
     # Recommended: throw the old PuppetService away (close its channel) and start a new one.
-    client.puppet.channel.close()
+    _close_channel(client)
     fresh = Client(gw.puppet_options())
     try:
         assert await fresh.start() == world["bot"]
@@ -331,7 +331,7 @@ async def test_gateway_restart_same_client_object_also_works(
     # ... but events need a new Event stream: start() again (makes a new Channel; close the
     # old one first or it leaks). The pyee listeners survive because stop() was not called
     # (PuppetService.stop() removes ALL listeners).
-    client.puppet.channel.close()
+    _close_channel(client)
     logins = client.names().count("login")
     client.task = asyncio.create_task(client.puppet.start())
     await client.wait("login", lambda p: client.names().count("login") > logins)
@@ -385,7 +385,7 @@ async def test_gateway_error_event_kills_the_python_event_stream(
     assert "error" not in client.names()
     # the gateway still serves unary calls, and a new client gets a working stream
     assert (await client.puppet.contact_payload(world["zs"])).name == "张三"
-    client.puppet.channel.close()
+    _close_channel(client)
     fresh = Client(gw.puppet_options())
     try:
         assert await fresh.start() == world["bot"]
@@ -434,3 +434,10 @@ async def test_startup_timing(gw: WechatGateway) -> None:
     assert gw.startup_seconds is not None
     print(f"\ngateway spawn->listening {gw.startup_seconds:.2f}s; client start->login {connect:.2f}s")
     assert gw.startup_seconds < 15 and connect < 5
+
+
+def _close_channel(client: Client) -> None:
+    """Throw a PuppetService's gRPC channel away, as a dead connection would."""
+    channel = client.puppet.channel
+    assert channel is not None
+    channel.close()
