@@ -122,7 +122,7 @@ def owner_buttons(t: Ticket) -> tuple[Button, ...]:
     if t.status == OPEN:
         buttons.append(Button("接单", f"接单 {t.code}"))
     if t.kind == "rumor":
-        buttons.append(Button("属实", f"属实 {t.code}"))
+        buttons += [Button("辟谣", f"辟谣 {t.code}"), Button("属实", f"属实 {t.code}")]
     else:
         buttons.append(Button("完成", f"完成 {t.code}"))
     buttons += [Button("驳回", f"驳回 {t.code}"), Button("详情", f"详情 {t.code}")]
@@ -135,10 +135,12 @@ def new_ticket_push(t: Ticket) -> str:
     lines = [f"新工单 {t.code}{urgent}", f"{t.group_name}·{t.requester_name}", f"{t.kind_label}：{t.text}"]
     if t.address:
         lines.append(f"地址：{t.address}")
+    # The buttons (or, where a platform has none, the line the adapter writes for them) carry
+    # the one-word actions; only what needs words of the owner's own is spelt out here.
     if t.kind == "rumor":
-        lines.append(f"回复「辟谣 {t.code} 官方说法」或「属实 {t.code}」")
+        lines.append(f"辟谣请附官方说法：辟谣 {t.code} 官方说法")
     else:
-        lines.append(f"回复「接单 {t.code}」「指派 {t.code} 姓名」「完成 {t.code}」「驳回 {t.code} 原因」")
+        lines.append(f"派给志愿者：指派 {t.code} 姓名")
     return "\n".join(lines)
 
 
