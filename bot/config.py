@@ -193,21 +193,21 @@ class _Reader:
     def str(self, name: builtins.str, default: builtins.str | None = None) -> builtins.str:
         value = self.table.get(name, default)
         if value is None:
-            raise self.fail(name, "is required")
+            raise self.fail(name, "必须填写 (is required)")
         if not isinstance(value, str):
-            raise self.fail(name, f"must be a string, got {value!r}")
+            raise self.fail(name, f"应是加引号的文字，不是 {value!r} (must be a string)")
         return value
 
     def num(self, name: builtins.str, default: float) -> float:
         value = self.table.get(name, default)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise self.fail(name, f"must be a non-negative number, got {value!r}")
+            raise self.fail(name, f"应是不小于 0 的数字（如 30 或 1.5），不是 {value!r} (must be a non-negative number)")
         return float(value)
 
     def bool(self, name: builtins.str, default: builtins.bool) -> builtins.bool:
         value = self.table.get(name, default)
         if not isinstance(value, bool):
-            raise self.fail(name, f"must be true or false, got {value!r}")
+            raise self.fail(name, f"应写 true 或 false，不是 {value!r} (must be true or false)")
         return value
 
     def strs(self, name: builtins.str) -> tuple[builtins.str, ...]:
@@ -215,19 +215,19 @@ class _Reader:
         if isinstance(value, (str, int)):
             value = [value]
         if not isinstance(value, list):
-            raise self.fail(name, f"must be a list of strings, got {value!r}")
+            raise self.fail(name, f"应是列表，例如 [\"甲\", \"乙\"]，不是 {value!r} (must be a list of strings)")
         out = []
         for item in value:
             # Telegram ids are numbers; accept them and keep ids as strings throughout.
             if isinstance(item, bool) or not isinstance(item, (str, int)):
-                raise self.fail(name, f"must be a list of strings, got item {item!r}")
+                raise self.fail(name, f"列表里应是文字或数字，不是 {item!r} (must be a list of strings)")
             out.append(str(item))
         return tuple(out)
 
     def sub(self, name: builtins.str) -> _Reader:
         value = self.table.get(name, {})
         if not isinstance(value, dict):
-            raise self.fail(name, "must be a table")
+            raise self.fail(name, f"应是一个表，写成 [{self.key(name)}] (must be a table)")
         return _Reader(self.path, value, f"{self.key(name)}.")
 
     def only(self, table: builtins.str) -> None:
@@ -270,7 +270,7 @@ def load_config(path: Path | str, *, database: Path | str | None = None) -> Conf
         # utf-8-sig: Windows Notepad may save UTF-8 with a byte-order mark.
         raw = tomllib.loads(data.decode("utf-8-sig"))
     except FileNotFoundError:
-        raise ConfigError(path, "(file)", "file not found") from None
+        raise ConfigError(path, "(file)", "找不到配置文件 (file not found)") from None
     except IsADirectoryError:
         raise ConfigError(path, "(file)", "这是一个文件夹，不是配置文件 (is a directory)") from None
     except OSError as exc:
@@ -282,7 +282,7 @@ def load_config(path: Path | str, *, database: Path | str | None = None) -> Conf
             f"文件不是 UTF-8 编码（可能是 GBK/ANSI；not UTF-8）。{SAVE_AS_UTF8}",
         ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path, "(syntax)", f"not valid TOML: {exc}") from None
+        raise ConfigError(path, "(syntax)", f"不是有效的 TOML 格式，请检查括号和引号 (not valid TOML): {exc}") from None
     return parse_config(raw, path, database=database)
 
 
@@ -301,7 +301,7 @@ def parse_config(
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        raise bot.fail("timezone", f"unknown time zone {tz!r}") from None
+        raise bot.fail("timezone", f"不认识的时区 {tz!r}，中国大陆写 \"Asia/Shanghai\" (unknown time zone)") from None
     if database is None:
         db = Path(bot.str("database", "data/gridbot.db"))
         database = db if db.is_absolute() else path.parent / db
@@ -309,7 +309,7 @@ def parse_config(
     staff_r = root.sub("staff")
     staff = {p: staff_r.strs(p) for p in PLATFORMS}
     for extra in set(staff_r.table) - set(PLATFORMS):
-        raise staff_r.fail(extra, f"unknown platform; use one of {', '.join(PLATFORMS)}")
+        raise staff_r.fail(extra, f"不认识的平台，可写 {'、'.join(PLATFORMS)} (unknown platform)")
     _telegram_ids(staff_r, "telegram", staff["telegram"])
     tg = root.sub("telegram")
     if "token" in tg.table:
@@ -419,31 +419,31 @@ def _platforms(bot: _Reader) -> tuple[str, ...]:
     else:
         names, key = (bot.str("platform", "console"),), "platform"
     if not names:
-        raise bot.fail(key, "must name at least one platform")
+        raise bot.fail(key, "至少要写一个平台，例如 [\"console\"] (must name at least one platform)")
     for name in names:
         if name not in PLATFORMS:
-            raise bot.fail(key, f"unknown platform {name!r}; use one of {', '.join(PLATFORMS)}")
+            raise bot.fail(key, f"不认识的平台 {name!r}，可写 {'、'.join(PLATFORMS)} (unknown platform)")
     return names
 
 
 def _hhmm(reader: _Reader, key: str, value: str) -> str:
     parts = value.split(":")
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
-        raise reader.fail(key, f"times are written HH:MM, got {value!r}")
+        raise reader.fail(key, f"时间要写成 HH:MM，例如 \"08:00\"，不是 {value!r} (times are written HH:MM)")
     hour, minute = int(parts[0]), int(parts[1])
     if hour > 23 or minute > 59:
-        raise reader.fail(key, f"no such time of day: {value!r}")
+        raise reader.fail(key, f"没有这个时间：{value!r}，小时 0-23、分钟 0-59 (no such time of day)")
     return f"{hour:02d}:{minute:02d}"
 
 
 def _groups(root: _Reader, path: Path, platforms: tuple[str, ...]) -> tuple[GroupConfig, ...]:
     raw = root.table.get("groups", [])
     if not isinstance(raw, list):
-        raise root.fail("groups", "must be an array of tables ([[groups]])")
+        raise root.fail("groups", "每个群写成一段 [[groups]] (must be an array of tables ([[groups]]))")
     groups: list[GroupConfig] = []
     for i, item in enumerate(raw):
         if not isinstance(item, dict):
-            raise root.fail(f"groups[{i}]", "must be a table")
+            raise root.fail(f"groups[{i}]", "应是 [[groups]] 下的一段 (must be a table)")
         r = _Reader(path, item, f"groups[{i}].")
         if isinstance(item.get("name"), str):
             r.prefix = f"groups[{i}] ({item['name']})."
@@ -451,10 +451,10 @@ def _groups(root: _Reader, path: Path, platforms: tuple[str, ...]) -> tuple[Grou
         name = r.str("name")
         platform = r.str("platform", platforms[0])
         if platform not in PLATFORMS:
-            raise r.fail("platform", f"unknown platform {platform!r}")
+            raise r.fail("platform", f"不认识的平台 {platform!r}，可写 {'、'.join(PLATFORMS)} (unknown platform)")
         level = r.str("level", "village")
         if level not in LEVELS:
-            raise r.fail("level", f"must be one of {', '.join(LEVELS)}, got {level!r}")
+            raise r.fail("level", f"应是 {'、'.join(LEVELS)} 之一（区县、街道乡镇、村社区），不是 {level!r} (must be one of {', '.join(LEVELS)})")
         chat_id = r.str("chat_id", name if platform == "console" else None)
         if platform == "telegram":
             if not TELEGRAM_CHAT_ID.fullmatch(chat_id):
@@ -487,14 +487,14 @@ def validate_hierarchy(groups: list[GroupConfig], path: Path | str) -> None:
     chats: dict[tuple[str, str], str] = {}
     for i, g in enumerate(groups):
         if g.key in by_key:
-            raise ConfigError(path, f"groups[{i}] ({g.name}).key", f"duplicate group key {g.key!r}")
+            raise ConfigError(path, f"groups[{i}] ({g.name}).key", f"群的 key {g.key!r} 重复了，每个群的 key 要不同 (duplicate group key)")
         by_key[g.key] = g
         where = (g.platform, g.chat_id)
         if where in chats:
             raise ConfigError(
                 path,
                 f"groups[{i}] ({g.name}).chat_id",
-                f"the same {g.platform} chat {g.chat_id!r} is already group {chats[where]!r}",
+                f"这个 {g.platform} 群 {g.chat_id!r} 已经登记为「{chats[where]}」，同一个群只能写一次 (the same chat is already a group)",
             )
         chats[where] = g.key
     for i, g in enumerate(groups):
@@ -503,19 +503,20 @@ def validate_hierarchy(groups: list[GroupConfig], path: Path | str) -> None:
             continue
         parent = by_key.get(g.parent)
         if parent is None:
-            raise ConfigError(path, key, f"unknown parent group {g.parent!r}")
+            raise ConfigError(path, key, f"上级群 {g.parent!r} 不存在：parent 要写某个群的 key (unknown parent group)")
         seen = {g.key}
         node: GroupConfig | None = parent
         while node is not None:
             if node.key in seen:
-                raise ConfigError(path, key, f"cycle in the hierarchy through {node.key!r}")
+                raise ConfigError(path, key, f"上下级绕成了圈，经过 {node.key!r}：请检查各群的 parent (cycle in the hierarchy)")
             seen.add(node.key)
             node = by_key.get(node.parent) if node.parent else None
         if LEVELS.index(parent.level) >= LEVELS.index(g.level):
             raise ConfigError(
                 path,
                 key,
-                f"a {g.level} group cannot sit under the {parent.level} group {parent.name!r}",
+                f"{LEVEL_NAMES[g.level]}群不能放在{LEVEL_NAMES[parent.level]}群「{parent.name}」下面：上级的级别要更高 "
+                f"(a {g.level} group cannot sit under the {parent.level} group {parent.name!r})",
             )
 
 
@@ -524,17 +525,17 @@ def _schedules(
 ) -> tuple[ScheduledNoticeConfig, ...]:
     raw = root.table.get("schedules", [])
     if not isinstance(raw, list):
-        raise root.fail("schedules", "must be an array of tables ([[schedules]])")
+        raise root.fail("schedules", "每个定时通知写成一段 [[schedules]] (must be an array of tables ([[schedules]]))")
     keys = {g.key for g in groups}
     out = []
     for i, item in enumerate(raw):
         if not isinstance(item, dict):
-            raise root.fail(f"schedules[{i}]", "must be a table")
+            raise root.fail(f"schedules[{i}]", "应是 [[schedules]] 下的一段 (must be a table)")
         r = _Reader(path, item, f"schedules[{i}].")
         r.only("schedules")
         group = r.str("group")
         if group not in keys:
-            raise r.fail("group", f"unknown group {group!r}")
+            raise r.fail("group", f"没有这个群 {group!r}：写某个群的 key 或群名 (unknown group)")
         out.append(
             ScheduledNoticeConfig(
                 key=r.str("key", f"config-{i}"),

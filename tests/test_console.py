@@ -113,7 +113,7 @@ def test_broken_config_names_the_key(tmp_path: Path) -> None:
     (tmp_path / "bot.toml").write_text("[bot]\nplatforms = ['console', 'qq']\n", encoding="utf-8")
     result = gridbot("console", "--transcript", "-", cwd=tmp_path, stdin="")
     assert result.returncode == 2
-    assert "bot.platforms" in result.stderr and "unknown platform 'qq'" in result.stderr
+    assert "bot.platforms" in result.stderr and "不认识的平台 'qq'" in result.stderr and "unknown platform" in result.stderr
     assert "Traceback" not in result.stderr
 
 
