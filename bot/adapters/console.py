@@ -92,6 +92,22 @@ class ConsoleAdapter:
             message_id=f"{self._run}-{next(self._ids)}", sent_at=self.clock(), is_group=is_group,
         )
 
+    def _switch_chat(self, arg: str) -> None:
+        """``:chat 幸福`` is enough when one console group's name starts with or contains it."""
+        if arg == PRIVATE:
+            self.chat = PRIVATE
+            return
+        mine = [g for g in self.directory.groups if g.platform == PLATFORM]
+        exact = self.directory.find(arg)
+        found = [exact] if exact is not None and exact in mine else self.directory.named(arg, mine)
+        if len(found) == 1:
+            self.chat = found[0].name
+        elif found:
+            names = "、".join(g.name for g in found)
+            print(f"  ! 「{arg}」对应 {len(found)} 个群：{names}，请写得更完整些", file=self.out, flush=True)
+        else:
+            print(f"  ! 没有名为「{arg}」的群，:groups 查看全部", file=self.out, flush=True)
+
     def parse_line(self, line: str) -> Incoming:
         """``<chat>|<user>|<text>`` -> Incoming."""
         parts = line.split("|", 2)
@@ -162,10 +178,7 @@ class ConsoleAdapter:
         if name in ("u", "user") and arg:
             self.user = arg
         elif name in ("c", "chat") and arg:
-            if arg != PRIVATE and self.directory.find(arg) is None:
-                print(f"  ! 没有名为「{arg}」的群，:groups 查看全部", file=self.out, flush=True)
-            else:
-                self.chat = arg if arg == PRIVATE else self.directory.find(arg).name  # type: ignore[union-attr]
+            self._switch_chat(arg)
         elif name in ("g", "groups"):
             for g in self.directory.groups:
                 owners = "、".join(g.owners) or "（无）"
