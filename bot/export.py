@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.tickets import Rating, Ticket
+from bot.tickets import Closing, Rating, Ticket
 
 #: (field, Chinese header). JSON and the CSV header use the field names; XLSX the headers.
 COLUMNS = (
@@ -23,7 +23,8 @@ COLUMNS = (
     ("status", "状态"), ("group", "群"), ("requester", "居民"), ("text", "内容"),
     ("address", "地址"), ("created_at", "登记时间"), ("updated_at", "更新时间"),
     ("assignee", "志愿者"), ("handler", "接单人"), ("verdict", "结论"), ("rating", "评分"),
-    ("rating_comment", "评价内容"), ("platform", "平台"),
+    ("rating_comment", "评价内容"), ("closed_at", "办结时间"), ("closed_by", "办结人"),
+    ("closing_note", "办结说明"), ("platform", "平台"),
 )
 FIELDS = tuple(f for f, _ in COLUMNS)
 HEADERS_CN = tuple(h for _, h in COLUMNS)
@@ -32,8 +33,8 @@ FORMATS = ("json", "csv", "xlsx")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 XLSX_TIME_FORMAT = "yyyy-mm-dd hh:mm"
 #: Long free text wraps inside a capped column instead of stretching the sheet.
-WRAPPED = frozenset({"text", "address", "rating_comment"})
-MAX_WIDTH = {"text": 40, "address": 24, "rating_comment": 30}
+WRAPPED = frozenset({"text", "address", "rating_comment", "closing_note"})
+MAX_WIDTH = {"text": 40, "address": 24, "rating_comment": 30, "closing_note": 30}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,7 @@ class LedgerRow:
 
     ticket: Ticket
     rating: Rating | None
+    closing: Closing | None
     tz: ZoneInfo
 
     def local(self, ts: datetime) -> datetime:
@@ -60,6 +62,10 @@ class LedgerRow:
             "assignee": t.assignee, "handler": t.handler_name, "verdict": t.verdict,
             "rating": self.rating.score if self.rating else None,
             "rating_comment": self.rating.comment if self.rating else "",
+            # Completion note, rejection reason or official statement: why it was closed.
+            "closed_at": self.local(self.closing.at).strftime(TIME_FORMAT) if self.closing else "",
+            "closed_by": self.closing.by if self.closing else "",
+            "closing_note": self.closing.note if self.closing else "",
             "platform": t.platform,
         }
 
@@ -70,12 +76,13 @@ class LedgerRow:
             **self.raw(), "kind": t.kind_label, "category": t.category_label,
             "priority": t.priority_label, "status": t.status_label, "verdict": t.verdict_label,
             "created_at": self.local(t.created_at), "updated_at": self.local(t.updated_at),
+            "closed_at": self.local(self.closing.at) if self.closing else None,
         }
 
 
-def ledger_rows(entries: list[tuple[Ticket, Rating | None]], tz: ZoneInfo) -> list[LedgerRow]:
-    """Store entries (ticket, rating) -> ledger rows in the configured time zone."""
-    return [LedgerRow(t, rating, tz) for t, rating in entries]
+def ledger_rows(entries: list[tuple[Ticket, Rating | None, Closing | None]], tz: ZoneInfo) -> list[LedgerRow]:
+    """Store entries (ticket, rating, closing) -> ledger rows in the configured time zone."""
+    return [LedgerRow(t, rating, closing, tz) for t, rating, closing in entries]
 
 
 def to_json(rows: list[LedgerRow]) -> bytes:

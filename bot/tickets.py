@@ -127,6 +127,15 @@ class Rating:
 
 
 @dataclass(frozen=True, slots=True)
+class Closing:
+    """Who closed a ticket, when, and in what words (completion note, reason, statement)."""
+
+    at: datetime
+    by: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class NewTicket:
     """What the parser found in a resident's message."""
 

@@ -50,9 +50,13 @@ async def move(
     elif t.is_final:
         return [ctx.reply(f"{t.code} 已是「{t.status_label}」状态，不能再更改。")]
     note = cap_text(note)  # a note is read in the group and in every card: never a megabyte
+    fields = dict(fields or {})
+    if to_status is not None and not t.handler_id:  # whoever acts first handles it, 接单 or not
+        fields.setdefault("handler_id", ctx.msg.sender_id)
+        fields.setdefault("handler_name", ctx.msg.sender_name)
     updated = await ctx.app.store.tickets.update(
         t, now=ctx.now, actor_id=ctx.msg.sender_id, actor_name=ctx.msg.sender_name,
-        action=action, to_status=to_status, note=note, **(fields or {}),
+        action=action, to_status=to_status, note=note, **fields,
     )
     replies = [updated_card(ctx, updated, headline)]
     if notify:

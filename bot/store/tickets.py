@@ -13,7 +13,7 @@ from bot.config import GroupConfig
 from bot.floodgate import Burst
 from bot.message import Incoming
 from bot.store.base import Database, from_db, to_db
-from bot.tickets import FINAL, KIND_PREFIX, NewTicket, Rating, Ticket, TicketEvent
+from bot.tickets import FINAL, KIND_PREFIX, Closing, NewTicket, Rating, Ticket, TicketEvent
 
 
 class TicketRepo:
@@ -215,16 +215,24 @@ class TicketRepo:
         row = await self.db.fetchone("SELECT score FROM ratings WHERE ticket_id = ?", (ticket.id,))
         return int(row["score"]) if row else None
 
-    async def export_rows(self) -> builtins.list[tuple[Ticket, Rating | None]]:
-        """Every ticket with its rating (score and comment) if it has one, oldest first."""
+    async def export_rows(self) -> builtins.list[tuple[Ticket, Rating | None, Closing | None]]:
+        """Every ticket with its rating and, once closed, its closing event; oldest first."""
         rows = await self.db.fetchall(
             """SELECT t.*, r.score AS rating_score, r.comment AS rating_comment,
-                      r.at AS rating_at
-               FROM tickets t LEFT JOIN ratings r ON r.ticket_id = t.id ORDER BY t.id"""
+                      r.at AS rating_at, c.at AS closed_at, c.actor_name AS closed_by,
+                      c.note AS closing_note
+               FROM tickets t LEFT JOIN ratings r ON r.ticket_id = t.id
+               LEFT JOIN ticket_events c ON c.id = (
+                   SELECT e.id FROM ticket_events e WHERE e.ticket_id = t.id
+                   AND e.to_status IN ('done', 'rejected') ORDER BY e.id DESC LIMIT 1)
+               ORDER BY t.id"""
         )
         return [
-            (_ticket(r), None if r["rating_score"] is None else
-             Rating(int(r["rating_score"]), r["rating_comment"], from_db(r["rating_at"])))
+            (_ticket(r),
+             None if r["rating_score"] is None else
+             Rating(int(r["rating_score"]), r["rating_comment"], from_db(r["rating_at"])),
+             None if r["closed_at"] is None or r["status"] not in FINAL else
+             Closing(from_db(r["closed_at"]), r["closed_by"], r["closing_note"]))
             for r in rows
         ]
 
