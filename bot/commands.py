@@ -216,6 +216,11 @@ async def groups_tree(args: argparse.Namespace, config: Config) -> int:
 
         for root in roots:
             show(root, "", True, True)
+        loose = app.directory.unattached()
+        if loose:
+            print(f"\n注意：{len(loose)} 个群没有挂到上级群下，区里的通知和超时督办到不了："
+                  f"{'、'.join(g.name for g in loose)}。用「绑定」登记的群请在群里发送「绑定 上级 上级群名」；"
+                  "bot.toml 里的群请写 parent。")
     finally:
         await app.close()
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from enum import IntEnum
 
 from bot.config import Config, GroupConfig
@@ -42,9 +43,20 @@ class Directory:
         if existing is not None:
             return existing
         group = GroupConfig(key=b.key, name=b.name, platform=b.platform, chat_id=b.chat_id,
-                            owners=(b.owner_id,))
+                            owners=(b.owner_id,), parent=b.parent or None)
         self._add(group)
         return group
+
+    def set_parent(self, key: str, parent: str) -> GroupConfig:
+        """A bound group hung under ``parent`` (a key) from now on."""
+        group = dataclasses.replace(self._groups[key], parent=parent)
+        self._add(group)
+        return group
+
+    def unattached(self) -> list[GroupConfig]:
+        """Groups below district level with no parent: notices from above and escalations miss them."""
+        return [g for g in self._groups.values()
+                if g.level != "district" and (g.parent is None or g.parent not in self._groups)]
 
     @property
     def groups(self) -> list[GroupConfig]:

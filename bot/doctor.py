@@ -137,6 +137,18 @@ def owner_check(config: Config, found: Inspection | None) -> Check:
     return Check(OK, f"{len(config.groups)} 个群都有群主{more}")
 
 
+def tree_check(config: Config, found: Inspection | None) -> Check:
+    """Groups outside the hierarchy: notices from above and escalations never reach them."""
+    keys = {g.key for g in config.groups}
+    loose = [g.name for g in config.groups
+             if g.level != "district" and (g.parent is None or g.parent not in keys)]
+    loose += list(found.unattached) if found else []
+    if loose:
+        return Check(WARN, f"{len(loose)} 个群没有上级群，区里的通知和超时督办到不了：{'、'.join(loose[:20])}"
+                           "（用「绑定」登记的群在群里发送「绑定 上级 上级群名」；bot.toml 里的群写 parent）")
+    return Check(OK, "每个群都挂在上级群下")
+
+
 async def platform_checks(config: Config) -> list[Check]:
     """Reachability and credentials of each configured platform."""
     from bot.doctor_platforms import telegram_checks, wechat_checks
@@ -162,6 +174,7 @@ async def diagnose(config: Config) -> list[Check]:
     checks.append(disk_check(config.database))
     checks.append(lock_check(config))
     checks.append(owner_check(config, found))
+    checks.append(tree_check(config, found))
     checks += await platform_checks(config)
     return checks
 

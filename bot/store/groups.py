@@ -17,6 +17,8 @@ class BoundGroup:
     key: str
     name: str
     owner_id: str
+    #: The key of the group above it ('' while it hangs outside the tree).
+    parent: str = ""
 
 
 class GroupRepo:
@@ -29,14 +31,20 @@ class GroupRepo:
         """Register a group; False if that chat was already registered."""
         async with self.db.tx():
             cur = await self.db.execute(
-                """INSERT INTO bound_groups (platform, chat_id, key, name, owner_id, bound_at)
-                   VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
-                (group.platform, group.chat_id, group.key, group.name, group.owner_id, to_db(now)),
+                """INSERT INTO bound_groups (platform, chat_id, key, name, owner_id, bound_at, parent)
+                   VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+                (group.platform, group.chat_id, group.key, group.name, group.owner_id, to_db(now),
+                 group.parent),
             )
             return cur.rowcount == 1
+
+    async def set_parent(self, key: str, parent: str) -> None:
+        """Hang a bound group under ``parent`` (a group key)."""
+        async with self.db.tx():
+            await self.db.execute("UPDATE bound_groups SET parent = ? WHERE key = ?", (parent, key))
 
     async def all(self) -> list[BoundGroup]:
         """Every bound group, in the order they were bound."""
         rows = await self.db.fetchall("SELECT * FROM bound_groups ORDER BY bound_at, key")
-        return [BoundGroup(r["platform"], r["chat_id"], r["key"], r["name"], r["owner_id"])
+        return [BoundGroup(r["platform"], r["chat_id"], r["key"], r["name"], r["owner_id"], r["parent"])
                 for r in rows]

@@ -29,6 +29,8 @@ class Inspection:
     tickets: int | None
     #: Groups registered with 绑定 (each has the owner who bound it).
     bound_groups: int = 0
+    #: Names of bound groups with no parent (outside the tree).
+    unattached: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -64,10 +66,14 @@ def inspect(path: Path) -> Inspection:
         tickets = None
         if "tickets" in tables:
             tickets = int(conn.execute("SELECT count(*) FROM tickets").fetchone()[0])
-        bound = 0
+        bound, loose = 0, ()
         if "bound_groups" in tables:
             bound = int(conn.execute("SELECT count(*) FROM bound_groups").fetchone()[0])
-    return Inspection(problems, version, tickets, bound)
+            columns = {r[1] for r in conn.execute("PRAGMA table_info(bound_groups)")}
+            if "parent" in columns:
+                loose = tuple(r[0] for r in conn.execute(
+                    "SELECT name FROM bound_groups WHERE parent = '' ORDER BY bound_at LIMIT 50"))
+    return Inspection(problems, version, tickets, bound, loose)
 
 
 def online_backup(source: Path, target: Path) -> None:
