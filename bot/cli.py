@@ -142,6 +142,10 @@ def _main(argv: Sequence[str] | None) -> int:
         return 2
     # The tokens themselves live only in the environment; whatever holds them is redacted.
     redactor.add(env_secret(config.telegram.token_env), env_secret(config.wechat.token_env))
+    if args.command == "run" and not args.verbose and list(args.platform or config.platforms) == ["console"]:
+        # On the console the person types at a prompt: INFO lines would land in the middle of it
+        # and of the help card. Warnings still show; -v brings the rest back.
+        logging.getLogger().setLevel(logging.WARNING)
     try:
         return asyncio.run(_dispatch(args, config))
     except KeyboardInterrupt:

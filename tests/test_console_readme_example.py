@@ -18,6 +18,7 @@ def test_make_run_starts_in_a_village_group_so_the_readme_example_works(tmp_path
     assert "[幸福小区居民群 · 居民] >" in result.stdout
     assert "→ [幸福小区居民群] @张阿姨 已登记代办工单 E1（紧急·买药/就医）" in result.stdout
     assert "→ [@李书记] 已接单 E1。" in result.stdout
+    assert " INFO " not in result.stderr  # no log lines in the way of the prompt
 
 
 def test_chat_takes_a_distinctive_part_of_a_group_name(tmp_path: Path) -> None:
