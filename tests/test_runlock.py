@@ -117,7 +117,8 @@ class Running:
 
     def __init__(self, *args: str, cwd: Path):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", "--platform", "console", *args], cwd=cwd, env=ENV,
+            # -v: on the console alone INFO lines are kept off the prompt, and we wait for one.
+            [sys.executable, "-m", "bot", "-v", "run", "--platform", "console", *args], cwd=cwd, env=ENV,
             text=True, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
