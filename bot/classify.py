@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot import keywords as kw
 from bot.text import chinese_punct, normalize, strip_mentions, strip_quote
 from bot.tickets import TEXT_LIMIT, NewTicket
-from handlers import keywords as kw
 
 _PUNCT = " \t,.!?;:、，。！？；：~～·…—-()（）[]【】\"'“”‘’《》"
 _NUM = r"[0-9一二三四五六七八九十百零两]+"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from schedules.spec import HOW_TO, SpecError, trigger
+from bot.schedule_spec import HOW_TO, SpecError, trigger
 
 PLATFORMS = ("console", "telegram", "wechat")
 LEVELS = ("district", "township", "village")

@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.keywords import is_emergency
 from bot.message import Button
 from bot.privacy import mask
 from bot.text import one_line
@@ -16,7 +17,6 @@ from bot.tickets import (
     Ticket,
     TicketEvent,
 )
-from handlers.keywords import is_emergency
 
 ACTION_LABEL = {
     "create": "登记", "accept": "接单", "assign": "指派", "progress": "进展", "note": "备注",

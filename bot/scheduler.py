@@ -18,10 +18,10 @@ from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.schedule_spec import one_off_at, trigger
 from bot.store.notices import Schedule
 from schedules import digest, retention, sla
 from schedules import notices as notice_jobs
-from schedules.spec import one_off_at, trigger
 
 if TYPE_CHECKING:
     from bot.app import App

@@ -10,12 +10,12 @@ group; the owner gets the usual push.
 
 from __future__ import annotations
 
+from bot.classify import EmptyRequest, classify
 from bot.config import GroupConfig
 from bot.dispatcher import Ctx
 from bot.message import Button, ChatRef, Reply
 from bot.text import one_line
 from bot.tickets import NewTicket
-from handlers.classify import EmptyRequest, classify
 from handlers.tickets import EXAMPLES, WHAT_TO_ADD, file_request
 
 SUBMIT = "提交"

@@ -10,10 +10,10 @@ from bot.config import GroupConfig
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.message import Button, ChatRef, Reply
+from bot.schedule_spec import SpecError, next_fire, one_off_at, split_spec
 from bot.store.notices import Delivery, Notice
 from handlers.audit import actor_of
 from handlers.resident import private_fallback
-from schedules.spec import SpecError, next_fire, one_off_at, split_spec
 
 router = Router("notices")
 

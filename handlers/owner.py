@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from bot import render
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
+from bot.lookup import find_managed_ticket
 from bot.message import ChatRef, Mention, Reply
 from bot.text import one_line
 from bot.tickets import ACCEPTED, ASSIGNED, DONE, KIND_LABEL, REJECTED, Ticket, can_move, cap_text
-from handlers import render
-from handlers.lookup import find_managed_ticket
 
 router = Router("owner")
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
+from bot import render
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
+from bot.lookup import find_ticket
 from bot.message import Reply
 from bot.tickets import CATEGORY_LABEL, DONE
-from handlers import filing, render
+from handlers import filing
 from handlers.audit import STAFF_HELP
-from handlers.lookup import find_ticket
 
 router = Router("resident")
 

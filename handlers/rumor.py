@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
+from bot.lookup import find_managed_ticket, split_code
 from bot.message import Reply
 from bot.tickets import DONE, VERDICT_FALSE, VERDICT_TRUE
-from handlers.lookup import find_managed_ticket, split_code
 from handlers.owner import move
 from handlers.resident import private_fallback
 

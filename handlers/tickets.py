@@ -7,14 +7,14 @@ from datetime import timedelta
 
 from rapidfuzz import fuzz
 
+from bot import render
+from bot.classify import EmptyRequest, classify
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.floodgate import hold_back, said_lately
 from bot.message import ChatRef, Mention, Reply
 from bot.text import claim_key
 from bot.tickets import CODE_RE, DONE, VERDICT_FALSE, NewTicket, Ticket
-from handlers import render
-from handlers.classify import EmptyRequest, classify
 
 router = Router("tickets")
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from bot import notices
 from bot.message import Reply
+from bot.schedule_spec import occurrence, one_off_at
 from bot.store.notices import Notice, Schedule
-from schedules.spec import occurrence, one_off_at
 
 if TYPE_CHECKING:
     from bot.app import App

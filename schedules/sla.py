@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot import render
 from bot.message import Button, ChatRef, Reply
 from bot.tickets import Ticket
-from handlers import render
 
 if TYPE_CHECKING:
     from bot.app import App

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.classify import EmptyRequest, classify, extract_address
 from bot.tickets import NewTicket
-from handlers.classify import EmptyRequest, classify, extract_address
 
 # (message, kind, category, priority, address)
 TICKETS = [

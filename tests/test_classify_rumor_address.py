@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.classify import classify, extract_address
 from bot.tickets import NewTicket
-from handlers.classify import classify, extract_address
 from tests.harness import Bot
 
 

@@ -17,11 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot import keywords as kw
 from bot.app import ERROR_REPLY
 from bot.message import Reply
 from bot.privacy import leaks
 from handlers import ROUTERS
-from handlers import keywords as kw
 from tests.harness import Bot
 
 GROUP = "幸福小区居民群"

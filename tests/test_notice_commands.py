@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.message import Reply
-from schedules.spec import SpecError, split_spec, trigger
+from bot.schedule_spec import SpecError, split_spec, trigger
 from tests.harness import BASE_TOML, TZ, Bot, to
 
 ALL = ["河西区指挥部", "东城街道群", "幸福小区居民群", "阳光花园居民群"]

@@ -80,7 +80,7 @@ async def test_handler_error_rolls_back_and_answers(tmp_path: Path) -> None:
     @broken.command("坏了", where="any")
     async def explode(ctx: Ctx) -> None:
         await ctx.app.store.tickets.create(
-            __import__("handlers.classify").classify.classify("代买 米"),
+            __import__("bot.classify").classify.classify("代买 米"),
             ctx.app.directory.find("幸福小区居民群"), ctx.msg, None, ctx.now)  # type: ignore[arg-type]
         raise RuntimeError("bug")
 
