@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import logsafe
+from bot import adapters, logsafe
 from bot.config import Config, ConfigError, env_secret, load_config
 from bot.runlock import DatabaseBusy
 from bot.store.base import DatabaseUnusable
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run the bot on the configured platforms")
     _common(run)
-    run.add_argument("--platform", action="append", choices=["console", "telegram", "wechat"],
+    run.add_argument("--platform", action="append", choices=adapters.NAMES,
                      help="override bot.platforms (repeatable)")
 
     console = sub.add_parser("console", help="drive the bot with a transcript")

@@ -14,11 +14,12 @@ from datetime import datetime
 from pathlib import Path
 
 from bot import export, logsafe, notices, retention, runlock
-from bot.adapter import Adapter, SetupError
+from bot.adapter import SetupError
+from bot.adapters import make_adapter
 from bot.adapters.console import ConsoleAdapter, run_transcript
 from bot.app import App
 from bot.audit import ACTION_LABEL, cli_actor, render_line
-from bot.config import LEVEL_NAMES, SAVE_AS_UTF8, Config, GroupConfig, env_secret
+from bot.config import LEVEL_NAMES, SAVE_AS_UTF8, Config, GroupConfig
 from schedules import retention as retention_job
 
 log = logging.getLogger("gridbot")
@@ -43,26 +44,6 @@ def read_utf8(path: Path | str, what: str) -> tuple[str | None, str | None]:
         return data.decode("utf-8-sig"), None  # Notepad may add a byte-order mark
     except UnicodeDecodeError as exc:
         return None, not_utf8(what, data, exc)
-
-
-def make_adapter(name: str, app: App) -> Adapter:
-    """The adapter for one platform name; secrets come from the environment only."""
-    config = app.config
-    if name == "console":
-        return ConsoleAdapter(app.directory, app.now, out=sys.stdout,
-                              drain=lambda: app.outbox.drain("console"))
-    if name == "telegram":
-        from bot.adapters.telegram import TelegramAdapter, Webhook, check_token
-
-        tg = config.telegram
-        token = check_token(env_secret(tg.token_env), tg.token_env)
-        hook = Webhook(tg.webhook_url, tg.listen, tg.port) if tg.mode == "webhook" else None
-        return TelegramAdapter(token, base_url=tg.base_url, poll_timeout=tg.poll_timeout, webhook=hook)
-    from bot.adapters.wechat import WechatAdapter
-
-    adapter = WechatAdapter.from_env(config.wechat, app.directory)
-    logsafe.adopt_library_handlers()  # the puppet packages log through handlers of their own
-    return adapter
 
 
 async def run(args: argparse.Namespace, config: Config) -> int:

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.adapters import NAMES
 from bot.schedule_spec import HOW_TO, SpecError, trigger
 
-PLATFORMS = ("console", "telegram", "wechat")
+PLATFORMS = NAMES  # bot/adapters/__init__.py registers them
 LEVELS = ("district", "township", "village")
 LEVEL_NAMES = {"district": "区/县", "township": "街道/乡镇", "village": "村/社区"}
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from bot import adapters
 from bot.dispatcher import Ctx, Router
 from bot.message import ChatRef, Reply
 
 router = Router("whoami")
 
-PLATFORM_LABEL = {"telegram": "Telegram", "wechat": "微信", "console": "控制台"}
 
 
 @router.command("我的ID", "我的编号", "/id", "/whoami", alone=True)
 async def my_id(ctx: Ctx) -> list[Reply]:
     """Answer in private; in a group also give the group's id, and say where the answer went."""
-    platform = PLATFORM_LABEL.get(ctx.platform, ctx.platform)
+    platform = adapters.label(ctx.platform)
     how = "，要写这个数字 ID，不要写 @用户名" if ctx.platform == "telegram" else ""
     lines = [f"您的{platform}用户 ID：{ctx.msg.sender_id}", f"（写进 bot.toml 的 owners 或 [staff]{how}。）"]
     if ctx.msg.is_group:

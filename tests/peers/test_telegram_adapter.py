@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.adapters import make_adapter
 from bot.adapters.telegram import (
     MAX_TEXT,
     TelegramAdapter,
@@ -26,7 +27,6 @@ from bot.adapters.telegram import (
     split_text,
 )
 from bot.app import App
-from bot.commands import make_adapter
 from bot.message import ChatRef, Mention, Reply
 from bot.tickets import ACCEPTED, DONE, REJECTED, Ticket
 from tests.harness import make_config
