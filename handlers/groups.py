@@ -48,7 +48,7 @@ async def bind(ctx: Ctx) -> Reply:
     start = ("（Telegram 上请先点开与我的私聊并按「Start」，否则我没法把新工单发给您。）"
              if ctx.platform == "telegram" else "")
     where = (f"上级：{parent.name}。" if parent else
-             "本群还没有上级群，区里的通知和超时督办到不了这里：请发送「绑定 上级 街道或村的群名」补上。")
+             "本群还没有上级群，区里的通知和超时督办到不了这里：请发送「绑定 上级 街道或区里的群名」补上。")
     return ctx.reply(f"已登记本群为「{name}」，群主：{ctx.msg.sender_name}。{where}居民现在可以发送「代买 …」等登记工单，"
                      f"群主请私聊我「帮助」查看管理指令。{start}", mention=True)
 

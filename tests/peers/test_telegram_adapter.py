@@ -387,8 +387,9 @@ async def test_unbound_group_is_told_to_bind_and_an_admin_binds_it(
     await telegram_api.open_private(CHEN)
     await telegram_api.say(CHEN, f"@{BOT} 綁定", OTHER)
     bound = await telegram_api.wait_sent(in_chat(OTHER.id))
-    assert bound.text.endswith("已登记本群为「外小区3号楼群」，群主：陈网格员。居民现在可以发送「代买 …」等登记工单，"
-                               "群主请私聊我「帮助」查看管理指令。"
+    assert bound.text.endswith("已登记本群为「外小区3号楼群」，群主：陈网格员。"
+                               "本群还没有上级群，区里的通知和超时督办到不了这里：请发送「绑定 上级 街道或区里的群名」补上。"
+                               "居民现在可以发送「代买 …」等登记工单，群主请私聊我「帮助」查看管理指令。"
                                "（Telegram 上请先点开与我的私聊并按「Start」，否则我没法把新工单发给您。）")
 
     await telegram_api.say(WANG, "代买 大米 3栋", OTHER)
