@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.adapter import SetupError
-from bot.adapters.telegram import MAX_TEXT, check_token, keyboard, split_text, to_html
+from bot.adapters.telegram import check_token
+from bot.adapters.telegram_format import MAX_TEXT, keyboard, split_text, to_html
 from bot.message import Button, ChatRef, Mention, Reply
 
 

@@ -18,13 +18,13 @@ is stored and handled, 500 otherwise, so Telegram sends it again; a per-start ra
 (``X-Telegram-Bot-Api-Secret-Token``) keeps out everyone but Telegram. What each answer
 means is in ``telegram_webhook.py``.
 
-Text, names and titles are cleaned (``clean_text``) where the Incoming is built.
+Text, names and titles are cleaned (``clean_text``) where the Incoming is built. How a Reply is
+formatted (HTML, chunks, buttons) is in ``telegram_format.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 import re
 import secrets
@@ -35,7 +35,6 @@ from aiohttp import web
 from telegram import (
     BotCommand,
     CallbackQuery,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
@@ -56,6 +55,7 @@ from telegram.ext import AIORateLimiter, ExtBot
 
 from bot import logsafe
 from bot.adapter import Dispatch, SendError, SetupError
+from bot.adapters.telegram_format import keyboard, split_text, target_chat, to_html
 from bot.adapters.telegram_webhook import SECRET_HEADER, Webhook, receiver
 from bot.message import ChatRef, Incoming, Reply
 from bot.text import clean_text, normalize, strip_mentions
@@ -65,15 +65,9 @@ __all__ = ["SECRET_HEADER", "TelegramAdapter", "TelegramSetupError", "Webhook", 
 log = logging.getLogger(__name__)
 
 PLATFORM = "telegram"
-MAX_TEXT = 4096
-#: Leave room for the HTML escaping of a chunk and the mention links added to the first one.
-CHUNK = 3500
-BUTTONS_PER_ROW = 4
 TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 #: Matched after normalisation (Traditional 綁定 and full-width ／bind fold into these).
 BIND_PREFIXES = ("绑定", "/bind")
-#: Telegram's limit on callback data, in UTF-8 bytes.
-MAX_CALLBACK_BYTES = 64
 _ADDRESSED = re.compile(r"^/\w+@(\w+)")
 COMMANDS = (
     BotCommand("errand", "代买/代办/跑腿/求助：/errand 大米一袋 3栋501"),
@@ -105,63 +99,6 @@ def check_token(token: str | None, env_name: str) -> str:
         raise TelegramSetupError(
             f"环境变量 {env_name} 中的 Telegram 令牌格式不对：应形如 123456789:AAE...（数字、冒号、字母）。")
     return token
-
-
-def split_text(text: str, limit: int = CHUNK) -> list[str]:
-    """Split a long text at line breaks (or hard, for one huge line) into chunks under ``limit``."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not chunks:
-        chunks.append(current)
-    return chunks
-
-
-def to_html(reply: Reply, chunk: str, first: bool) -> str:
-    """Escape a chunk for HTML parse mode; the first chunk carries the @-mention links."""
-    body = html.escape(chunk, quote=False)
-    if not first or not reply.mentions:
-        return body
-    links = " ".join(
-        f'<a href="tg://user?id={int(m.user_id)}">@{html.escape(m.name, quote=False)}</a>'
-        if m.user_id.isdigit() else f"@{html.escape(m.name, quote=False)}"
-        for m in reply.mentions
-    )
-    return f"{links} {body}"
-
-
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    """Inline buttons whose callback data is the text command they stand for."""
-    buttons = []
-    for b in reply.buttons:
-        # A cut command would do something else when tapped: leave the button out instead.
-        if len(b.command.encode("utf-8")) > MAX_CALLBACK_BYTES:
-            log.warning("Telegram: button %r dropped, its command is over %d bytes", b.label,
-                        MAX_CALLBACK_BYTES)
-            continue
-        buttons.append(InlineKeyboardButton(b.label, callback_data=b.command))
-    if not buttons:
-        return None
-    rows = [buttons[i:i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
-    return InlineKeyboardMarkup(rows)
-
-
-def target_chat(chat: ChatRef) -> int | str:
-    """The Bot API chat id for one of our chats."""
-    raw = chat.user_id if chat.is_private else chat.chat_id
-    return int(raw) if raw.lstrip("-").isdigit() else raw
 
 
 class TelegramAdapter:

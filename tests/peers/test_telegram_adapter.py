@@ -18,14 +18,8 @@ from pathlib import Path
 import pytest
 
 from bot.adapters import make_adapter
-from bot.adapters.telegram import (
-    MAX_TEXT,
-    TelegramAdapter,
-    TelegramSetupError,
-    Webhook,
-    check_token,
-    split_text,
-)
+from bot.adapters.telegram import TelegramAdapter, TelegramSetupError, Webhook, check_token
+from bot.adapters.telegram_format import MAX_TEXT, split_text
 from bot.app import App
 from bot.message import ChatRef, Mention, Reply
 from bot.tickets import ACCEPTED, DONE, REJECTED, Ticket
