@@ -5,15 +5,24 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import aiosqlite
 
-from bot.config import GroupConfig
 from bot.floodgate import Burst
 from bot.message import Incoming
 from bot.store.base import Database, from_db, to_db
 from bot.tickets import FINAL, KIND_PREFIX, Closing, NewTicket, Rating, Ticket, TicketEvent
+
+
+class NamedGroup(Protocol):
+    """What the store needs of a group (a ``GroupConfig`` fits): the store knows no config types."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
 
 
 class TicketRepo:
@@ -23,7 +32,7 @@ class TicketRepo:
         self.db = db
 
     async def create(
-        self, new: NewTicket, group: GroupConfig, msg: Incoming, message_row: int | None,
+        self, new: NewTicket, group: NamedGroup, msg: Incoming, message_row: int | None,
         now: datetime,
     ) -> Ticket:
         """Number and store a ticket, with its first history line."""
