@@ -16,6 +16,7 @@ from bot.dispatcher import Dispatcher, Router
 from bot.message import Incoming, Reply
 from bot.outbox import Outbox
 from bot.store import Store
+from bot.text import clean_text
 
 if TYPE_CHECKING:
     from bot.scheduler import Scheduler
@@ -26,16 +27,11 @@ ERROR_REPLY = "抱歉，我处理这条消息时出了问题，已经记录下�
 
 
 def _storable(msg: Incoming) -> Incoming:
-    """A lone surrogate cannot be stored as UTF-8: whatever an adapter let through must not
-    stop the message from being stored and answered."""
-    def clean(text: str) -> str:
-        return text.encode("utf-8", "replace").decode("utf-8")
-
-    texts = (msg.text, msg.sender_name, msg.chat_title)
-    if all(t.isascii() or not any("\ud800" <= c <= "\udfff" for c in t) for t in texts):
-        return msg
-    return replace(msg, text=clean(msg.text), sender_name=clean(msg.sender_name),
-                   chat_title=clean(msg.chat_title))
+    """Adapters clean what they build (``clean_text``); the same step here covers any caller
+    that hands a message in directly, so a lone surrogate can never stop it being stored."""
+    cleaned = replace(msg, text=clean_text(msg.text), sender_name=clean_text(msg.sender_name),
+                      chat_title=clean_text(msg.chat_title))
+    return msg if cleaned == msg else cleaned
 
 
 class App:

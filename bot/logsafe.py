@@ -59,11 +59,16 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 CHATTY = ("httpx", "httpcore", "apscheduler.executors.default", "aiohttp.access")
 
 
+def _installed() -> list[Redactor]:
+    """The redactors of the root's redacting handlers (one after :func:`install`)."""
+    return [h.formatter.redactor for h in logging.getLogger().handlers
+            if isinstance(h.formatter, RedactingFormatter)]
+
+
 def redact_also(*secrets: str | None) -> None:
     """Add secrets made at run time (a webhook's secret token) to every redacting handler."""
-    for handler in logging.getLogger().handlers:
-        if isinstance(handler.formatter, RedactingFormatter):
-            handler.formatter.redactor.add(*secrets)
+    for redactor in _installed():
+        redactor.add(*secrets)
 
 
 def adopt_library_handlers() -> int:
@@ -72,8 +77,7 @@ def adopt_library_handlers() -> int:
     The Wechaty puppet packages build such loggers at import time and log the puppet token in a
     warning; call this after importing an SDK. Returns how many handlers were taken over.
     """
-    ours = [h.formatter.redactor for h in logging.getLogger().handlers
-            if isinstance(h.formatter, RedactingFormatter)]
+    ours = _installed()
     if not ours:
         return 0
     adopted = 0
@@ -91,9 +95,7 @@ def adopt_library_handlers() -> int:
 
 def redact(text: str) -> str:
     """``text`` with every secret the installed handlers know (or any token-shaped string) hidden."""
-    redactors = [h.formatter.redactor for h in logging.getLogger().handlers
-                 if isinstance(h.formatter, RedactingFormatter)]
-    for redactor in redactors or [Redactor()]:
+    for redactor in _installed() or [Redactor()]:
         text = redactor(text)
     return text
 

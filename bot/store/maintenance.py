@@ -54,15 +54,21 @@ def _connect(path: Path) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
+def schema_facts(conn: sqlite3.Connection) -> tuple[set[str], int]:
+    """The tables in a database and its schema version (0 before the first migration)."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    version = 0
+    if "schema_version" in tables:
+        version = int(conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0])
+    return tables, version
+
+
 def inspect(path: Path) -> Inspection:
     """Integrity, schema version and ticket count; DatabaseUnusable when it is not a database."""
     with _connect(path) as conn:
         rows = conn.execute("PRAGMA integrity_check").fetchall()
         problems = tuple(str(r[0]) for r in rows if r[0] != "ok")
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        version = 0
-        if "schema_version" in tables:
-            version = int(conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0])
+        tables, version = schema_facts(conn)
         tickets = None
         if "tickets" in tables:
             tickets = int(conn.execute("SELECT count(*) FROM tickets").fetchone()[0])

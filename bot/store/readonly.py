@@ -12,7 +12,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.store.base import DatabaseUnusable, _migrations
+from bot.store.base import DatabaseUnusable, shipped_schema_version
+from bot.store.maintenance import schema_facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,17 +50,13 @@ def _read(path: Path) -> DatabaseState | NoDatabase:
     uri = path.resolve().as_uri() + ("?mode=ro" if wal else "?mode=ro&immutable=1")
     conn = sqlite3.connect(uri, uri=True)
     try:
-        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        version = 0
-        if "schema_version" in tables:
-            version = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+        tables, version = schema_facts(conn)
         bound: list[tuple[str, str]] = []
         if "bound_groups" in tables:
             bound = conn.execute("SELECT platform, chat_id FROM bound_groups").fetchall()
     finally:
         conn.close()
-    latest = max((v for v, _, _ in _migrations()), default=0)
-    return DatabaseState(int(version), latest, tuple((str(p), str(c)) for p, c in bound))
+    return DatabaseState(version, shipped_schema_version(), tuple((str(p), str(c)) for p, c in bound))
 
 
 async def peek(path: Path) -> DatabaseState | NoDatabase:
