@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from telegram.ext import AIORateLimiter  # noqa: E402
 
 from bot import notices  # noqa: E402
-from bot.app import App  # noqa: E402
+from bot.commands import open_app  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.message import Reply  # noqa: E402
 from bot.pacing import Pacer  # noqa: E402
@@ -100,7 +100,7 @@ class SimPlatform:
 async def child(config_path: Path, log: Path, publish: bool) -> None:
     """The bot process: publish (first start), send until nothing is pending, exit."""
     config = load_config(config_path)
-    app = await App.open(config)
+    app = await open_app(config)
     sims = [SimPlatform("telegram", log, 64), SimPlatform("wechat", log, 1)]
     for sim in sims:
         if sim.limiter is not None:
@@ -109,7 +109,7 @@ async def child(config_path: Path, log: Path, publish: bool) -> None:
     if publish:
         origin = app.directory.group("d")
         assert origin is not None
-        await notices.publish(app, origin, "明天8点起各小区分楼栋错峰领菜", ("telegram", "1", "区指挥部"),
+        await notices.publish(app.services, origin, "明天8点起各小区分楼栋错峰领菜", ("telegram", "1", "区指挥部"),
                               app.now())
     workers = [asyncio.create_task(app.outbox.run(s.platform)) for s in sims]
     try:

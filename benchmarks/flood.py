@@ -33,7 +33,7 @@ import aiosqlite
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.app import App  # noqa: E402
+from bot.commands import open_app  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.message import ChatRef, Incoming, Reply  # noqa: E402
 
@@ -92,7 +92,7 @@ def ms(values: list[float]) -> dict[str, float]:
 
 async def through_app(folder: Path, limits: str, texts: list[str]) -> tuple[list[float], Recorder, int]:
     """Each text from one sender through the whole bot; per-message seconds, sends, tickets."""
-    app = await App.open(load_config(write_config(folder, limits)))
+    app = await open_app(load_config(write_config(folder, limits)))
     adapter = Recorder()
     app.attach(adapter)
     latencies = []

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.app import App  # noqa: E402
+from bot.commands import open_app  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.message import ChatRef, Incoming, Reply  # noqa: E402
 
@@ -72,7 +72,7 @@ def write_config(folder: Path, groups: int) -> Path:
 async def run(messages: int, groups: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         config = load_config(write_config(Path(tmp), groups))
-        app = await App.open(config)
+        app = await open_app(config)
         adapter = CountingAdapter()
         app.attach(adapter)
         latencies: list[float] = []

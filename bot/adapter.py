@@ -6,10 +6,15 @@ sends :class:`Reply` values when the outbox asks. Native SDK objects never leave
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from bot.adapters import REGISTRY
 from bot.message import Incoming, Reply
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 #: Stores and handles one message; returns the replies it queued (adapters may use them,
 #: e.g. to answer a Telegram button tap with a short toast).
@@ -58,3 +63,9 @@ class Adapter(Protocol):
     async def close(self) -> None:
         """Release connections; safe to call twice."""
         ...
+
+
+def make_adapter(name: str, services: Services) -> Adapter:
+    """The adapter for one registered platform name; secrets come from the environment only."""
+    adapter: Adapter = importlib.import_module(REGISTRY[name].module).create(services)
+    return adapter

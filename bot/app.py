@@ -15,6 +15,7 @@ from bot.directory import Directory
 from bot.dispatcher import Dispatcher, Router
 from bot.message import Incoming, Reply
 from bot.outbox import Outbox
+from bot.services import Jobs, Services
 from bot.store import Store
 from bot.text import clean_text
 
@@ -35,35 +36,40 @@ def _storable(msg: Incoming) -> Incoming:
 
 
 class App:
-    """One running bot: every platform shares this store, directory and outbox."""
+    """One running bot: every platform shares this store, directory and outbox.
+
+    The routers and jobs are handed in by the caller (``bot.commands`` for the real bot, the
+    test harness for tests): nothing under ``bot/`` but that composition root imports them.
+    """
 
     def __init__(
-        self, config: Config, store: Store, *, clock: Callable[[], datetime] | None = None,
-        routers: Sequence[Router] | None = None,
+        self, config: Config, store: Store, *, routers: Sequence[Router], jobs: Jobs,
+        clock: Callable[[], datetime] | None = None, directory: Directory | None = None,
     ):
-        if routers is None:
-            from handlers import ROUTERS
-
-            routers = ROUTERS
         self.config = config
         self.store = store
         self._clock = clock
-        self.directory = Directory(config)
         self.dispatcher = Dispatcher(routers)
+        self.jobs = jobs
         self.outbox = Outbox(store, self.now)
+        self.services = Services(config, store, directory or Directory(config), self.now, self.outbox)
         self.adapters: dict[str, Adapter] = {}
         self.scheduler: Scheduler | None = None
 
     @classmethod
     async def open(
-        cls, config: Config, *, clock: Callable[[], datetime] | None = None,
-        routers: Sequence[Router] | None = None,
+        cls, config: Config, *, routers: Sequence[Router], jobs: Jobs,
+        clock: Callable[[], datetime] | None = None,
     ) -> App:
         """Open the database and load groups bound at run time."""
         store = await Store(config.database).open()
-        app = cls(config, store, clock=clock, routers=routers)
-        app.directory = Directory(config, await store.groups.all())
-        return app
+        directory = Directory(config, await store.groups.all())
+        return cls(config, store, routers=routers, jobs=jobs, clock=clock, directory=directory)
+
+    @property
+    def directory(self) -> Directory:
+        """Who is who: groups (configured and bound at run time), owners, staff."""
+        return self.services.directory
 
     def now(self) -> datetime:
         """The current time in the configured zone (tests pass a clock)."""
@@ -88,7 +94,7 @@ class App:
         try:
             # The handler's writes, the queued replies and the handled mark commit together.
             async with self.store.tx():
-                replies = await self.dispatcher.dispatch(self, msg, now)
+                replies = await self.dispatcher.dispatch(self.services, msg, now)
                 for reply in replies:
                     await self.store.outbox.enqueue(reply, now)
                 await self.store.messages.mark_handled(row, now)
@@ -104,16 +110,7 @@ class App:
 
     async def queue(self, replies: Sequence[Reply], dedupe_prefix: str | None = None) -> int:
         """Queue replies from a job or CLI command; returns how many were new."""
-        now = self.now()
-        added = 0
-        async with self.store.tx():
-            for i, reply in enumerate(replies):
-                key = f"{dedupe_prefix}:{i}" if dedupe_prefix else None
-                if await self.store.outbox.enqueue(reply, now, key) is not None:
-                    added += 1
-        for platform in {r.chat.platform for r in replies}:
-            self.outbox.wake(platform)
-        return added
+        return await self.services.queue(replies, dedupe_prefix)
 
     async def recover(self) -> int:
         """Handle messages stored before a crash but never acted on; returns how many."""
@@ -129,7 +126,8 @@ class App:
         if scheduler:
             from bot.scheduler import Scheduler
 
-            self.scheduler = Scheduler(self)
+            self.scheduler = Scheduler(self.services, self.jobs)
+            self.services.scheduling = self.scheduler
             await self.scheduler.start()
         senders, receivers = [], []
         for platform, adapter in self.adapters.items():
@@ -143,6 +141,7 @@ class App:
         finally:
             if self.scheduler is not None:
                 await self.scheduler.stop()
+                self.services.scheduling = None
             # Senders stop first, while the adapters are still connected: a send under way
             # gets the platform's answer and is recorded as sent. Stopping an adapter closes
             # its connection (WeChat's gRPC channel), which cut such a send off unrecorded,

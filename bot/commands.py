@@ -14,12 +14,13 @@ from datetime import datetime
 from pathlib import Path
 
 from bot import export, logsafe, notices, retention, runlock
-from bot.adapter import SetupError
-from bot.adapters import make_adapter
+from bot.adapter import SetupError, make_adapter
 from bot.adapters.console import ConsoleAdapter, run_transcript
 from bot.app import App
 from bot.audit import ACTION_LABEL, cli_actor, render_line
 from bot.config import LEVEL_NAMES, SAVE_AS_UTF8, Config, GroupConfig
+from handlers import ROUTERS
+from schedules import JOBS
 from schedules import retention as retention_job
 
 log = logging.getLogger("gridbot")
@@ -46,6 +47,11 @@ def read_utf8(path: Path | str, what: str) -> tuple[str | None, str | None]:
         return None, not_utf8(what, data, exc)
 
 
+async def open_app(config: Config) -> App:
+    """The bot with every router and job: the one place ``bot/`` names ``handlers``/``schedules``."""
+    return await App.open(config, routers=ROUTERS, jobs=JOBS)
+
+
 async def run(args: argparse.Namespace, config: Config) -> int:
     """Run the bot until interrupted or the console is closed; one bot per database."""
     platforms = tuple(args.platform or config.platforms)
@@ -54,10 +60,10 @@ async def run(args: argparse.Namespace, config: Config) -> int:
 
 
 async def _run(platforms: tuple[str, ...], config: Config) -> int:
-    app = await App.open(config)
+    app = await open_app(config)
     try:
         for name in platforms:
-            app.attach(make_adapter(name, app))
+            app.attach(make_adapter(name, app.services))
         log.info("gridbot running on %s with database %s", ", ".join(app.adapters), config.database)
         await app.run()
     except SetupError as exc:
@@ -92,7 +98,7 @@ async def console(args: argparse.Namespace, config: Config) -> int:
 
 
 async def _console(args: argparse.Namespace, config: Config, content: str | None, what: str) -> int:
-    app = await App.open(config)
+    app = await open_app(config)
     try:
         adapter = ConsoleAdapter(app.directory, app.now, out=sys.stdout, transcript=True)
         app.attach(adapter)
@@ -125,7 +131,7 @@ async def _console(args: argparse.Namespace, config: Config, content: str | None
 
 async def tickets(args: argparse.Namespace, config: Config) -> int:
     """Export every ticket."""
-    app = await App.open(config)
+    app = await open_app(config)
     try:
         rows = export.ledger_rows(await app.store.tickets.export_rows(), config.tz)
         if args.format == "xlsx" and args.out is None:
@@ -174,7 +180,7 @@ async def check(args: argparse.Namespace, config: Config) -> int:
 
 async def groups_tree(args: argparse.Namespace, config: Config) -> int:
     """Print the hierarchy: platform, owners and open tickets per group."""
-    app = await App.open(config)
+    app = await open_app(config)
     try:
         open_counts: dict[str, int] = {}
         for t in await app.store.tickets.list(open_only=True):
@@ -209,7 +215,7 @@ async def groups_tree(args: argparse.Namespace, config: Config) -> int:
 
 async def notice(args: argparse.Namespace, config: Config) -> int:
     """``notice send`` queues a notice for the running bot; ``notice report`` prints receipts."""
-    app = await App.open(config)
+    app = await open_app(config)
     try:
         if args.action == "report":
             parsed = notices.parse_code(args.code, "N")  # N3, n3, Ｎ３ or 3
@@ -217,7 +223,7 @@ async def notice(args: argparse.Namespace, config: Config) -> int:
             if found is None:
                 print(f"没有找到通知 {args.code}", file=sys.stderr)
                 return 1
-            print(notices.render_report(await notices.report(app, found), app))
+            print(notices.render_report(await notices.report(app.services, found), app.services))
             return 0
         origin = app.directory.find(args.origin)
         if origin is None:
@@ -235,10 +241,10 @@ async def notice(args: argparse.Namespace, config: Config) -> int:
         if not text:
             print("通知内容为空：请在命令后写上内容，或用 --file 指定文件", file=sys.stderr)
             return 2
-        published = await notices.publish(app, origin, text, CLI_AUTHOR, app.now(),
+        published = await notices.publish(app.services, origin, text, CLI_AUTHOR, app.now(),
                                           subtree=not args.only)
         assert published is not None
-        report = await notices.report(app, published)
+        report = await notices.report(app.services, published)
         print(f"已发布通知 {published.code} 到「{origin.name}」等 {len(report.deliveries)} 个群；"
               f"运行中的机器人会依次发出。查看回执：gridbot notice report {published.code}")
     finally:
@@ -276,14 +282,14 @@ async def backup(args: argparse.Namespace, config: Config) -> int:
 
 async def purge(args: argparse.Namespace, config: Config) -> int:
     """Show (``--dry-run``) or do what the ``[privacy]`` settings remove, with the counts."""
-    app = await App.open(config)
+    app = await open_app(config)
     try:
         now = app.now()
         if args.dry_run:
             print(retention.describe(await retention.plan(app.store, config.privacy, now),
                                      config.tz, done=False))
-            at = f"{retention_job.TRIGGER['hour']:02d}:{retention_job.TRIGGER['minute']:02d}"
-            print(f"（演练：没有做任何更改；去掉 --dry-run 即执行。运行中的机器人每天 {at} 自动执行。）")
+            print("（演练：没有做任何更改；去掉 --dry-run 即执行。"
+                  f"运行中的机器人每天 {retention_job.AT} 自动执行。）")
             return 0
         outcome = await retention.purge(app.store, config.privacy, now, cli_actor(), tz=config.tz)
         print(retention.describe(outcome, config.tz, done=True))
@@ -309,7 +315,7 @@ async def audit(args: argparse.Namespace, config: Config) -> int:
     if args.limit < 1:
         print(f"--limit 应是正整数（最多打印多少条），不是 {args.limit}", file=sys.stderr)
         return 2
-    app = await App.open(config)
+    app = await open_app(config)
     try:
         writer = csv.writer(sys.stdout) if args.format == "csv" else None
         if writer is not None:

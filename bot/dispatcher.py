@@ -7,15 +7,14 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
-from bot.config import GroupConfig
-from bot.directory import ROLE_LABEL, Role
+from bot.config import Config, GroupConfig
+from bot.directory import ROLE_LABEL, Directory, Role
 from bot.message import Button, Incoming, Mention, Reply
+from bot.services import Scheduling, Services
+from bot.store import Store
 from bot.text import chinese_punct, normalize, strip_mentions, strip_quote, verbatim_tail
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +26,13 @@ H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
 
 @dataclass
 class Ctx:
-    """Everything a handler needs about one message; handlers return replies."""
+    """Everything a handler needs about one message; handlers return replies.
 
-    app: App
+    A handler sees the bot only through ``services``: the store, the directory, the config
+    and the scheduler (the properties below), never the adapters or the run loop.
+    """
+
+    services: Services
     msg: Incoming
     text: str
     now: datetime
@@ -37,6 +40,26 @@ class Ctx:
     role: Role
     command: str = ""
     args: str = ""
+
+    @property
+    def store(self) -> Store:
+        """The database."""
+        return self.services.store
+
+    @property
+    def directory(self) -> Directory:
+        """Who is who: groups, owners, staff."""
+        return self.services.directory
+
+    @property
+    def config(self) -> Config:
+        """The loaded ``bot.toml``."""
+        return self.services.config
+
+    @property
+    def scheduling(self) -> Scheduling | None:
+        """The running scheduler, if one runs (``gridbot run``)."""
+        return self.services.scheduling
 
     @property
     def platform(self) -> str:
@@ -157,13 +180,13 @@ class Dispatcher:
             args = args.split(maxsplit=1)[1] if " " in args else ""  # /my@GridBot
         return route, name, chinese_punct(args.strip(" :,，："))
 
-    async def dispatch(self, app: App, msg: Incoming, now: datetime) -> list[Reply]:
+    async def dispatch(self, services: Services, msg: Incoming, now: datetime) -> list[Reply]:
         """Route one message and return the handler's replies."""
         text = strip_quote(strip_mentions(normalize(msg.text)))
-        group = app.directory.group_for(msg.chat) if msg.is_group else None
-        platform = msg.chat.platform
-        role = app.directory.role(platform, msg.sender_id, group)
-        ctx = Ctx(app, msg, text, now, group, role)
+        directory = services.directory
+        group = directory.group_for(msg.chat) if msg.is_group else None
+        role = directory.role(msg.chat.platform, msg.sender_id, group)
+        ctx = Ctx(services, msg, text, now, group, role)
         if msg.kind != "text":
             return _as_list(await self._fallbacks(ctx))
         found = self.match(text, msg.is_group)

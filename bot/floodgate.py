@@ -65,8 +65,8 @@ def decide(filed: int, burst: Burst | None, limit: LimitsConfig, now: datetime) 
 
 async def hold_back(ctx: Ctx, group: GroupConfig) -> list[Reply] | None:
     """None when the request may become a ticket; else the replies (maybe none) instead of one."""
-    limit = ctx.app.config.limits
-    repo = ctx.app.store.tickets
+    limit = ctx.config.limits
+    repo = ctx.store.tickets
     who = (ctx.platform, ctx.msg.sender_id, group.key)
     filed = await repo.filed_since(*who, ctx.now - limit.window)
     if filed < limit.tickets_per_window:  # the common case costs one indexed count
@@ -85,8 +85,8 @@ async def said_lately(ctx: Ctx, group: GroupConfig, topic: str) -> bool:
 
     Topics: ``repeat:E3`` (pointed to a ticket already filed), ``hint:代买`` (a keyword alone).
     """
-    window_start = ctx.now - ctx.app.config.limits.window
-    return not await ctx.app.store.tickets.say_once(
+    window_start = ctx.now - ctx.config.limits.window
+    return not await ctx.store.tickets.say_once(
         ctx.platform, ctx.msg.sender_id, group.key, topic, ctx.now, window_start)
 
 
@@ -107,7 +107,7 @@ def owner_notice(name: str, group: GroupConfig, filed: int, burst: Burst, limit:
 
 def recipients(ctx: Ctx, group: GroupConfig) -> list[ChatRef]:
     """The group's owners in private, or the staff when the group has none."""
-    chats = ctx.app.directory.owner_chats(group)
+    chats = ctx.directory.owner_chats(group)
     if chats:
         return list(chats)
-    return [ChatRef.private(group.platform, s) for s in ctx.app.config.staff.get(group.platform, ())]
+    return [ChatRef.private(group.platform, s) for s in ctx.config.staff.get(group.platform, ())]

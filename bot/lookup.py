@@ -27,7 +27,7 @@ async def find_ticket(ctx: Ctx, usage: str) -> tuple[Ticket, str] | Reply:
     if code is None:
         hint = f"「{one_line(ctx.args, 20)}」不是工单编号。" if ctx.args else "缺少工单编号。"
         return ctx.reply(f"{hint}请这样写：{usage}（编号如 E12、V3、R7）", mention=ctx.msg.is_group)
-    ticket = await ctx.app.store.tickets.get(code)
+    ticket = await ctx.store.tickets.get(code)
     if ticket is None:
         return ctx.reply(f"没有找到工单 {code}，请检查编号。发送「我的工单」或「待办」可查看编号。",
                          mention=ctx.msg.is_group)
@@ -40,6 +40,6 @@ async def find_managed_ticket(ctx: Ctx, usage: str) -> tuple[Ticket, str] | Repl
     if isinstance(found, Reply):
         return found
     ticket, rest = found
-    if not ctx.app.directory.may_manage(ctx.platform, ctx.msg.sender_id, ticket.group_key):
+    if not ctx.directory.may_manage(ctx.platform, ctx.msg.sender_id, ticket.group_key):
         return ctx.reply(f"{ticket.code} 属于「{ticket.group_name}」，您不是该群的负责人，不能处理。")
     return ticket, rest

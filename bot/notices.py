@@ -20,7 +20,7 @@ from bot.message import Button, ChatRef, Reply
 from bot.store.notices import Delivery, Notice
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -54,96 +54,91 @@ def notice_text(notice: Notice, origin: GroupConfig, group: GroupConfig, below: 
     return "\n".join(lines)
 
 
-def _path_between(app: App, origin: GroupConfig, group: GroupConfig) -> list[GroupConfig]:
+def _path_between(svc: Services, origin: GroupConfig, group: GroupConfig) -> list[GroupConfig]:
     """Groups strictly between ``origin`` and ``group`` (the levels a notice passes through)."""
     path: list[GroupConfig] = []
-    node = app.directory.group(group.parent) if group.parent else None
+    node = svc.directory.group(group.parent) if group.parent else None
     while node is not None and node.key != origin.key:
         path.append(node)
-        node = app.directory.group(node.parent) if node.parent else None
+        node = svc.directory.group(node.parent) if node.parent else None
     # Not below origin at all (or origin itself): nothing lies between, so nothing gates it.
     return path if node is not None else []
 
 
-def gates(app: App, origin: GroupConfig, group: GroupConfig) -> list[GroupConfig]:
+def gates(svc: Services, origin: GroupConfig, group: GroupConfig) -> list[GroupConfig]:
     """Reviewing levels a notice must be approved at before it reaches ``group``."""
-    return [g for g in _path_between(app, origin, group) if g.review]
+    return [g for g in _path_between(svc, origin, group) if g.review]
 
 
 async def publish(
-    app: App, origin: GroupConfig, text: str, author: Author, now: datetime, *,
+    svc: Services, origin: GroupConfig, text: str, author: Author, now: datetime, *,
     subtree: bool = True, fire_key: str | None = None,
 ) -> Notice | None:
     """Publish a notice to ``origin`` and (by default) every group below it.
 
     Returns None when ``fire_key`` shows this scheduled occurrence was published already.
     """
-    targets = app.directory.subtree(origin.key) if subtree else [origin]
-    async with app.store.tx():
-        notice = await app.store.notices.create(origin.key, author, text, now, fire_key)
+    targets = svc.directory.subtree(origin.key) if subtree else [origin]
+    async with svc.store.tx():
+        notice = await svc.store.notices.create(origin.key, author, text, now, fire_key)
         if notice is None:
             return None
         for group in targets:
-            depth = len(_path_between(app, origin, group)) + (group.key != origin.key)
-            held = bool(gates(app, origin, group))
-            key = await app.store.notices.add_delivery(
+            depth = len(_path_between(svc, origin, group)) + (group.key != origin.key)
+            held = bool(gates(svc, origin, group))
+            key = await svc.store.notices.add_delivery(
                 notice, group.key, group.name, group.platform, group.chat_id, depth, held)
             if not held:
-                await _queue(app, notice, origin, group, key, now)
+                await _queue(svc, notice, origin, group, key, now)
         for group in targets:
-            if group.review and group.key != origin.key and not gates(app, origin, group):
-                await _ask_review(app, notice, origin, group, now)
-    _wake(app, targets)
+            if group.review and group.key != origin.key and not gates(svc, origin, group):
+                await _ask_review(svc, notice, origin, group, now)
+    svc.wake({g.platform for g in targets})
     return notice
 
 
 async def _queue(
-    app: App, notice: Notice, origin: GroupConfig, group: GroupConfig, key: str, now: datetime
+    svc: Services, notice: Notice, origin: GroupConfig, group: GroupConfig, key: str, now: datetime
 ) -> None:
-    below = len(app.directory.subtree(group.key)) - 1
+    below = len(svc.directory.subtree(group.key)) - 1
     reply = Reply(ChatRef(group.platform, group.chat_id), notice_text(notice, origin, group, below),
                   buttons=(Button("收到", f"收到 {notice.code}"),))
-    await app.store.outbox.enqueue(reply, now, key)
-    await app.store.notices.mark_queued(notice, group.key, now)
+    await svc.store.outbox.enqueue(reply, now, key)
+    await svc.store.notices.mark_queued(notice, group.key, now)
 
 
-async def _ask_review(app: App, notice: Notice, origin: GroupConfig, group: GroupConfig,
+async def _ask_review(svc: Services, notice: Notice, origin: GroupConfig, group: GroupConfig,
                       now: datetime) -> None:
-    below = len(app.directory.subtree(group.key)) - 1
+    below = len(svc.directory.subtree(group.key)) - 1
     text = (f"通知 {notice.code}（{origin.name}发布）需要您审核后才会下发到「{group.name}」以下的 {below} 个群：\n"
             f"{notice.text}\n回复「同意 {notice.code}」放行。")
-    for chat in app.directory.owner_chats(group):
-        await app.store.outbox.enqueue(
+    for chat in svc.directory.owner_chats(group):
+        await svc.store.outbox.enqueue(
             Reply(chat, text, buttons=(Button("同意", f"同意 {notice.code}"),
                                        Button("回执", f"回执 {notice.code}"))),
             now, f"review:{notice.id}:{group.key}:{chat.chat_id}")
 
 
-async def approve(app: App, notice: Notice, group: GroupConfig, who: str, now: datetime) -> int:
+async def approve(svc: Services, notice: Notice, group: GroupConfig, who: str, now: datetime) -> int:
     """A reviewing level approves; returns how many held groups were released."""
-    origin = app.directory.group(notice.origin_key)
+    origin = svc.directory.group(notice.origin_key)
     if origin is None:
         return 0
     released = 0
-    async with app.store.tx():
-        await app.store.notices.approve(notice, group.key, who, now)
-        approved = await app.store.notices.approvals(notice)
-        for d in await app.store.notices.deliveries(notice):
-            target = app.directory.group(d.group_key)
+    async with svc.store.tx():
+        await svc.store.notices.approve(notice, group.key, who, now)
+        approved = await svc.store.notices.approvals(notice)
+        for d in await svc.store.notices.deliveries(notice):
+            target = svc.directory.group(d.group_key)
             if d.state != "held" or target is None:
                 continue
-            if all(g.key in approved for g in gates(app, origin, target)):
-                await _queue(app, notice, origin, target, d.outbox_key, now)
+            if all(g.key in approved for g in gates(svc, origin, target)):
+                await _queue(svc, notice, origin, target, d.outbox_key, now)
                 released += 1
-                if target.review and len(app.directory.subtree(target.key)) > 1:
-                    await _ask_review(app, notice, origin, target, now)  # the next gate down
-    _wake(app, app.directory.subtree(group.key))
+                if target.review and len(svc.directory.subtree(target.key)) > 1:
+                    await _ask_review(svc, notice, origin, target, now)  # the next gate down
+    svc.wake({g.platform for g in svc.directory.subtree(group.key)})
     return released
-
-
-def _wake(app: App, groups: Sequence[GroupConfig]) -> None:
-    for platform in {g.platform for g in groups}:
-        app.outbox.wake(platform)
 
 
 @dataclass(frozen=True)
@@ -179,50 +174,50 @@ class Report:
         return max(times) if times else None
 
 
-async def report(app: App, notice: Notice) -> Report:
+async def report(svc: Services, notice: Notice) -> Report:
     """The delivery and receipt state of every group of a notice."""
-    return Report(notice, await app.store.notices.deliveries(notice))
+    return Report(notice, await svc.store.notices.deliveries(notice))
 
 
-def may_see_all(app: App, platform: str, user_id: str, notice: Notice) -> bool:
+def may_see_all(svc: Services, platform: str, user_id: str, notice: Notice) -> bool:
     """Staff, the author, and owners of the origin group or a group above it see a whole report."""
-    if app.directory.is_staff(platform, user_id):
+    if svc.directory.is_staff(platform, user_id):
         return True
     if (notice.author_platform, notice.author_id) == (platform, user_id):
         return True
-    return any(g.key == notice.origin_key for g in app.directory.reachable_groups(platform, user_id))
+    return any(g.key == notice.origin_key for g in svc.directory.reachable_groups(platform, user_id))
 
 
-def own_deliveries(app: App, platform: str, user_id: str, deliveries: Sequence[Delivery]) -> list[Delivery]:
+def own_deliveries(svc: Services, platform: str, user_id: str, deliveries: Sequence[Delivery]) -> list[Delivery]:
     """Deliveries to the groups this person manages, or [] when the notice reached none of them.
 
     A group still held for review has not received the notice, so it alone grants no view of it.
     """
-    mine = {g.key for g in app.directory.reachable_groups(platform, user_id)}
+    mine = {g.key for g in svc.directory.reachable_groups(platform, user_id)}
     own = [d for d in deliveries if d.group_key in mine]
     return own if any(d.state != "held" for d in own) else []
 
 
-async def visible_notices(app: App, platform: str, user_id: str, limit: int = 5) -> list[Notice]:
+async def visible_notices(svc: Services, platform: str, user_id: str, limit: int = 5) -> list[Notice]:
     """The newest notices this person may look up: all for staff; else their own, and those that
     started in or reached a group they manage (what :func:`may_see_all` and
     :func:`own_deliveries` allow)."""
-    if app.directory.is_staff(platform, user_id):
-        return await app.store.notices.recent(limit)
-    mine = [g.key for g in app.directory.reachable_groups(platform, user_id)]
-    return await app.store.notices.recent_for(platform, user_id, mine, limit)
+    if svc.directory.is_staff(platform, user_id):
+        return await svc.store.notices.recent(limit)
+    mine = [g.key for g in svc.directory.reachable_groups(platform, user_id)]
+    return await svc.store.notices.recent_for(platform, user_id, mine, limit)
 
 
-def _heading(r: Report, app: App) -> str:
-    origin = app.directory.group(r.notice.origin_key)
+def _heading(r: Report, svc: Services) -> str:
+    origin = svc.directory.group(r.notice.origin_key)
     return (f"通知 {r.notice.code}（{origin.name if origin else r.notice.origin_key}·{r.notice.author_name}·"
-            f"{r.notice.created_at.astimezone(app.config.tz):%m-%d %H:%M}）：{r.notice.text[:30]}")
+            f"{r.notice.created_at.astimezone(svc.config.tz):%m-%d %H:%M}）：{r.notice.text[:30]}")
 
 
-def render_own(r: Report, app: App, own: Sequence[Delivery], limit: int = 20) -> str:
+def render_own(r: Report, svc: Services, own: Sequence[Delivery], limit: int = 20) -> str:
     """Only the lines of the groups a person manages, for owners who received someone else's notice."""
-    tz = app.config.tz
-    lines = [_heading(r, app), "您负责的群："]
+    tz = svc.config.tz
+    lines = [_heading(r, svc), "您负责的群："]
     for d in own[:limit]:
         if d.state == "held":
             state = "待上级审核，还没有发出"
@@ -240,12 +235,12 @@ def render_own(r: Report, app: App, own: Sequence[Delivery], limit: int = 20) ->
     return "\n".join(lines)
 
 
-def render_report(r: Report, app: App, limit: int = 20) -> str:
+def render_report(r: Report, svc: Services, limit: int = 20) -> str:
     """A report as people read it (private chat and CLI)."""
-    tz = app.config.tz
+    tz = svc.config.tz
     total = len(r.deliveries)
     lines = [
-        _heading(r, app),
+        _heading(r, svc),
         f"共 {total} 个群：已送达 {len(r.delivered)}，已确认 {len(r.confirmed)}，"
         f"发送中 {len(r.pending)}，失败 {len(r.failed)}，待审核 {len(r.held)}",
     ]
@@ -268,29 +263,29 @@ def render_report(r: Report, app: App, limit: int = 20) -> str:
 
 
 async def confirm_for(
-    app: App, notice: Notice, groups: Sequence[GroupConfig], who: str, now: datetime
+    svc: Services, notice: Notice, groups: Sequence[GroupConfig], who: str, now: datetime
 ) -> list[str]:
     """Confirm receipt for these groups (those that received the notice); returns their names."""
     keys = {g.key for g in groups}
     done = []
-    for d in await app.store.notices.deliveries(notice):
+    for d in await svc.store.notices.deliveries(notice):
         if d.group_key in keys and d.state == "queued":
-            if await app.store.notices.confirm(notice, d.group_key, who, now):
+            if await svc.store.notices.confirm(notice, d.group_key, who, now):
                 done.append(d.group_name)
     return done
 
 
-async def reminders(app: App, now: datetime) -> list[Reply]:
+async def reminders(svc: Services, now: datetime) -> list[Reply]:
     """Remind unconfirmed groups once, and tell each sender who is still missing."""
-    after = timedelta(minutes=app.config.notices.remind_after_minutes)
-    due = await app.store.notices.due_reminders(now - after)
+    after = timedelta(minutes=svc.config.notices.remind_after_minutes)
+    due = await svc.store.notices.due_reminders(now - after)
     replies: list[Reply] = []
     missing: dict[str, tuple[Notice, list[str]]] = {}
     for notice, d in due:
         replies.append(Reply(ChatRef(d.platform, d.chat_id),
                              f"【提醒】通知 {notice.code} 还没有确认收到，请群主回复「收到 {notice.code}」。",
                              buttons=(Button("收到", f"收到 {notice.code}"),)))
-        await app.store.notices.mark_reminded(notice, d.group_key, now)
+        await svc.store.notices.mark_reminded(notice, d.group_key, now)
         missing.setdefault(notice.code, (notice, []))[1].append(d.group_name)
     for notice, groups in missing.values():
         if notice.author_platform not in PLATFORMS:  # published from the CLI: no chat to tell

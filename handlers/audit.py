@@ -26,10 +26,10 @@ async def latest(ctx: Ctx) -> Reply:
     """The newest entries, newest first; only in private, since they name people."""
     if ctx.msg.is_group:
         return ctx.reply("审计记录请私聊我发送「审计」查看。", mention=True)
-    entries = await ctx.app.store.audit.latest(limit=SHOWN)
+    entries = await ctx.store.audit.latest(limit=SHOWN)
     if not entries:
         return ctx.reply("审计记录为空：还没有导出、清理、审核通知或绑定群的操作。")
     lines = [f"【审计记录】最近 {len(entries)} 条，新的在前："]
-    lines += [render_line(e, ctx.app.config.tz) for e in entries]
+    lines += [render_line(e, ctx.config.tz) for e in entries]
     lines.append("更早的记录：gridbot audit --since 日期 --limit 条数")
     return ctx.reply("\n".join(lines))

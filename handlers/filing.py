@@ -27,8 +27,8 @@ NO_GROUP = ("我还不知道您在哪个小区/村群，没法替您登记。请
 
 async def home_groups(ctx: Ctx) -> list[GroupConfig]:
     """The ticket-taking groups this person has posted in, the latest first."""
-    chats = await ctx.app.store.messages.group_chats_of(ctx.platform, ctx.msg.sender_id)
-    groups = (ctx.app.directory.group_for(ChatRef(ctx.platform, c)) for c in chats)
+    chats = await ctx.store.messages.group_chats_of(ctx.platform, ctx.msg.sender_id)
+    groups = (ctx.directory.group_for(ChatRef(ctx.platform, c)) for c in chats)
     return [g for g in groups if g is not None and g.tickets]
 
 
@@ -41,7 +41,7 @@ async def file_in_private(ctx: Ctx) -> Reply | list[Reply] | None:
         return ctx.reply(f"「{found.keyword}」后面请写上{WHAT_TO_ADD[found.kind]}，"
                          f"例如：{EXAMPLES[found.kind]}")
     groups = await home_groups(ctx)
-    row = await ctx.app.store.messages.row_of(ctx.msg)
+    row = await ctx.store.messages.row_of(ctx.msg)
     if not groups:
         return ctx.reply(NO_GROUP)
     if len(groups) == 1:
@@ -59,12 +59,12 @@ async def submit(ctx: Ctx) -> Reply | list[Reply]:
     if not name:
         return ctx.reply(usage)
     groups = await home_groups(ctx)
-    group = ctx.app.directory.find(name)
+    group = ctx.directory.find(name)
     if group is None or group not in groups:
         mine = "、".join(g.name for g in groups) or "（还没有）"
         return ctx.reply(f"「{one_line(name, 20)}」不是您发过言的小区/村群，不能提交到那里。您的群：{mine}。")
     # Without a number, only the latest request counts: an older one was answered otherwise.
-    for msg_row, text, filed in await ctx.app.store.messages.recent_private(ctx.msg.chat):
+    for msg_row, text, filed in await ctx.store.messages.recent_private(ctx.msg.chat):
         found = classify(text)
         if (row is not None and msg_row != row) or not isinstance(found, NewTicket):
             continue

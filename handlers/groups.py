@@ -31,20 +31,20 @@ async def bind(ctx: Ctx) -> Reply:
     name = name or ctx.msg.chat_title
     if not name:
         return ctx.reply(f"请写上群名，例如：{HOW.replace('群名', '幸福小区3号楼居民群')}", mention=True)
-    if ctx.app.directory.find(name) is not None:
+    if ctx.directory.find(name) is not None:
         return ctx.reply(f"已有名为「{name}」的群，请换一个名字：绑定 新群名", mention=True)
     parent = _parent(ctx, parent_name) if parent_name else None
     if isinstance(parent, str):
         return ctx.reply(parent, mention=True)  # named a parent that cannot be found: nothing bound
     bound = BoundGroup(ctx.platform, ctx.msg.chat.chat_id, f"{ctx.platform}:{ctx.msg.chat.chat_id}",
                        name, ctx.msg.sender_id, parent.key if parent else "")
-    if await ctx.app.store.groups.bind(bound, ctx.now):  # the audit line commits with the binding
+    if await ctx.store.groups.bind(bound, ctx.now):  # the audit line commits with the binding
         above = f"，上级：{parent.name}" if parent else ""
-        await ctx.app.store.audit.record(
+        await ctx.store.audit.record(
             actor_of(ctx), "bind", name,
             f"登记群「{name}」（{ctx.platform}:{ctx.msg.chat.chat_id}），"
             f"群主：{ctx.msg.sender_name}（{ctx.msg.sender_id}）{above}", ctx.now)
-    ctx.app.directory.add_bound(bound)
+    ctx.directory.add_bound(bound)
     start = ("（Telegram 上请先点开与我的私聊并按「Start」，否则我没法把新工单发给您。）"
              if ctx.platform == "telegram" else "")
     where = (f"上级：{parent.name}。" if parent else
@@ -56,28 +56,28 @@ async def bind(ctx: Ctx) -> Reply:
 async def _attach(ctx: Ctx, group: GroupConfig, parent_name: str) -> Reply:
     """``绑定 上级 X`` in a group bound earlier hangs it under X; otherwise say what it is."""
     owners = "、".join(group.owners) or "（无）"
-    above = ctx.app.directory.group(group.parent) if group.parent else None
+    above = ctx.directory.group(group.parent) if group.parent else None
     said = f"本群已登记为「{group.name}」，群主：{owners}，上级：{above.name if above else '（无）'}。"
     if not parent_name:
         return ctx.reply(said if above else f"{said}请发送「绑定 上级 上级群名」挂到上级群下。", mention=True)
-    if ctx.app.config.group(group.key) is not None:
+    if ctx.config.group(group.key) is not None:
         return ctx.reply(f"{said}本群写在 bot.toml 里，上级要在配置文件的 parent 里改。", mention=True)
     if not (ctx.msg.sender_id in group.owners or ctx.role >= Role.STAFF):
         return ctx.reply("只有本群群主或指挥部工作人员可以设置上级群。", mention=True)
     parent = _parent(ctx, parent_name)
     if isinstance(parent, str):
         return ctx.reply(parent, mention=True)
-    await ctx.app.store.groups.set_parent(group.key, parent.key)
-    await ctx.app.store.audit.record(actor_of(ctx), "bind", group.name,
+    await ctx.store.groups.set_parent(group.key, parent.key)
+    await ctx.store.audit.record(actor_of(ctx), "bind", group.name,
                                      f"「{group.name}」的上级设为「{parent.name}」", ctx.now)
-    ctx.app.directory.set_parent(group.key, parent.key)
+    ctx.directory.set_parent(group.key, parent.key)
     return ctx.reply(f"已把「{group.name}」挂到「{parent.name}」下面，区里的通知和超时督办会到达本群。",
                      mention=True)
 
 
 def _parent(ctx: Ctx, name: str) -> GroupConfig | str:
     """The group a binder names as 上级 (exact name or key, else a distinctive part), or why not."""
-    directory = ctx.app.directory
+    directory = ctx.directory
     exact = directory.find(name)
     found = [exact] if exact is not None else directory.named(name)
     found = [g for g in found if g.platform == ctx.platform and g.level != "village"]

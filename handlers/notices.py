@@ -50,7 +50,7 @@ def _after(text: str, word: str) -> str | None:
 
 def _lead_group(ctx: Ctx, text: str) -> tuple[GroupConfig, str] | str | None:
     """A group named at the start of ``text``: (group, rest), an error to show, or None."""
-    directory = ctx.app.directory
+    directory = ctx.directory
     mine = directory.reachable_groups(ctx.platform, ctx.msg.sender_id)
     keys = {g.key for g in mine}
     for g in sorted(directory.groups, key=lambda g: -len(g.name)):  # names may contain spaces
@@ -103,8 +103,8 @@ def _target(ctx: Ctx, args: str) -> Target | str:
                 continue
         break
     if group is None:
-        owned = ctx.app.directory.owned_groups(ctx.platform, ctx.msg.sender_id)
-        managed = {g.key for g in ctx.app.directory.reachable_groups(ctx.platform, ctx.msg.sender_id)}
+        owned = ctx.directory.owned_groups(ctx.platform, ctx.msg.sender_id)
+        managed = {g.key for g in ctx.directory.reachable_groups(ctx.platform, ctx.msg.sender_id)}
         tops = [g for g in owned if g.parent is None or g.parent not in managed]
         if len(tops) != 1:
             names = "、".join(g.name for g in tops[:8])
@@ -123,7 +123,7 @@ async def _notice(ctx: Ctx, usage: str) -> tuple[Notice, str] | Reply:
     if parsed is None:
         return ctx.reply(f"缺少通知编号。请这样写：{usage}（编号如 N3）", mention=ctx.msg.is_group)
     code, rest = parsed
-    notice = await ctx.app.store.notices.get(code)
+    notice = await ctx.store.notices.get(code)
     if notice is None:
         return ctx.reply(f"没有找到通知 {code}，请检查编号。", mention=ctx.msg.is_group)
     return notice, rest
@@ -143,9 +143,9 @@ async def publish(ctx: Ctx) -> Reply:
         return ctx.reply(f"请在群名后写上通知内容，例如：通知 {group.name} 明天8点起分楼栋领菜")
     author = (ctx.platform, ctx.msg.sender_id, ctx.msg.sender_name)
     text = ctx.verbatim(target.text)  # as written: line breaks and all
-    notice = await notices.publish(ctx.app, group, text, author, ctx.now, subtree=target.subtree)
+    notice = await notices.publish(ctx.services, group, text, author, ctx.now, subtree=target.subtree)
     assert notice is not None
-    report = await notices.report(ctx.app, notice)
+    report = await notices.report(ctx.services, notice)
     going = [d for d in report.deliveries if d.state != "held"]
     only = "（仅本群）" if not target.subtree else ""
     if len(report.deliveries) == 1:
@@ -166,22 +166,22 @@ async def approve(ctx: Ctx) -> Reply:
     if isinstance(found, Reply):
         return found
     notice, _ = found
-    origin = ctx.app.directory.group(notice.origin_key)
-    mine = {g.key for g in ctx.app.directory.owned_groups(ctx.platform, ctx.msg.sender_id)}
-    reviewing = [d for d in await ctx.app.store.notices.deliveries(notice)
-                 if d.group_key in mine and (g := ctx.app.directory.group(d.group_key)) is not None
+    origin = ctx.directory.group(notice.origin_key)
+    mine = {g.key for g in ctx.directory.owned_groups(ctx.platform, ctx.msg.sender_id)}
+    reviewing = [d for d in await ctx.store.notices.deliveries(notice)
+                 if d.group_key in mine and (g := ctx.directory.group(d.group_key)) is not None
                  and g.review and origin is not None and g.key != origin.key]
     if not reviewing:
         return ctx.reply(f"通知 {notice.code} 不需要您审核。")
-    approved = await ctx.app.store.notices.approvals(notice)
+    approved = await ctx.store.notices.approvals(notice)
     released = 0
     for d in reviewing:
-        group = ctx.app.directory.group(d.group_key)
+        group = ctx.directory.group(d.group_key)
         if group is not None and group.key not in approved:
-            freed = await notices.approve(ctx.app, notice, group, ctx.msg.sender_name, ctx.now)
+            freed = await notices.approve(ctx.services, notice, group, ctx.msg.sender_name, ctx.now)
             released += freed
             # Inside the message's transaction, so the entry commits with the approval.
-            await ctx.app.store.audit.record(actor_of(ctx), "approve", notice.code,
+            await ctx.store.audit.record(actor_of(ctx), "approve", notice.code,
                                              f"审核级「{group.name}」同意，放行 {freed} 个群", ctx.now)
     if released == 0 and all(d.group_key in approved for d in reviewing):
         return ctx.reply(f"通知 {notice.code} 已经审核通过了。")
@@ -202,14 +202,14 @@ async def receipt(ctx: Ctx) -> Reply | list[Reply] | None:
         groups = [ctx.group] if ctx.group else []
     else:
         # Only the groups they own: staff confirming "for" every village would fake receipts.
-        groups = ctx.app.directory.groups_owned_by(ctx.platform, ctx.msg.sender_id)
+        groups = ctx.directory.groups_owned_by(ctx.platform, ctx.msg.sender_id)
         if not groups:
             return ctx.reply("只有群主需要确认收到通知（为自己负责的群确认）；指挥部可发送「回执 N3」查看各群确认情况。")
     found = await _notice(ctx, "收到 N3")
     if isinstance(found, Reply):
         return found
     notice, _ = found
-    done = await notices.confirm_for(ctx.app, notice, [g for g in groups if g], ctx.msg.sender_name, ctx.now)
+    done = await notices.confirm_for(ctx.services, notice, [g for g in groups if g], ctx.msg.sender_name, ctx.now)
     if not done:
         return ctx.reply(f"通知 {notice.code} 已确认过，或没有发到您负责的群。", mention=ctx.msg.is_group)
     names = "、".join(done)
@@ -226,16 +226,16 @@ async def _plain_receipt(ctx: Ctx) -> Reply | None:
     In a group it confirms for that group and the answer goes to the owner in private (the
     group has heard enough); a plain 收到 with nothing to confirm there stays chat.
     """
-    owned = ctx.app.directory.groups_owned_by(ctx.platform, ctx.msg.sender_id)
+    owned = ctx.directory.groups_owned_by(ctx.platform, ctx.msg.sender_id)
     if ctx.msg.is_group:
         owned = [g for g in owned if ctx.group is not None and g.key == ctx.group.key]
-    pending = await ctx.app.store.notices.unconfirmed([g.key for g in owned])
+    pending = await ctx.store.notices.unconfirmed([g.key for g in owned])
     if not pending:
         return None if ctx.msg.is_group else ctx.reply("您负责的群没有待确认的通知。查看通知回执请发送「回执」。")
     by_key = {g.key: g for g in owned}
     done: dict[str, list[str]] = {}
     for notice, key in pending:
-        if await ctx.app.store.notices.confirm(notice, key, ctx.msg.sender_name, ctx.now):
+        if await ctx.store.notices.confirm(notice, key, ctx.msg.sender_name, ctx.now):
             done.setdefault(notice.code, []).append(by_key[key].name)
     lines = [f"已确认收到：{code}（{'、'.join(names)}）" for code, names in done.items()]
     text = "\n".join(lines) + "\n（按编号单独确认请发送「收到 N3」；查看回执发送「回执」。）"
@@ -251,25 +251,25 @@ async def receipts(ctx: Ctx) -> Reply:
     """
     platform, user = ctx.platform, ctx.msg.sender_id
     if not ctx.args:
-        recent = await notices.visible_notices(ctx.app, platform, user, 5)
+        recent = await notices.visible_notices(ctx.services, platform, user, 5)
         if not recent:
             return ctx.reply("还没有您发布的、或发到您负责的群的通知。")
         lines = ["最近的通知（回复「回执 编号」查看详情）："]
-        lines += [f"{n.code} {n.created_at.astimezone(ctx.app.config.tz):%m-%d %H:%M} {n.text[:20]}"
+        lines += [f"{n.code} {n.created_at.astimezone(ctx.config.tz):%m-%d %H:%M} {n.text[:20]}"
                   for n in recent]
         return ctx.reply("\n".join(lines))
     found = await _notice(ctx, "回执 N3")
     if isinstance(found, Reply):
         return found
     notice, _ = found
-    report = await notices.report(ctx.app, notice)
-    if notices.may_see_all(ctx.app, platform, user, notice):
-        return ctx.reply(notices.render_report(report, ctx.app))
-    own = notices.own_deliveries(ctx.app, platform, user, report.deliveries)
+    report = await notices.report(ctx.services, notice)
+    if notices.may_see_all(ctx.services, platform, user, notice):
+        return ctx.reply(notices.render_report(report, ctx.services))
+    own = notices.own_deliveries(ctx.services, platform, user, report.deliveries)
     if not own:
         return ctx.reply(f"您不能查看通知 {notice.code} 的回执：它不是您发布的，也没有发到您负责的群。"
                          f"发送「回执」查看您能看的通知。")
-    return ctx.reply(notices.render_own(report, ctx.app, own))
+    return ctx.reply(notices.render_own(report, ctx.services, own))
 
 
 @router.command("定时", "/schedule", where="private", role=Role.OWNER)
@@ -279,11 +279,11 @@ async def schedule(ctx: Ctx) -> Reply:
         return ctx.reply("请这样写：定时 每天 08:00 [群名] 通知内容（加「仅本群」则不下发到下级群）")
     try:
         spec, rest = split_spec(ctx.args)
-        first_fire = next_fire(spec, ctx.app.config.tz, ctx.now)
+        first_fire = next_fire(spec, ctx.config.tz, ctx.now)
     except SpecError as exc:
         return ctx.reply(str(exc))
     if first_fire is None:
-        if one_off_at(spec, ctx.app.config.tz) is None:  # cron 0 8 31 2 *: February has no 31st
+        if one_off_at(spec, ctx.config.tz) is None:  # cron 0 8 31 2 *: February has no 31st
             return ctx.reply(f"「{spec}」永远不会到来（没有这样的日期），请检查日和月。")
         return ctx.reply(f"「{spec}」已经过去了，请写一个将来的时间。")
     target = _target(ctx, rest)
@@ -293,9 +293,9 @@ async def schedule(ctx: Ctx) -> Reply:
     if not text:
         return ctx.reply("请写上通知内容。")
     author = (ctx.platform, ctx.msg.sender_id, ctx.msg.sender_name)
-    saved = await ctx.app.store.notices.add_schedule(group.key, subtree, spec, text, author, ctx.now)
-    if ctx.app.scheduler is not None:
-        ctx.app.scheduler.sync(saved)
+    saved = await ctx.store.notices.add_schedule(group.key, subtree, spec, text, author, ctx.now)
+    if ctx.scheduling is not None:
+        ctx.scheduling.sync(saved)
     scope = "及下级群" if subtree else "（仅本群）"
     return ctx.reply(f"已设定时通知 {saved.code}：{spec} 发到「{group.name}」{scope}。"
                      f"下次发送：{first_fire:%Y-%m-%d %H:%M}。发送「取消定时 {saved.code}」可取消。")
@@ -304,14 +304,14 @@ async def schedule(ctx: Ctx) -> Reply:
 @router.command("定时列表", "/schedules", where="private", role=Role.OWNER)
 async def schedule_list(ctx: Ctx) -> Reply:
     """Schedules of the groups this person manages."""
-    mine = {g.key for g in ctx.app.directory.reachable_groups(ctx.platform, ctx.msg.sender_id)}
-    rows = [s for s in await ctx.app.store.notices.schedules() if s.group_key in mine]
+    mine = {g.key for g in ctx.directory.reachable_groups(ctx.platform, ctx.msg.sender_id)}
+    rows = [s for s in await ctx.store.notices.schedules() if s.group_key in mine]
     if not rows:
         return ctx.reply("没有定时通知。设定方法：定时 每天 08:00 通知内容")
     lines = ["定时通知："]
     for s in rows:
-        group = ctx.app.directory.group(s.group_key)
-        nxt = next_fire(s.spec, ctx.app.config.tz, ctx.now)
+        group = ctx.directory.group(s.group_key)
+        nxt = next_fire(s.spec, ctx.config.tz, ctx.now)
         when = f"下次 {nxt:%m-%d %H:%M}" if nxt else "已过期"
         lines.append(f"{s.code} {s.spec}｜{group.name if group else s.group_key}"
                      f"{'' if s.subtree else '（仅本群）'}｜{when}｜{s.text[:20]}")
@@ -325,14 +325,14 @@ async def schedule_cancel(ctx: Ctx) -> Reply:
     if parsed is None or parsed[1]:
         return ctx.reply("请写上定时编号，例如：取消定时 S2（发送「定时列表」查看编号）")
     code = parsed[0]
-    s = await ctx.app.store.notices.schedule(code)
+    s = await ctx.store.notices.schedule(code)
     if s is None or s.cancelled:
         return ctx.reply(f"没有找到定时通知 {code}，或它已取消。")
-    reachable = ctx.app.directory.reachable_groups(ctx.platform, ctx.msg.sender_id)
+    reachable = ctx.directory.reachable_groups(ctx.platform, ctx.msg.sender_id)
     if s.group_key not in {g.key for g in reachable}:
         return ctx.reply(f"{s.code} 不是您负责的群的定时通知。")
-    await ctx.app.store.notices.cancel_schedule(s, ctx.now)
-    cancelled = await ctx.app.store.notices.schedule(s.code)
-    if ctx.app.scheduler is not None and cancelled is not None:
-        ctx.app.scheduler.sync(cancelled)
+    await ctx.store.notices.cancel_schedule(s, ctx.now)
+    cancelled = await ctx.store.notices.schedule(s.code)
+    if ctx.scheduling is not None and cancelled is not None:
+        ctx.scheduling.sync(cancelled)
     return ctx.reply(f"已取消定时通知 {s.code}。")

@@ -54,7 +54,7 @@ async def move(
     if to_status is not None and not t.handler_id:  # whoever acts first handles it, 接单 or not
         fields.setdefault("handler_id", ctx.msg.sender_id)
         fields.setdefault("handler_name", ctx.msg.sender_name)
-    updated = await ctx.app.store.tickets.update(
+    updated = await ctx.store.tickets.update(
         t, now=ctx.now, actor_id=ctx.msg.sender_id, actor_name=ctx.msg.sender_name,
         action=action, to_status=to_status, note=note, **fields,
     )
@@ -67,20 +67,20 @@ async def move(
 @router.command("待办", "工单列表", "/todo", where="private", role=Role.OWNER)
 async def todo(ctx: Ctx) -> Reply:
     """Open tickets of the groups this person manages, urgent first."""
-    groups = ctx.app.directory.managed_groups(ctx.platform, ctx.msg.sender_id)
+    groups = ctx.directory.managed_groups(ctx.platform, ctx.msg.sender_id)
     if ctx.args in ("全部", "所有", "all"):
         ctx.args = ""
     kind = next((k for k, words in KIND_WORDS.items() if ctx.args in words), None)
     title = "未办结工单"
     if ctx.args and kind is None:
-        group = ctx.app.directory.find(ctx.args)
+        group = ctx.directory.find(ctx.args)
         if group is None or group not in groups:
             return ctx.reply(f"「{one_line(ctx.args, 20)}」既不是工单类别也不是您负责的群。"
                              "可以写：待办、待办 代办、待办 核实、待办 谣言，或 待办 群名。")
         groups, title = [group], f"{group.name} 未办结工单"
     elif kind:
         title = f"未办结的{KIND_LABEL[kind]}工单"
-    tickets = await ctx.app.store.tickets.list(groups=[g.key for g in groups], kind=kind, open_only=True)
+    tickets = await ctx.store.tickets.list(groups=[g.key for g in groups], kind=kind, open_only=True)
     if not tickets:
         return ctx.reply(f"{title}：没有了，辛苦了！")
     lines = [f"{title}（{len(tickets)} 张）："] + [render.summary(t) for t in tickets[:LIST_LIMIT]]
@@ -97,9 +97,9 @@ async def detail(ctx: Ctx) -> Reply:
     if isinstance(found, Reply):
         return found
     t, _ = found
-    history = await ctx.app.store.tickets.history(t)
-    rating = await ctx.app.store.tickets.rating(t)
-    return ctx.reply(render.card(t, ctx.app.config.tz, history, rating),
+    history = await ctx.store.tickets.history(t)
+    rating = await ctx.store.tickets.rating(t)
+    return ctx.reply(render.card(t, ctx.config.tz, history, rating),
                      buttons=render.owner_buttons(t))
 
 

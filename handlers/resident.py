@@ -57,7 +57,7 @@ async def help_card(ctx: Ctx) -> Reply:
 @router.command("我的工单", "我的单子", "/my", alone=True)
 async def my_tickets(ctx: Ctx) -> Reply:
     """The sender's own tickets, newest first."""
-    mine = await ctx.app.store.tickets.list(requester=(ctx.platform, ctx.msg.sender_id))
+    mine = await ctx.store.tickets.list(requester=(ctx.platform, ctx.msg.sender_id))
     if not mine:
         return ctx.reply("您还没有工单。在群里或私聊我发送「代买 要买的东西 地址」等即可登记。",
                          mention=ctx.msg.is_group)
@@ -77,16 +77,16 @@ async def progress(ctx: Ctx) -> Reply:
     if isinstance(found, Reply):
         return found
     t, _ = found
-    manager = ctx.app.directory.may_manage(ctx.platform, ctx.msg.sender_id, t.group_key)
+    manager = ctx.directory.may_manage(ctx.platform, ctx.msg.sender_id, t.group_key)
     if not manager and (t.platform, t.requester_id) != (ctx.platform, ctx.msg.sender_id):
         return ctx.reply(f"{t.code} 不是您登记的工单，只能查看自己的工单。发送「我的工单」查看。",
                          mention=ctx.msg.is_group)
-    history = await ctx.app.store.tickets.history(t)
+    history = await ctx.store.tickets.history(t)
     if ctx.msg.is_group:  # a group reads the public card, whoever asks
-        return ctx.reply(render.card(t, ctx.app.config.tz, history, public=True), mention=True)
+        return ctx.reply(render.card(t, ctx.config.tz, history, public=True), mention=True)
     if not manager:  # residents see what happened, not internal notes
         history = [ev for ev in history if ev.action not in ("note", "escalate")]
-    return ctx.reply(render.card(t, ctx.app.config.tz, history))
+    return ctx.reply(render.card(t, ctx.config.tz, history))
 
 
 @router.command("评价", "/rate")
@@ -109,7 +109,7 @@ async def rate(ctx: Ctx) -> Reply:
         return ctx.reply(f"{given}请给 1 到 5 分，例如：评价 {t.code} 5（5 分最满意）。",
                          mention=ctx.msg.is_group)
     score = int(m.group(1)) if m.group(1).isdigit() else _CN_DIGIT[m.group(1)]
-    if not await ctx.app.store.tickets.rate(t, score, ctx.msg.sender_id, m.group(2).strip(), ctx.now):
+    if not await ctx.store.tickets.rate(t, score, ctx.msg.sender_id, m.group(2).strip(), ctx.now):
         return ctx.reply(f"{t.code} 已经评价过了，每张工单只能评价一次。", mention=ctx.msg.is_group)
     return ctx.reply(f"感谢您的评价：{t.code} {score} 分。", mention=ctx.msg.is_group)
 

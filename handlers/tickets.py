@@ -87,7 +87,7 @@ async def file_request(ctx: Ctx, found: NewTicket, message_row: int | None = Non
     if earlier is not None:
         return ctx.reply(f"您已登记过 {earlier.code}（{earlier.status_label}），不用重复发送，工作人员正在处理。"
                          f"发送「进度 {earlier.code}」可查看进展。", mention=in_group)
-    ticket = await ctx.app.store.tickets.create(found, ctx.group, ctx.msg, message_row, ctx.now)
+    ticket = await ctx.store.tickets.create(found, ctx.group, ctx.msg, message_row, ctx.now)
     if ticket.kind == "rumor":
         answered = await _answer_known_rumor(ctx, ticket)
         if answered is not None:
@@ -102,7 +102,7 @@ async def _same_request(ctx: Ctx, new: NewTicket) -> Ticket | None:
     """The open ticket this resident filed for the same thing a little earlier, if any."""
     assert ctx.group is not None
     key = fingerprint(new.text)
-    recent = await ctx.app.store.tickets.recent_open(
+    recent = await ctx.store.tickets.recent_open(
         ctx.platform, ctx.msg.sender_id, ctx.group.key, new.kind, ctx.now - REPEAT_WINDOW,
         REPEAT_CANDIDATES)
     return next((t for t in recent if fuzz.ratio(key, fingerprint(t.text)) >= SAME_RUMOR_SCORE), None)
@@ -116,9 +116,9 @@ def fingerprint(text: str) -> str:
 
 def _owner_pushes(ctx: Ctx, t: Ticket) -> list[Reply]:
     assert ctx.group is not None
-    chats = ctx.app.directory.owner_chats(ctx.group)
+    chats = ctx.directory.owner_chats(ctx.group)
     if not chats:
-        staff = ctx.app.config.staff.get(ctx.group.platform, ())
+        staff = ctx.config.staff.get(ctx.group.platform, ())
         chats = [ChatRef.private(ctx.group.platform, s) for s in staff]
     text = render.new_ticket_push(t)
     return [Reply(chat, text, buttons=render.owner_buttons(t)) for chat in chats]
@@ -128,7 +128,7 @@ async def _answer_known_rumor(ctx: Ctx, ticket: Ticket) -> list[Reply] | None:
     """Answer a rumour that was already debunked, closing the new report with the same verdict."""
     claim = claim_key(ticket.text)
     best: tuple[float, Ticket] | None = None
-    for old in await ctx.app.store.tickets.list(kind="rumor"):
+    for old in await ctx.store.tickets.list(kind="rumor"):
         if old.id == ticket.id or old.status != DONE or old.verdict != VERDICT_FALSE:
             continue
         if ctx.now - old.updated_at > RUMOR_MEMORY:
@@ -140,8 +140,8 @@ async def _answer_known_rumor(ctx: Ctx, ticket: Ticket) -> list[Reply] | None:
         return None
     old = best[1]
     statement = await _statement(ctx, old)
-    bot_name = ctx.app.config.name
-    closed = await ctx.app.store.tickets.update(
+    bot_name = ctx.config.name
+    closed = await ctx.store.tickets.update(
         ticket, now=ctx.now, actor_id="bot", actor_name=bot_name, action="auto", to_status=DONE,
         note=f"与 {old.code} 相同：{statement}", verdict=VERDICT_FALSE,
     )
@@ -150,7 +150,7 @@ async def _answer_known_rumor(ctx: Ctx, ticket: Ticket) -> list[Reply] | None:
     info = f"{closed.code} 与已辟谣的 {old.code} 相同，已自动答复：\n{render.summary(closed)}"
     assert ctx.group is not None
     return [Reply(ctx.msg.chat, notice, mention),
-            *(Reply(chat, info) for chat in ctx.app.directory.owner_chats(ctx.group))]
+            *(Reply(chat, info) for chat in ctx.directory.owner_chats(ctx.group))]
 
 
 def same_claim_score(a: str, b: str) -> float:
@@ -165,7 +165,7 @@ def same_claim_score(a: str, b: str) -> float:
 
 
 async def _statement(ctx: Ctx, t: Ticket) -> str:
-    for ev in reversed(await ctx.app.store.tickets.history(t)):
+    for ev in reversed(await ctx.store.tickets.history(t)):
         if ev.action in ("debunk", "auto"):
             return ev.note.split("：", 1)[-1] if ev.action == "auto" else ev.note
     return "此前已确认是谣言"

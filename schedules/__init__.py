@@ -1,1 +1,10 @@
-"""Scheduled work. Each job is ``async def job(app, now) -> list[Reply]``: time is passed in."""
+"""Scheduled work. Each module declares its ``JOB``: a name, its triggers and what it runs.
+
+A job is ``async def job(services, now)``: time is passed in, and it queues what it says
+itself. ``JOBS`` is handed to the bot at start-up by ``bot.commands`` (and the test harness).
+"""
+
+from bot.services import Jobs
+from schedules import digest, notices, retention, sla
+
+JOBS = Jobs(periodic=(notices.JOB, sla.JOB, digest.JOB, retention.JOB), fire=notices.fire)

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
+from bot.config import Config
 from bot.message import ChatRef, Reply
+from bot.services import Job, Services, Triggers
 from bot.tickets import DONE, KIND_LABEL, Ticket
 from schedules.sla import sla
 
-if TYPE_CHECKING:
-    from bot.app import App
 
-
-def _numbers(app: App, tickets: list[Ticket], now: datetime) -> str:
+def _numbers(svc: Services, tickets: list[Ticket], now: datetime) -> str:
     open_ = [t for t in tickets if not t.is_final]
     kinds = Counter(t.kind for t in open_)
-    overdue = sum(1 for t in open_ if now - t.created_at > sla(app, t))
-    day_start = now.astimezone(app.config.tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    overdue = sum(1 for t in open_ if now - t.created_at > sla(svc.config, t))
+    day_start = now.astimezone(svc.config.tz).replace(hour=0, minute=0, second=0, microsecond=0)
     done_today = sum(1 for t in tickets if t.status == DONE and t.updated_at >= day_start)
     by_kind = "，".join(f"{KIND_LABEL[k]} {n}" for k, n in kinds.items()) or "无"
     urgent = sum(1 for t in open_ if t.priority == "urgent")
@@ -26,33 +24,49 @@ def _numbers(app: App, tickets: list[Ticket], now: datetime) -> str:
             f"今日办结 {done_today} 张")
 
 
-async def job(app: App, now: datetime) -> list[Reply]:
+async def digests(svc: Services, now: datetime) -> list[Reply]:
     """One digest per owner and per staff member, for this run of the schedule."""
-    tickets = await app.store.tickets.list()
-    local = now.astimezone(app.config.tz)
+    tickets = await svc.store.tickets.list()
+    local = now.astimezone(svc.config.tz)
     stamp = f"{local:%m-%d %H:%M}"
     out: list[Reply] = []
     owners: dict[ChatRef, list[str]] = {}
-    for group in app.directory.groups:
-        for chat in app.directory.owner_chats(group):
+    for group in svc.directory.groups:
+        for chat in svc.directory.owner_chats(group):
             owners.setdefault(chat, []).append(group.key)
     for chat, keys in owners.items():
         mine = [t for t in tickets if t.group_key in keys]
-        names = "、".join(g.name for g in app.directory.groups if g.key in keys)
-        text = f"【工作日报 {stamp}】{names}：{_numbers(app, mine, now)}。发送「待办」查看清单。"
+        names = "、".join(g.name for g in svc.directory.groups if g.key in keys)
+        text = f"【工作日报 {stamp}】{names}：{_numbers(svc, mine, now)}。发送「待办」查看清单。"
         out.append(Reply(chat, text))
-    ranking = Counter({g.key: 0 for g in app.directory.groups if g.tickets})  # groups that take tickets
+    ranking = Counter({g.key: 0 for g in svc.directory.groups if g.tickets})  # groups that take tickets
     for t in tickets:
-        if not t.is_final and now - t.created_at > sla(app, t):
+        if not t.is_final and now - t.created_at > sla(svc.config, t):
             ranking[t.group_key] += 1
-    worst = [(app.directory.group(k), n) for k, n in ranking.most_common(5) if n]
-    lines = [f"【全区日报 {stamp}】{_numbers(app, tickets, now)}。"]
+    worst = [(svc.directory.group(k), n) for k, n in ranking.most_common(5) if n]
+    lines = [f"【全区日报 {stamp}】{_numbers(svc, tickets, now)}。"]
     if worst:
         lines.append("超时最多的群：" + "；".join(f"{g.name} {n} 张" for g, n in worst if g))
     since = now - timedelta(days=1)
     new = sum(1 for t in tickets if t.created_at >= since)
     lines.append(f"近 24 小时新增 {new} 张。导出台账：gridbot tickets export --format xlsx")
-    for platform, ids in app.config.staff.items():
+    for platform, ids in svc.config.staff.items():
         for staff in ids:
             out.append(Reply(ChatRef.private(platform, staff), "\n".join(lines)))
     return out
+
+
+async def job(svc: Services, now: datetime) -> int:
+    """Queue this slot's digests; one per slot, even if a restart runs the job again."""
+    return await svc.queue(await digests(svc, now), dedupe_prefix=f"digest:{now:%Y%m%d%H%M}")
+
+
+def _at_digest_times(config: Config) -> Triggers:
+    out: dict[str, dict[str, object]] = {}
+    for hhmm in config.digest.times:
+        hour, minute = hhmm.split(":")
+        out[f"digest-{hhmm}"] = {"trigger": "cron", "hour": int(hour), "minute": int(minute)}
+    return out
+
+
+JOB = Job("digest", _at_digest_times, job)

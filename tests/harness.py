@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import tomllib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,7 +18,10 @@ from bot.adapter import Dispatch, SendError
 from bot.adapters.console import render
 from bot.app import App
 from bot.config import Config, parse_config
+from bot.dispatcher import Router
 from bot.message import ChatRef, Incoming, Reply
+from handlers import ROUTERS
+from schedules import JOBS
 
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 22, 9, 0, tzinfo=TZ)
@@ -103,6 +107,14 @@ def make_config(tmp_path: Path, toml: str = BASE_TOML) -> Config:
     return parse_config(tomllib.loads(toml), path, database=tmp_path / "gridbot.db")
 
 
+async def open_app(
+    config: Config, *, clock: Callable[[], datetime] | None = None,
+    routers: Sequence[Router] = ROUTERS,
+) -> App:
+    """The bot with every job and (unless a test narrows them) every router, as ``gridbot run``."""
+    return await App.open(config, routers=routers, jobs=JOBS, clock=clock)
+
+
 class Bot:
     """The bot under test."""
 
@@ -113,7 +125,7 @@ class Bot:
     @classmethod
     async def start(cls, tmp_path: Path, toml: str = BASE_TOML, clock: Clock | None = None) -> Bot:
         clock = clock or Clock()
-        app = await App.open(make_config(tmp_path, toml), clock=clock)
+        app = await open_app(make_config(tmp_path, toml), clock=clock)
         adapter = FakeAdapter()
         app.attach(adapter)
         return cls(app, adapter, clock)

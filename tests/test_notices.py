@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot import notices
-from bot.app import App
-from tests.harness import BASE_TOML, Bot, Clock, FakeAdapter, make_config, to
+from tests.harness import BASE_TOML, Bot, Clock, FakeAdapter, make_config, open_app, to
 
 REVIEW_TOML = BASE_TOML.replace(
     'key = "dongcheng"\nname = "东城街道群"\nlevel = "township"',
@@ -59,16 +58,16 @@ async def test_unconfirmed_groups_are_reminded_once(bot: Bot) -> None:
     await bot.say("@", "区指挥部小王", "通知 今晚停水")
     await bot.say("幸福小区居民群", "李书记", "收到 N1")
     bot.clock.advance(minutes=29)
-    assert await notices.reminders(bot.app, bot.clock()) == []
+    assert await notices.reminders(bot.app.services, bot.clock()) == []
     bot.clock.advance(minutes=1)
     async with bot.app.store.tx():
-        replies = await notices.reminders(bot.app, bot.clock())
+        replies = await notices.reminders(bot.app.services, bot.clock())
     reminded = sorted(r.chat.chat_id for r in replies if not r.chat.is_private)
     assert reminded == ["东城街道群", "河西区指挥部", "阳光花园居民群"]
     [sender] = [r for r in replies if r.chat.is_private]
     assert sender.chat.chat_id == "@区指挥部小王" and "还有 3 个群未确认" in sender.text
     bot.clock.advance(hours=5)
-    assert await notices.reminders(bot.app, bot.clock()) == []
+    assert await notices.reminders(bot.app.services, bot.clock()) == []
 
 
 async def test_review_level_holds_the_notice_until_approved(tmp_path: Path) -> None:
@@ -99,7 +98,7 @@ async def test_restart_mid_cascade_sends_the_rest_once(tmp_path: Path) -> None:
         await bot.app.store.outbox.mark_sent(item.id, "x", bot.clock())
     await bot.close()
 
-    app = await App.open(make_config(tmp_path), clock=Clock())
+    app = await open_app(make_config(tmp_path), clock=Clock())
     adapter = FakeAdapter()
     app.attach(adapter)
     await app.outbox.drain("console")
@@ -108,7 +107,7 @@ async def test_restart_mid_cascade_sends_the_rest_once(tmp_path: Path) -> None:
     assert sorted(everyone) == sorted(ALL)  # none lost, none twice
     notice = await app.store.notices.get("N1")
     assert notice is not None
-    report = await notices.report(app, notice)
+    report = await notices.report(app.services, notice)
     assert len(report.delivered) == 4
     await app.close()
 
@@ -123,14 +122,14 @@ async def test_scheduled_notice_at_a_fixed_now(bot: Bot) -> None:
     schedule = await bot.app.store.notices.schedule("S1")
     assert schedule is not None
     bot.clock.advance(hours=23, minutes=1)  # 11-23 08:01, inside the grace period
-    first = await fire(bot.app, schedule, bot.clock())
-    again = await fire(bot.app, schedule, bot.clock())
+    first = await fire(bot.app.services, schedule, bot.clock())
+    again = await fire(bot.app.services, schedule, bot.clock())
     assert first is not None and again is None  # one occurrence, one notice
     await bot.app.outbox.drain("console")
     sent = [x for x in bot.adapter.sent if "【通知" in x.text]
     assert [x.chat.chat_id for x in sent] == ["阳光花园居民群"]
     bot.clock.advance(hours=3)  # 11-23 11:01: no occurrence within the grace period
-    assert await fire(bot.app, schedule, bot.clock()) is None
+    assert await fire(bot.app.services, schedule, bot.clock()) is None
     [r] = await bot.say("@", "刘主任", "取消定时 S1")
     assert "已取消" in r.text
     [r] = await bot.say("@", "刘主任", "定时列表")

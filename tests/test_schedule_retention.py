@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.app import App
 from bot.message import ChatRef, Incoming
 from bot.scheduler import Scheduler, run_job
-from schedules import retention
-from tests.harness import Bot, FakeAdapter, make_config
+from schedules import JOBS, retention
+from tests.harness import Bot, FakeAdapter, make_config, open_app
 
 VILLAGE = "幸福小区居民群"
 
@@ -19,13 +18,13 @@ async def test_each_daily_run_takes_what_aged_past_the_limit_since_the_last(bot:
     bot.clock.advance(days=1)
     await bot.say(VILLAGE, "王大爷", "代买 面条 5栋")
     bot.clock.advance(days=29, hours=12)  # day 30.5: only the first is past 30 days
-    first = await retention.job(bot.app, bot.clock())
+    first = await retention.job(bot.app.services, bot.clock())
     assert first.messages == 1
-    assert (await retention.job(bot.app, bot.clock())).messages == 0  # a rerun the same day
+    assert (await retention.job(bot.app.services, bot.clock())).messages == 0  # a rerun the same day
     bot.clock.advance(days=1)  # the next day's run
-    assert (await retention.job(bot.app, bot.clock())).messages == 1
+    assert (await retention.job(bot.app.services, bot.clock())).messages == 1
     bot.clock.advance(days=1)
-    assert (await retention.job(bot.app, bot.clock())).messages == 0
+    assert (await retention.job(bot.app.services, bot.clock())).messages == 0
     # Audited as the scheduler, and only the runs that changed something.
     entries = await bot.app.store.audit.latest()
     assert [(e.actor.platform, e.action) for e in entries] == [("scheduler", "purge")] * 2
@@ -33,9 +32,9 @@ async def test_each_daily_run_takes_what_aged_past_the_limit_since_the_last(bot:
 
 
 async def test_scheduler_runs_it_once_a_day_at_half_past_three(tmp_path: Path) -> None:
-    app = await App.open(make_config(tmp_path))  # APScheduler keeps real time, so does the app
+    app = await open_app(make_config(tmp_path))  # APScheduler keeps real time, so does the app
     app.attach(FakeAdapter())
-    scheduler = Scheduler(app)
+    scheduler = Scheduler(app.services, JOBS)
     await scheduler.start()
     try:
         job = scheduler.aps.get_job("retention")

@@ -12,22 +12,22 @@ from apscheduler.events import EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
 
 from bot.app import App
 from bot.scheduler import Scheduler
-from schedules import digest, sla
+from schedules import JOBS, digest, sla
 from schedules.notices import fire
-from tests.harness import Bot, FakeAdapter, make_config
+from tests.harness import Bot, FakeAdapter, make_config, open_app
 
 
 async def test_overdue_urgent_ticket_climbs_one_level_per_period(bot: Bot) -> None:
     await bot.say("幸福小区居民群", "张阿姨", "求助 老人发烧 3栋")  # urgent: 2 h
     await bot.say("幸福小区居民群", "王大爷", "代买 米 3栋")  # normal: 24 h
     bot.clock.advance(hours=1, minutes=59)
-    assert await sla.job(bot.app, bot.clock()) == []
+    assert await sla.job(bot.app.services, bot.clock()) == []
     bot.clock.advance(minutes=1)
-    [first] = await sla.job(bot.app, bot.clock())
+    [first] = await sla.job(bot.app.services, bot.clock())
     assert first.chat.chat_id == "@刘主任" and "E1 已 2 小时未办结（时限 2 小时）" in first.text
-    assert await sla.job(bot.app, bot.clock()) == []  # told once per level
+    assert await sla.job(bot.app.services, bot.clock()) == []  # told once per level
     bot.clock.advance(hours=2)
-    [second] = await sla.job(bot.app, bot.clock())
+    [second] = await sla.job(bot.app.services, bot.clock())
     assert second.chat.chat_id == "@区指挥部小王"
     t = await bot.app.store.tickets.get("E1")
     assert t is not None
@@ -35,7 +35,7 @@ async def test_overdue_urgent_ticket_climbs_one_level_per_period(bot: Bot) -> No
         "超时升级到东城街道群", "超时升级到河西区指挥部"]
     await bot.say("@", "李书记", "完成 E1")
     bot.clock.advance(hours=30)
-    escalated = await sla.job(bot.app, bot.clock())
+    escalated = await sla.job(bot.app.services, bot.clock())
     assert all("E1" not in r.text for r in escalated) and any("E2" in r.text for r in escalated)
 
 
@@ -45,7 +45,7 @@ async def test_digest_numbers_for_owners_and_staff(bot: Bot) -> None:
     await bot.say("阳光花园居民群", "孙姐", "求证 明天停水")
     await bot.say("@", "李书记", "完成 E2")
     bot.clock.advance(hours=3)
-    replies = await digest.job(bot.app, bot.clock())
+    replies = await digest.digests(bot.app.services, bot.clock())
     by_chat = {r.chat.chat_id: r.text for r in replies}
     assert "幸福小区居民群：未办结 1 张（代办 1），其中紧急 1、超时 1；今日办结 1 张" in by_chat["@李书记"]
     assert "阳光花园居民群：未办结 1 张（谣言求证 1）" in by_chat["@陈网格员"]
@@ -55,12 +55,12 @@ async def test_digest_numbers_for_owners_and_staff(bot: Bot) -> None:
 
 async def _start(tmp_path: Path, minutes_ago: int) -> tuple[App, Scheduler, asyncio.Event, asyncio.Event]:
     """A bot on real time whose one-off notice was due ``minutes_ago`` while it was down."""
-    app = await App.open(make_config(tmp_path))  # APScheduler runs on real time, so must the app
+    app = await open_app(make_config(tmp_path))  # APScheduler runs on real time, so must the app
     app.attach(FakeAdapter())
     when = (datetime.now(app.config.tz) - timedelta(minutes=minutes_ago)).strftime("%Y-%m-%d %H:%M")
     await app.store.notices.add_schedule("xingfu", False, when, "领菜", ("console", "李书记", "李书记"),
                                          app.now())
-    scheduler = Scheduler(app)
+    scheduler = Scheduler(app.services, JOBS)
     executed, missed = asyncio.Event(), asyncio.Event()
     scheduler.aps.add_listener(lambda e: executed.set() if e.job_id == "S1" else None, EVENT_JOB_EXECUTED)
     scheduler.aps.add_listener(lambda e: missed.set() if e.job_id == "S1" else None, EVENT_JOB_MISSED)
@@ -76,9 +76,9 @@ async def test_missed_notice_within_grace_is_sent_once_on_start(tmp_path: Path) 
     assert notice.text == "领菜"
     schedule = await app.store.notices.schedule("S1")
     assert schedule is not None
-    assert await fire(app, schedule, app.now()) is None  # the same occurrence never twice
+    assert await fire(app.services, schedule, app.now()) is None  # the same occurrence never twice
     # A second start finds nothing left to run in the persisted job store.
-    again = Scheduler(app)
+    again = Scheduler(app.services, JOBS)
     await again.start()
     assert again.next_run("S1") is None
     await again.stop()
@@ -103,19 +103,19 @@ async def test_notice_missed_beyond_grace_is_skipped(
 
 
 async def test_recurring_schedule_is_persisted_in_the_same_database(tmp_path: Path) -> None:
-    app = await App.open(make_config(tmp_path))
+    app = await open_app(make_config(tmp_path))
     app.attach(FakeAdapter())
     await app.store.notices.add_schedule("xingfu", True, "每天 08:00", "领菜", ("console", "a", "a"),
                                          app.now())
-    scheduler = Scheduler(app)
+    scheduler = Scheduler(app.services, JOBS)
     await scheduler.start()
     first = scheduler.next_run("S1")
     await scheduler.stop()
     con = sqlite3.connect(tmp_path / "gridbot.db")
     ids = {r[0] for r in con.execute("SELECT id FROM apscheduler_jobs")}
     assert {"S1", "notice-reminders", "sla-escalation", "digest-08:00", "digest-18:00"} <= ids
-    restarted = Scheduler(app)
+    restarted = Scheduler(app.services, JOBS)
     await restarted.start()
-    assert restarted.next_run("S1") == first and first.hour == 8
+    assert first is not None and restarted.next_run("S1") == first and first.hour == 8
     await restarted.stop()
     await app.close()

@@ -12,9 +12,8 @@ import asyncio
 from pathlib import Path
 
 from bot.adapter import Dispatch, SendError
-from bot.app import App
 from bot.message import ChatRef, Reply
-from tests.harness import make_config
+from tests.harness import make_config, open_app
 
 ROOM = ChatRef("console", "幸福小区居民群")
 
@@ -53,7 +52,7 @@ class ConnectionAdapter:
 async def test_stop_lets_the_send_under_way_be_recorded_before_the_adapter_closes(
     tmp_path: Path,
 ) -> None:
-    app = await App.open(make_config(tmp_path), routers=[])
+    app = await open_app(make_config(tmp_path), routers=[])
     adapter = ConnectionAdapter()
     app.attach(adapter)
     run = asyncio.create_task(app.run(scheduler=False))
@@ -64,7 +63,7 @@ async def test_stop_lets_the_send_under_way_be_recorded_before_the_adapter_close
     await asyncio.gather(run, return_exceptions=True)
     await app.close()
 
-    app = await App.open(make_config(tmp_path), routers=[])
+    app = await open_app(make_config(tmp_path), routers=[])
     try:
         [item] = await app.store.outbox.items()
         assert item.status == "sent" and item.platform_message_id == "m1"

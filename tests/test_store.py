@@ -6,10 +6,9 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
-from bot.app import App
 from bot.dispatcher import Ctx, Router
 from bot.message import ChatRef, Reply
-from tests.harness import Bot, Clock, FakeAdapter, make_config
+from tests.harness import Bot, Clock, FakeAdapter, make_config, open_app
 
 
 async def test_schema_wal_and_migrations_are_idempotent(tmp_path: Path) -> None:
@@ -49,7 +48,7 @@ async def test_crash_between_storing_and_handling_is_recovered_once(tmp_path: Pa
     await bot.close()
 
     clock = Clock()
-    app = await App.open(make_config(tmp_path), clock=clock)
+    app = await open_app(make_config(tmp_path), clock=clock)
     adapter = FakeAdapter()
     app.attach(adapter)
     assert await app.recover() == 1
@@ -65,7 +64,7 @@ async def test_replies_queued_before_a_crash_are_sent_once_after_restart(tmp_pat
     await bot.app.handle(bot.message("幸福小区居民群", "张阿姨", "代买 米 1栋"))
     await bot.close()  # died before the outbox sent anything
 
-    app = await App.open(make_config(tmp_path), clock=Clock())
+    app = await open_app(make_config(tmp_path), clock=Clock())
     adapter = FakeAdapter()
     app.attach(adapter)
     assert await app.outbox.drain("console") == 2  # group ack + owner push
@@ -79,12 +78,12 @@ async def test_handler_error_rolls_back_and_answers(tmp_path: Path) -> None:
 
     @broken.command("坏了", where="any")
     async def explode(ctx: Ctx) -> None:
-        await ctx.app.store.tickets.create(
+        await ctx.store.tickets.create(
             __import__("bot.classify").classify.classify("代买 米"),
-            ctx.app.directory.find("幸福小区居民群"), ctx.msg, None, ctx.now)  # type: ignore[arg-type]
+            ctx.directory.find("幸福小区居民群"), ctx.msg, None, ctx.now)  # type: ignore[arg-type]
         raise RuntimeError("bug")
 
-    app = await App.open(make_config(tmp_path), clock=Clock(), routers=[broken])
+    app = await open_app(make_config(tmp_path), clock=Clock(), routers=[broken])
     adapter = FakeAdapter()
     app.attach(adapter)
     bot = Bot(app, adapter, Clock())

@@ -13,12 +13,15 @@ import sys
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.adapter import Dispatch
 from bot.directory import Directory
 from bot.message import ChatRef, Incoming, Reply
 from bot.text import clean_text
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 PLATFORM = "console"
 PRIVATE = "@"
@@ -213,3 +216,9 @@ async def run_transcript(
         await dispatch(msg)
         await drain()
     return bad
+
+
+def create(services: Services) -> ConsoleAdapter:
+    """The console as ``gridbot run`` starts it: stdin and stdout, replies sent after each line."""
+    return ConsoleAdapter(services.directory, services.now, out=sys.stdout,
+                          drain=lambda: services.outbox.drain("console"))

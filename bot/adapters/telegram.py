@@ -30,6 +30,7 @@ import re
 import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from telegram import (
@@ -57,8 +58,12 @@ from bot import logsafe
 from bot.adapter import Dispatch, SendError, SetupError
 from bot.adapters.telegram_format import keyboard, split_text, target_chat, to_html
 from bot.adapters.telegram_webhook import SECRET_HEADER, Webhook, receiver
+from bot.config import env_secret
 from bot.message import ChatRef, Incoming, Reply
 from bot.text import clean_text, normalize, strip_mentions
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 __all__ = ["SECRET_HEADER", "TelegramAdapter", "TelegramSetupError", "Webhook", "check_token"]
 
@@ -455,3 +460,11 @@ def _seconds(value: object) -> float:
     """PTB 22 gives retry_after as int seconds or a timedelta."""
     total = getattr(value, "total_seconds", None)
     return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
+
+
+def create(services: Services) -> TelegramAdapter:
+    """The adapter ``[telegram]`` describes; the token comes from the environment only."""
+    tg = services.config.telegram
+    token = check_token(env_secret(tg.token_env), tg.token_env)
+    hook = Webhook(tg.webhook_url, tg.listen, tg.port) if tg.mode == "webhook" else None
+    return TelegramAdapter(token, base_url=tg.base_url, poll_timeout=tg.poll_timeout, webhook=hook)

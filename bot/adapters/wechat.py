@@ -20,7 +20,7 @@ import contextlib
 import logging
 from collections.abc import Coroutine, Sequence
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from grpclib.const import Status
 from grpclib.exceptions import GRPCError, StreamTerminatedError
@@ -28,12 +28,16 @@ from wechaty_grpc.wechaty.puppet import MessageType
 from wechaty_puppet import PuppetOptions
 from wechaty_puppet_service import PuppetService
 
+from bot import logsafe
 from bot.adapter import Dispatch, SendError, SetupError
 from bot.config import WechatConfig, env_secret
 from bot.directory import Directory
 from bot.message import ChatRef, Incoming, Reply
 from bot.pacing import Pacer
 from bot.text import clean_text
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -385,3 +389,10 @@ def _drop(puppet: PuppetService) -> None:
 def _seconds(timestamp: int) -> float:
     """Wechaty timestamps are seconds or milliseconds depending on the puppet."""
     return timestamp / 1000 if timestamp > 10**11 else float(timestamp)
+
+
+def create(services: Services) -> WechatAdapter:
+    """The adapter ``[wechat]`` describes; endpoint and token come from the environment only."""
+    adapter = WechatAdapter.from_env(services.config.wechat, services.directory)
+    logsafe.adopt_library_handlers()  # the puppet packages log through handlers of their own
+    return adapter

@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters import make_adapter
+from bot.adapter import make_adapter
 from bot.adapters.telegram import TelegramAdapter, TelegramSetupError, Webhook, check_token
 from bot.adapters.telegram_format import MAX_TEXT, split_text
 from bot.app import App
 from bot.message import ChatRef, Mention, Reply
 from bot.tickets import ACCEPTED, DONE, REJECTED, Ticket
-from tests.harness import make_config
+from schedules import JOBS
+from tests.harness import make_config, open_app
 from tests.peers.telegram_api import DEFAULT_TOKEN
 from tests.peers.telegram_client import Group, Person, Sent, TelegramApi, free_port
 from tests.peers.telegram_html import utf16_len
@@ -92,7 +93,7 @@ async def start_bot(api: TelegramApi, tmp_path: Path, toml: str = TOML, *, max_r
                     webhook: Webhook | None = None) -> Running:
     """App + TelegramAdapter on ``tmp_path/gridbot.db``, running until its first long poll
     (or, with ``webhook``, until Telegram has the webhook)."""
-    app = await App.open(make_config(tmp_path, toml))
+    app = await open_app(make_config(tmp_path, toml))
     adapter = TelegramAdapter(api.token, base_url=api.base_url, poll_timeout=1, max_retries=max_retries,
                               webhook=webhook)
     app.attach(adapter)
@@ -509,7 +510,7 @@ async def test_wrong_token_is_refused_in_chinese(telegram_api: TelegramApi, tmp_
     assert [(e["method"], e["status"]) for e in telegram_api.log] == [("getMe", 401)]
 
     # Through App.run, as `gridbot run` does: the error ends the run instead of looping.
-    app = await App.open(make_config(tmp_path, TOML))
+    app = await open_app(make_config(tmp_path, TOML))
     app.attach(TelegramAdapter("123456:WRONG-token-0123456789abcdef", base_url=telegram_api.base_url))
     try:
         with pytest.raises(TelegramSetupError):
@@ -522,12 +523,12 @@ def test_malformed_tokens_are_explained(tmp_path: Path, monkeypatch: pytest.Monk
     with pytest.raises(TelegramSetupError, match="格式不对"):
         check_token("123:abc", "GRIDBOT_TELEGRAM_TOKEN")
     toml = TOML + '\n[telegram]\nbase_url = "http://127.0.0.1:9"\npoll_timeout = 2\n'
-    app = App(make_config(tmp_path, toml), store=None)  # type: ignore[arg-type]  # never opened
+    app = App(make_config(tmp_path, toml), store=None, routers=[], jobs=JOBS)  # type: ignore[arg-type]  # never opened
     monkeypatch.setenv("GRIDBOT_TELEGRAM_TOKEN", "not a token")
     with pytest.raises(TelegramSetupError, match="GRIDBOT_TELEGRAM_TOKEN"):
-        make_adapter("telegram", app)
+        make_adapter("telegram", app.services)
     monkeypatch.setenv("GRIDBOT_TELEGRAM_TOKEN", DEFAULT_TOKEN)
-    adapter = make_adapter("telegram", app)
+    adapter = make_adapter("telegram", app.services)
     assert isinstance(adapter, TelegramAdapter) and adapter.poll_timeout == 2
     assert adapter.bot.base_url == f"http://127.0.0.1:9/bot{DEFAULT_TOKEN}"
 
@@ -536,7 +537,7 @@ async def test_unreachable_api_is_retried_until_it_comes_up(
         tmp_path: Path, logs: Callable[[str], LogWatch]) -> None:
     watch = logs("bot.adapters.telegram")
     api = TelegramApi(port=free_port())
-    app = await App.open(make_config(tmp_path, TOML))
+    app = await open_app(make_config(tmp_path, TOML))
     adapter = TelegramAdapter(DEFAULT_TOKEN, base_url=api.base_url, poll_timeout=1, retry_delays=(0.1, 0.2))
     app.attach(adapter)
     task = asyncio.create_task(app.run(scheduler=False))

@@ -23,7 +23,7 @@ import pytest
 from bot.adapters.wechat import MENTION_GAP, WechatAdapter, WechatSetupError
 from bot.app import App
 from bot.message import ChatRef, Reply
-from tests.harness import make_config
+from tests.harness import make_config, open_app
 from tests.peers.wechat_gateway import (
     BotSent,
     WechatGateway,
@@ -99,7 +99,7 @@ async def settled(app: App, timeout: float = 10) -> None:  # noqa: ASYNC109
 async def running(world: World, tmp_path: Path, toml: str | None = None,
                   **adapter_kw: object) -> AsyncIterator[tuple[App, WechatAdapter]]:
     """The bot as ``gridbot run`` starts it, on the gateway, until the block ends."""
-    app = await App.open(make_config(tmp_path, toml or world.toml()))
+    app = await open_app(make_config(tmp_path, toml or world.toml()))
     adapter = WechatAdapter(world.gw.endpoint, world.gw.token, app.directory,
                             **{**FAST, **adapter_kw})  # type: ignore[arg-type]
     app.attach(adapter)
@@ -193,7 +193,7 @@ async def test_gateway_crash_mid_run_reconnects_without_loss_or_duplicates(
     texts = [s.text for s in gw.sent]
     assert texts.count("【通知】今晚8点停水") == 1
     assert sum("已登记代办工单 E1" in (t or "") for t in texts) == 1
-    app2 = await App.open(make_config(tmp_path, world.toml()))
+    app2 = await open_app(make_config(tmp_path, world.toml()))
     try:
         assert [t.code for t in await app2.store.tickets.list()] == ["E1", "E2"]
         assert await app2.store.outbox.items(status="pending") == []
@@ -247,7 +247,7 @@ async def test_clean_stop_stores_every_message_already_received(world: World, tm
             await gw.say(world.ls if i % 2 else world.zs, f"第{i}条：今天几点发物资？", room_id=world.room)
         await until(lambda: adapter.received == 30)
         # Stopped at once, with most of them still waiting to be read and stored.
-    app2 = await App.open(make_config(tmp_path, world.toml()))
+    app2 = await open_app(make_config(tmp_path, world.toml()))
     try:
         assert await app2.store.messages.count() == 30
         assert await app2.store.messages.unhandled() == []
@@ -302,7 +302,7 @@ async def test_sends_to_many_rooms_are_paced(world: World, tmp_path: Path) -> No
 
 
 async def test_wrong_token_stops_with_a_clear_error(world: World, tmp_path: Path) -> None:
-    app = await App.open(make_config(tmp_path, world.toml()))
+    app = await open_app(make_config(tmp_path, world.toml()))
     adapter = WechatAdapter(world.gw.endpoint, "insecure_wrong", app.directory, **FAST)  # type: ignore[arg-type]
     try:
         with pytest.raises(WechatSetupError, match="拒绝了令牌（UNAUTHENTICATED）"):
@@ -323,7 +323,7 @@ async def test_unreachable_endpoint_is_retried_until_the_gateway_comes(
     room = await gw.create_room("幸福小区居民群", [bot, zs, owner])
     await gw.kill()  # nothing listens on the port now; the mock state comes back on start()
     world = World(gw, bot, zs, zs, owner, room)  # an owner's own 求证 makes no ticket
-    app = await App.open(make_config(tmp_path, world.toml()))
+    app = await open_app(make_config(tmp_path, world.toml()))
     adapter = WechatAdapter(gw.endpoint, gw.token, app.directory, **FAST)  # type: ignore[arg-type]
     app.attach(adapter)
     task = asyncio.create_task(app.run(scheduler=False))
