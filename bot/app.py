@@ -15,7 +15,7 @@ from bot.directory import Directory
 from bot.dispatcher import Dispatcher, Router
 from bot.message import Incoming, Reply
 from bot.outbox import Outbox
-from bot.store import Store
+from bot.store import Store, open_store
 from bot.text import clean_text
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class App:
         routers: Sequence[Router] | None = None,
     ) -> App:
         """Open the database and load groups bound at run time."""
-        store = await Store(config.database).open()
+        store = await open_store(config.database)
         app = cls(config, store, clock=clock, routers=routers)
         app.directory = Directory(config, await store.groups.all())
         return app

@@ -75,7 +75,7 @@ class Scheduler:
         self.key = str(app.config.database.resolve())
         grace = app.config.notices.grace_minutes * 60
         self.aps = AsyncIOScheduler(
-            jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{self.key}")},
+            jobstores={"default": SQLAlchemyJobStore(url=app.store.jobstore_url)},
             job_defaults={"coalesce": True, "misfire_grace_time": grace, "max_instances": 1},
             timezone=app.config.tz,
         )
