@@ -8,7 +8,7 @@ Implementations live in their own packages: ``bot.store.sqlite`` today. To add o
 ``bot.store.postgres`` on asyncpg or psycopg 3): implement every repository protocol and
 ``Store`` there (``tx()`` must make nested use in one task join the outer transaction),
 turn the driver's errors into :class:`StoreUnavailable`, give ``jobstore_url`` the
-SQLAlchemy URL of the same database, teach :func:`open_store` its ``scheme:`` prefix and add
+SQLAlchemy URL of the same database, teach :func:`make_store` its ``scheme:`` prefix and add
 the scheme to ``tests/store_backends.py``: the behavioural store tests then run against it.
 """
 
@@ -27,35 +27,39 @@ from bot.store.outbox import OutboxItem, OutboxRepo
 from bot.store.retention import RetentionRepo
 from bot.store.tickets import TicketRepo
 
-__all__ = ["BACKENDS", "BoundGroup", "OutboxItem", "Store", "StoreError", "StoreUnavailable", "open_store"]
-
-#: The schemes :func:`open_store` knows; a location without one is a SQLite file path.
-BACKENDS = ("sqlite",)
+__all__ = ["BoundGroup", "OutboxItem", "Store", "StoreError", "StoreUnavailable", "make_store", "open_store"]
 
 
 class Store(Protocol):
     """Every repository over one database, and the transactions that span them."""
 
     @property
-    def messages(self) -> MessageRepo: ...
+    def messages(self) -> MessageRepo:
+        """Inbound messages."""
 
     @property
-    def tickets(self) -> TicketRepo: ...
+    def tickets(self) -> TicketRepo:
+        """Tickets, their history, ratings and flood counts."""
 
     @property
-    def outbox(self) -> OutboxRepo: ...
+    def outbox(self) -> OutboxRepo:
+        """Replies queued to send."""
 
     @property
-    def groups(self) -> GroupRepo: ...
+    def groups(self) -> GroupRepo:
+        """Groups bound at run time."""
 
     @property
-    def notices(self) -> NoticeRepo: ...
+    def notices(self) -> NoticeRepo:
+        """Notices, deliveries, approvals and schedules."""
 
     @property
-    def audit(self) -> AuditRepo: ...
+    def audit(self) -> AuditRepo:
+        """The audit log."""
 
     @property
-    def retention(self) -> RetentionRepo: ...
+    def retention(self) -> RetentionRepo:
+        """The ``[privacy]`` purges."""
 
     @property
     def jobstore_url(self) -> str:

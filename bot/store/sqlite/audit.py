@@ -1,4 +1,4 @@
-"""The audit log: who exported, purged, approved or changed a role, and when."""
+"""The audit log in SQLite (the protocol: :mod:`bot.store.audit`)."""
 
 from __future__ import annotations
 

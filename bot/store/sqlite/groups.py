@@ -1,4 +1,4 @@
-"""Groups registered at run time (``绑定``), alongside those in ``bot.toml``."""
+"""Groups bound at run time (``绑定``) in SQLite (the protocol: :mod:`bot.store.groups`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Inbound messages: stored before handling, handled once."""
+"""Inbound messages in SQLite: stored before handling, handled once (:mod:`bot.store.messages`)."""
 
 from __future__ import annotations
 

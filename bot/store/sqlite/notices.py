@@ -1,4 +1,4 @@
-"""Notices, their per-group deliveries and approvals, and notice schedules."""
+"""Notices, deliveries, approvals and schedules in SQLite (the protocol: :mod:`bot.store.notices`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The persisted outbox: every reply is written here before any adapter sends it."""
+"""The persisted outbox in SQLite (the protocol: :mod:`bot.store.outbox`)."""
 
 from __future__ import annotations
 

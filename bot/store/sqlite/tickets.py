@@ -1,4 +1,4 @@
-"""Tickets, their history and ratings."""
+"""Tickets, their history and ratings, in SQLite (the protocol: :mod:`bot.store.tickets`)."""
 
 from __future__ import annotations
 
