@@ -21,6 +21,7 @@ from typing import Protocol
 from bot.store.audit import AuditRepo
 from bot.store.errors import StoreError, StoreUnavailable
 from bot.store.groups import BoundGroup, GroupRepo
+from bot.store.households import HouseholdRepo, MemberRepo
 from bot.store.messages import MessageRepo
 from bot.store.notices import NoticeRepo
 from bot.store.outbox import OutboxItem, OutboxRepo
@@ -48,6 +49,14 @@ class Store(Protocol):
     @property
     def groups(self) -> GroupRepo:
         """Groups bound at run time."""
+
+    @property
+    def households(self) -> HouseholdRepo:
+        """The household register."""
+
+    @property
+    def members(self) -> MemberRepo:
+        """People in the groups and their real-name registrations."""
 
     @property
     def notices(self) -> NoticeRepo:

@@ -27,9 +27,9 @@ class TicketRepo(Protocol):
 
     async def create(
         self, new: NewTicket, group: NamedGroup, msg: Incoming, message_row: int | None,
-        now: datetime,
+        now: datetime, *, household_id: int | None = None, grid_key: str = "",
     ) -> Ticket:
-        """Number and store a ticket, with its first history line."""
+        """Number and store a ticket, with its first history line (and its household's grid)."""
 
     async def get(self, code: str) -> Ticket | None:
         """The ticket with this code, or None."""

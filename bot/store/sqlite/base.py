@@ -146,6 +146,10 @@ class Database:
         """Run one statement (inside a transaction when it writes)."""
         return await self.conn.execute(sql, tuple(params))
 
+    async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        """Run one statement once per row, inside a transaction (an import)."""
+        await self.conn.executemany(sql, [tuple(r) for r in rows])
+
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         """The first row of a query, or None."""
         async with self.conn.execute(sql, tuple(params)) as cur:

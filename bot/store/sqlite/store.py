@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.store.sqlite.audit import SqliteAuditRepo
 from bot.store.sqlite.base import Database
 from bot.store.sqlite.groups import SqliteGroupRepo
+from bot.store.sqlite.households import SqliteHouseholdRepo, SqliteMemberRepo
 from bot.store.sqlite.messages import SqliteMessageRepo
 from bot.store.sqlite.notices import SqliteNoticeRepo
 from bot.store.sqlite.outbox import SqliteOutboxRepo
@@ -24,6 +25,8 @@ class SqliteStore:
         self.tickets = SqliteTicketRepo(self.db)
         self.outbox = SqliteOutboxRepo(self.db)
         self.groups = SqliteGroupRepo(self.db)
+        self.households = SqliteHouseholdRepo(self.db)
+        self.members = SqliteMemberRepo(self.db)
         self.notices = SqliteNoticeRepo(self.db)
         self.audit = SqliteAuditRepo(self.db)
         self.retention = SqliteRetentionRepo(self.db)

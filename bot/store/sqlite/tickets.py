@@ -24,7 +24,7 @@ class SqliteTicketRepo:
 
     async def create(
         self, new: NewTicket, group: NamedGroup, msg: Incoming, message_row: int | None,
-        now: datetime,
+        now: datetime, *, household_id: int | None = None, grid_key: str = "",
     ) -> Ticket:
         """Number and store a ticket, with its first history line."""
         async with self.db.tx():
@@ -40,12 +40,12 @@ class SqliteTicketRepo:
             cur = await self.db.execute(
                 """INSERT INTO tickets (code, kind, category, priority, status, group_key,
                        group_name, platform, chat_id, requester_id, requester_name, text,
-                       address, message_id, created_at, updated_at)
-                   VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       address, message_id, created_at, updated_at, household_id, grid_key)
+                   VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     code, new.kind, new.category, new.priority, group.key, group.name,
                     msg.chat.platform, msg.chat.chat_id, msg.sender_id, msg.sender_name,
-                    new.text, new.address, message_row, ts, ts,
+                    new.text, new.address, message_row, ts, ts, household_id, grid_key,
                 ),
             )
             await self._event(cur.lastrowid, now, msg.sender_id, msg.sender_name, "create",
@@ -260,4 +260,5 @@ def _ticket(r: aiosqlite.Row) -> Ticket:
         address=r["address"], assignee=r["assignee"], handler_id=r["handler_id"],
         handler_name=r["handler_name"], verdict=r["verdict"],
         created_at=from_db(r["created_at"]), updated_at=from_db(r["updated_at"]),
+        household_id=r["household_id"], grid_key=r["grid_key"],
     )
