@@ -51,10 +51,18 @@ def test_known_keys_headers_and_config_fields_follow_the_list() -> None:
     assert [f.name for f in dataclasses.fields(Config)] == ["path", *(t.name for t in TABLES)]
 
 
-def test_a_table_not_in_the_list_is_an_unknown_table() -> None:
+def test_a_table_is_known_at_the_top_level_once_it_is_in_the_list() -> None:
+    raw = {**GROUPS_TOML, "care": {"group": "x"}}
+    Document(raw, Path("bot.toml"), (*TABLES, CARE)).check_tables()
     with pytest.raises(ConfigError) as info:
-        parse_config({"care": {"group": "x"}}, Path("bot.toml"))
+        parse_config(raw, Path("bot.toml"))
     assert info.value.key == "care" and "(unknown table)" in info.value.why
+
+
+def test_a_misspelt_registered_table_is_suggested() -> None:
+    with pytest.raises(ConfigError) as info:
+        Document({"cares": {}}, Path("bot.toml"), (*TABLES, CARE)).check_tables()
+    assert info.value.why == "没有 cares 这个表 (unknown table)；您是不是想写 [care]？"
 
 
 def test_a_table_that_needs_itself_fails_loudly_instead_of_looping() -> None:

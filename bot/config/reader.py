@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
-from bot.config.spelling import unknown_key
+from bot.config.spelling import unknown_key, unknown_table
 
 T = TypeVar("T")
 
@@ -56,6 +56,12 @@ class Document:
         self.headers = {t.name: t.header for t in tables}
         self.root = Reader(self, raw, "")
         self._read: dict[str, object] = {}
+
+    def check_tables(self) -> None:
+        """Reject top-level names that are no table: a misspelt header, or a key above every header."""
+        for name in self.root.table:
+            if name not in self.keys:
+                raise self.root.fail(name, unknown_table(name, self.keys, self.headers))
 
     def __getitem__(self, table: Table[T]) -> T:
         """The table's value, reading it now if no other table has needed it yet."""

@@ -29,7 +29,6 @@ from bot.config.small import (
     NoticeConfig,
     PrivacyConfig,
 )
-from bot.config.spelling import unknown_table
 
 #: In the order messages list them; a table that needs another reads it first (``doc[GROUPS]``).
 TABLES: tuple[Table[Any], ...] = (BOT, STAFF, TELEGRAM, WECHAT, PRIVACY, NOTICES, DIGEST, LIMITS, GROUPS, SCHEDULES)
@@ -117,7 +116,5 @@ def parse_config(
 ) -> Config:
     """Validate an already-parsed TOML document."""
     doc = Document(raw, path, TABLES, database)
-    for name in raw:
-        if name not in KNOWN_KEYS:
-            raise doc.root.fail(name, unknown_table(name, KNOWN_KEYS, TABLE_HEADERS))
+    doc.check_tables()
     return Config(path=path, **{t.name: doc[t] for t in TABLES})
