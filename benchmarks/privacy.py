@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.privacy import mask  # noqa: E402
 from tests.harness import Bot  # noqa: E402
+from tests.store_backends import sqlite_db  # noqa: E402
 
 REPLIES = [
     "@张阿姨 已登记代办工单 E12（紧急·买药/就医）：胰岛素两盒 5栋301 电话13812345678 身份证110101199003071234，"
@@ -78,7 +79,7 @@ async def bench_filing(messages: int, runs: int = 50) -> tuple[float, float]:
             replies = await bot.say("@", f"u{i}", f"代买 米{i}袋 3栋")
             assert "已为您在" in replies[0].text, replies[0].text
         took = (time.perf_counter() - start) / runs
-        db = bot.app.store.db
+        db = sqlite_db(bot.app.store)
         start = time.perf_counter()
         for i in range(runs):
             async with db.tx():

@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot import retention  # noqa: E402
 from bot.config import PrivacyConfig  # noqa: E402
-from bot.store import Store  # noqa: E402
 from bot.store.audit import Actor  # noqa: E402
+from bot.store.sqlite import SqliteStore  # noqa: E402
 
 NOW = datetime(2026, 11, 25, 3, 30, tzinfo=UTC)
 TZ = ZoneInfo("Asia/Shanghai")
@@ -45,7 +45,7 @@ def ts(days_ago: float) -> str:
 
 async def fill(path: Path, messages: int, tickets: int) -> None:
     """Create the schema with the bot's migrations, then bulk-insert plain rows."""
-    await (await Store(path).open()).close()
+    await (await SqliteStore(path).open()).close()
     with sqlite3.connect(path) as conn:
         conn.executemany(
             """INSERT INTO messages (platform, chat_id, sender_id, sender_name, platform_message_id,
@@ -93,7 +93,7 @@ def floor(path: Path, cut_messages: str, cut_tickets: str) -> float:
 
 
 async def measure(path: Path) -> dict[str, float | int]:
-    store = await Store(path).open()
+    store = await SqliteStore(path).open()
     privacy = PrivacyConfig()
     actor = Actor("bench", "bench", "benchmark")
     try:

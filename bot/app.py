@@ -16,7 +16,7 @@ from bot.dispatcher import Dispatcher, Router
 from bot.message import Incoming, Reply
 from bot.outbox import Outbox
 from bot.services import Jobs, Services
-from bot.store import Store
+from bot.store import Store, open_store
 from bot.text import clean_text
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class App:
         clock: Callable[[], datetime] | None = None,
     ) -> App:
         """Open the database and load groups bound at run time."""
-        store = await Store(config.database).open()
+        store = await open_store(config.database)
         directory = Directory(config, await store.groups.all())
         return cls(config, store, routers=routers, jobs=jobs, clock=clock, directory=directory)
 

@@ -13,8 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.store.base import db_files
-from bot.store.maintenance import Inspection, inspect, online_backup
+from bot.store.maintenance import Inspection, db_files, inspect, online_backup
 
 
 class BackupRefused(Exception):
@@ -59,7 +58,7 @@ def _place(partial: Path, out: Path) -> None:
 
 
 def backup(database: Path, out: Path, *, force: bool = False) -> BackupResult:
-    """Copy ``database`` to ``out`` while the bot may be running; BackupRefused or DatabaseUnusable.
+    """Copy ``database`` to ``out`` while the bot may be running; BackupRefused or StoreUnavailable.
 
     It blocks for as long as the copy takes: call it in a thread from async code.
     """

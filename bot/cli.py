@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import logging
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 from bot import adapters, logsafe
 from bot.config import Config, ConfigError, env_secret, load_config
 from bot.runlock import DatabaseBusy
-from bot.store.base import DatabaseUnusable
+from bot.store import StoreUnavailable
 
 log = logging.getLogger("gridbot")
 
@@ -152,25 +151,6 @@ def _main(argv: Sequence[str] | None) -> int:
         return 130
 
 
-def database_problem(path: Path, exc: OSError | sqlite3.Error) -> str:
-    """Why the database cannot be used, in words an IT volunteer can act on."""
-    if path.is_dir():
-        return "这是一个文件夹，不是数据库文件"
-    parent = next((p for p in path.parents if p.exists()), None)
-    if parent is not None and not parent.is_dir():
-        return f"无法创建所在的文件夹：{parent} 是一个文件"
-    if isinstance(exc, OSError):
-        return f"无法创建所在的文件夹 {path.parent}：{exc.strerror or exc}"
-    message = str(exc)
-    if "not a database" in message:
-        return "这个文件不是 SQLite 数据库（可能是别的文件，或已损坏）"
-    if "readonly" in message or not os.access(path if path.exists() else path.parent, os.W_OK):
-        return "没有写入权限（数据库文件和它所在的文件夹都要可写）"
-    if isinstance(exc, sqlite3.OperationalError) and "unable to open" in message:
-        return "无法打开或创建这个文件（请检查路径和权限）"
-    return message or "未知错误"
-
-
 async def _dispatch(args: argparse.Namespace, config: Config) -> int:
     from bot import commands
 
@@ -188,8 +168,8 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
     }[args.command]
     try:
         return await handler(args, config)
-    except DatabaseUnusable as exc:
-        print(f"无法使用数据库 {exc.path}：{database_problem(exc.path, exc.cause)}。"
+    except StoreUnavailable as exc:
+        print(f"无法使用数据库 {exc.path}：{exc.reason}。"
               f"请用 --db 指定其他路径，或修改配置文件 [bot] database", file=sys.stderr)
         return 2
     except DatabaseBusy as exc:  # a second bot on the same database

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from bot import runlock
 from bot.config import Config, ConfigError
-from bot.store.base import DatabaseUnusable, db_files, shipped_schema_version
-from bot.store.maintenance import Inspection, inspect
+from bot.store import StoreUnavailable
+from bot.store.maintenance import Inspection, db_files, inspect, shipped_schema_version
 
 OK, WARN, FAIL = "✓", "!", "✗"
 #: Free space under which the database folder gets a warning: bytes, and share of the disk.
@@ -56,10 +56,8 @@ async def database_checks(config: Config) -> tuple[list[Check], Inspection | Non
         return [Check(WARN, f"数据库 {path} 还不存在：第一次运行 gridbot run（或 gridbot check）时会创建")], None
     try:
         found = await asyncio.to_thread(inspect, path)
-    except DatabaseUnusable as exc:
-        from bot.cli import database_problem
-
-        return [Check(FAIL, f"数据库 {path} 无法打开：{database_problem(path, exc.cause)}。{RESTORE_HINT}")], None
+    except StoreUnavailable as exc:
+        return [Check(FAIL, f"数据库 {path} 无法打开：{exc.reason}。{RESTORE_HINT}")], None
     checks = []
     if found.ok:
         tickets = "" if found.tickets is None else f"，工单 {found.tickets} 张"

@@ -25,7 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from zoneinfo import ZoneInfo
 
-from bot.store.base import DatabaseUnusable
+from bot.store import StoreUnavailable
 
 #: How long a starter keeps asking before it believes the database is taken.
 BUSY_WAIT = 0.5
@@ -134,7 +134,7 @@ class RunLock:
 
 @contextmanager
 def hold(database: Path, platforms: tuple[str, ...], now: datetime) -> Iterator[None]:
-    """Run the body as the one bot on ``database``; DatabaseBusy or DatabaseUnusable otherwise."""
+    """Run the body as the one bot on ``database``; DatabaseBusy or StoreUnavailable otherwise."""
     if str(database) == ":memory:":
         yield
         return
@@ -142,7 +142,7 @@ def hold(database: Path, platforms: tuple[str, ...], now: datetime) -> Iterator[
     try:
         lock.acquire(platforms, now)
     except OSError as exc:  # the folder cannot be made: the same words as for the database
-        raise DatabaseUnusable(database, exc) from exc
+        raise StoreUnavailable(database, exc) from exc
     try:
         yield
     finally:

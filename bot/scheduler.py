@@ -64,7 +64,7 @@ class Scheduler:
         self.key = str(config.database.resolve())
         grace = config.notices.grace_minutes * 60
         self.aps = AsyncIOScheduler(
-            jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{self.key}")},
+            jobstores={"default": SQLAlchemyJobStore(url=services.store.jobstore_url)},
             job_defaults={"coalesce": True, "misfire_grace_time": grace, "max_instances": 1},
             timezone=config.tz,
         )

@@ -70,6 +70,10 @@ class Ticket:
     verdict: str
     created_at: datetime
     updated_at: datetime
+    #: The household it came from (the sender's, or the one at its address), if known.
+    household_id: int | None = None
+    #: That household's grid (网格): its grid workers may act on the ticket.
+    grid_key: str = ""
 
     @property
     def is_final(self) -> bool:

@@ -1,4 +1,4 @@
-"""Shared fixtures: a bot on a real SQLite file under tmp_path."""
+"""Shared fixtures: a bot on a real SQLite file under tmp_path; a bare store on every backend."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.store import Store, open_store
 from tests.harness import Bot
+from tests.store_backends import BACKENDS, location
 
 
 @pytest.fixture
@@ -16,6 +18,14 @@ async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
     b = await Bot.start(tmp_path)
     yield b
     await b.close()
+
+
+@pytest.fixture(params=BACKENDS)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    """An opened, empty store on each backend in ``tests/store_backends.py``."""
+    opened = await open_store(location(request.param, tmp_path))
+    yield opened
+    await opened.close()
 
 
 def pytest_configure(config: pytest.Config) -> None:

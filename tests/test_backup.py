@@ -15,8 +15,9 @@ import pytest
 
 from bot.backup import BackupRefused, backup
 from bot.cli import main
-from bot.store.base import db_files
+from bot.store.maintenance import db_files
 from tests.harness import BASE_TOML, Bot
+from tests.store_backends import sqlite_db
 
 
 def tickets_in(db: Path) -> int:
@@ -64,7 +65,7 @@ async def test_backup_while_the_bot_writes_then_restore_it_as_the_readme_says(tm
     try:
         codes = [t.code for t in await restored.app.store.tickets.list()]
         assert sorted(codes, key=lambda c: int(c[1:])) == [f"E{i}" for i in range(1, copied + 1)]
-        check = await restored.app.store.db.fetchone("PRAGMA integrity_check")
+        check = await sqlite_db(restored.app.store).fetchone("PRAGMA integrity_check")
         assert check is not None and check[0] == "ok"
         fresh = restored.message("幸福小区居民群", "新居民", "代买 酱油 9栋101")
         replies = await restored.send(replace(fresh, message_id="after-restore"))  # ids restart at t1

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.store import BoundGroup, Store
+from bot.store import BoundGroup
+from bot.store.sqlite import SqliteStore
 from tests.harness import BASE_TOML, TZ
 from tests.test_console import gridbot
 
@@ -36,7 +37,7 @@ def check(config: Path, db: Path) -> tuple[int, str, str]:
 def make_database(db: Path, *, bound: int = 0) -> None:
     """A database the way gridbot run leaves it: migrated, closed cleanly."""
     async def build() -> None:
-        store = await Store(db).open()
+        store = await SqliteStore(db).open()
         for i in range(bound):
             group = BoundGroup("console", f"新群{i}", f"bound-{i}", f"新群{i}", "王主任")
             await store.groups.bind(group, datetime(2026, 11, 22, tzinfo=TZ))

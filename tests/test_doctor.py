@@ -17,7 +17,7 @@ import pytest
 
 from bot.cli import main
 from bot.runlock import RunLock
-from bot.store.base import shipped_schema_version
+from bot.store.maintenance import shipped_schema_version
 from tests.harness import BASE_TOML
 
 NOW = datetime(2026, 11, 25, 20, 1, 3, tzinfo=ZoneInfo("Asia/Shanghai"))

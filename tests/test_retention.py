@@ -10,6 +10,7 @@ from bot.config import PrivacyConfig
 from bot.store.audit import Actor
 from bot.store.retention import ADDRESS_GONE
 from tests.harness import TZ, Bot
+from tests.store_backends import sqlite_db
 
 VILLAGE = "幸福小区居民群"
 REQUEST = "代买 胰岛素两盒 5栋301 电话13812345678 身份证110101199003071234"
@@ -22,7 +23,7 @@ async def run(bot: Bot, privacy: PrivacyConfig = PRIVACY, batch: int = 500) -> r
 
 
 async def texts(bot: Bot) -> list[tuple[str, str, str, str | None]]:
-    rows = await bot.app.store.db.fetchall(
+    rows = await sqlite_db(bot.app.store).fetchall(
         "SELECT platform_message_id, text, sender_name, handled_at FROM messages ORDER BY id")
     return [(r[0], r[1], r[2], r[3]) for r in rows]
 
@@ -54,7 +55,7 @@ async def test_sent_copies_go_with_the_messages_but_pending_ones_stay(bot: Bot) 
     plan = await retention.plan(bot.app.store, PRIVACY, bot.clock())
     done = await run(bot)
     assert plan.outbox == done.outbox >= 2
-    rows = await bot.app.store.db.fetchall("SELECT status, text, mentions FROM outbox ORDER BY id")
+    rows = await sqlite_db(bot.app.store).fetchall("SELECT status, text, mentions FROM outbox ORDER BY id")
     assert all(r["text"] == "" and r["mentions"] == "[]" for r in rows if r["status"] == "sent")
     assert [r["text"] != "" for r in rows if r["status"] == "pending"] == [True]
 
@@ -98,7 +99,7 @@ async def test_closed_tickets_lose_phone_id_and_address_after_n_days_only(bot: B
     assert e1.assignee == "王师傅137****2222" and e1.requester_name == "张阿姨"
     notes = " ".join(ev.note for ev in await bot.app.store.tickets.history(e1))
     assert "13812345678" not in notes and "5栋301" not in notes and "钥匙在门垫下" in notes
-    [rating] = await bot.app.store.db.fetchall("SELECT comment FROM ratings")
+    [rating] = await sqlite_db(bot.app.store).fetchall("SELECT comment FROM ratings")
     assert rating["comment"] == "很好 有事打138****5678"
     assert "13900001111" in e2.text and e2.address == "7栋102"  # open: untouched
     # The raw request said the same things: its text is gone even within keep_messages_days.
@@ -135,7 +136,7 @@ async def test_zero_days_keeps_forever(bot: Bot) -> None:
 
 async def test_queries_use_the_partial_indexes(bot: Bot) -> None:
     """Proportional to what changes: no full scan of messages or tickets."""
-    db = bot.app.store.db
+    db = sqlite_db(bot.app.store)
     for sql, index in (
         ("SELECT COUNT(*) FROM messages WHERE purged_at IS NULL AND received_at < ? "
          "AND handled_at IS NOT NULL", "messages_to_purge"),

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.runlock import DatabaseBusy, RunLock, hold, lock_path, probe
-from bot.store.base import DatabaseUnusable
+from bot.store import StoreUnavailable
 from tests.harness import BASE_TOML
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,7 +101,7 @@ def test_lock_of_a_process_killed_with_sigkill_does_not_block_the_next_start(tmp
 def test_a_lock_folder_that_cannot_exist_is_an_unusable_database(tmp_path: Path) -> None:
     (tmp_path / "a_file.txt").write_text("x")
     db = tmp_path / "a_file.txt" / "sub" / "gridbot.db"
-    with pytest.raises(DatabaseUnusable), hold(db, ("console",), NOW):
+    with pytest.raises(StoreUnavailable), hold(db, ("console",), NOW):
         pass
 
 

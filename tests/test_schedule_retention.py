@@ -9,6 +9,7 @@ from bot.message import ChatRef, Incoming
 from bot.scheduler import Scheduler, run_job
 from schedules import JOBS, retention
 from tests.harness import Bot, FakeAdapter, make_config, open_app
+from tests.store_backends import sqlite_db
 
 VILLAGE = "幸福小区居民群"
 
@@ -49,7 +50,7 @@ async def test_scheduler_runs_it_once_a_day_at_half_past_three(tmp_path: Path) -
         assert row is not None
         await app.store.messages.mark_handled(row, old)
         await run_job(scheduler.key, "retention")  # what APScheduler calls at 03:30
-        kept = await app.store.db.fetchone("SELECT text, purged_at FROM messages WHERE id = ?", (row,))
+        kept = await sqlite_db(app.store).fetchone("SELECT text, purged_at FROM messages WHERE id = ?", (row,))
         assert kept is not None and kept["text"] == "" and kept["purged_at"] is not None
     finally:
         await scheduler.stop()

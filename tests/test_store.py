@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.dispatcher import Ctx, Router
 from bot.message import ChatRef, Reply
 from tests.harness import Bot, Clock, FakeAdapter, make_config, open_app
+from tests.store_backends import sqlite_db
 
 
 async def test_schema_wal_and_migrations_are_idempotent(tmp_path: Path) -> None:
@@ -27,7 +28,7 @@ async def test_schema_wal_and_migrations_are_idempotent(tmp_path: Path) -> None:
 async def test_every_message_is_stored_before_handling(bot: Bot) -> None:
     await bot.say("幸福小区居民群", "王大爷", "大家好")
     await bot.say("@", "王大爷", "你好")
-    rows = await bot.app.store.db.fetchall("SELECT * FROM messages ORDER BY id")
+    rows = await sqlite_db(bot.app.store).fetchall("SELECT * FROM messages ORDER BY id")
     assert [(r["chat_id"], r["sender_id"], r["text"]) for r in rows] == [
         ("幸福小区居民群", "王大爷", "大家好"), ("@王大爷", "王大爷", "你好")]
     assert all(r["handled_at"] for r in rows)

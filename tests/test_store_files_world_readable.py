@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot import export
-from bot.store import Store
-from bot.store.base import db_files
+from bot.store.maintenance import db_files
+from bot.store.sqlite import SqliteStore
 
 
 def mode(path: Path) -> int:
@@ -19,7 +19,7 @@ def mode(path: Path) -> int:
 
 async def test_a_new_database_and_its_wal_and_shm_are_owner_only(tmp_path: Path) -> None:
     db = tmp_path / "new" / "deeper" / "gridbot.db"
-    store = await Store(db).open()  # no umask help: the library itself is careful
+    store = await SqliteStore(db).open()  # no umask help: the library itself is careful
     try:
         files = db_files(db)
         assert all(f.exists() for f in files), "WAL and SHM exist while the database is open"
@@ -32,12 +32,12 @@ async def test_a_new_database_and_its_wal_and_shm_are_owner_only(tmp_path: Path)
 async def test_an_existing_wide_database_is_narrowed_with_one_warning(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     db = tmp_path / "gridbot.db"
-    await (await Store(db).open()).close()
+    await (await SqliteStore(db).open()).close()
     for f in db_files(db):
         f.touch()
         f.chmod(0o644)
     with caplog.at_level(logging.WARNING):
-        store = await Store(db).open()
+        store = await SqliteStore(db).open()
     try:
         assert [mode(f) for f in db_files(db)] == [0o600, 0o600, 0o600]
         warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]

@@ -7,13 +7,13 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
-from bot.store import Store
-from bot.store.base import shipped_schema_version
+from bot.store.maintenance import shipped_schema_version
+from bot.store.sqlite import SqliteStore
 
 
 async def test_concurrent_first_opens_apply_each_migration_once(tmp_path: Path) -> None:
     db = tmp_path / "gridbot.db"
-    stores = [Store(db) for _ in range(4)]  # separate connections, as separate processes have
+    stores = [SqliteStore(db) for _ in range(4)]  # separate connections, as separate processes have
     try:
         await asyncio.gather(*(s.open() for s in stores))
     finally:  # a failed open must not leave the others' worker threads keeping pytest alive

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.tickets import TEXT_LIMIT, NewTicket, cap_text
 from tests.harness import Bot, to
+from tests.store_backends import sqlite_db
 
 GROUP = "幸福小区居民群"
 
@@ -30,5 +31,5 @@ async def test_a_huge_request_is_stored_whole_but_repeated_short(bot: Bot) -> No
     assert "字已截去" in push.text and len(push.text) < TEXT_LIMIT + 300
     [card] = await bot.say("@", "李书记", "详情 E1")
     assert len(card.text) < TEXT_LIMIT + 400
-    row = await bot.app.store.db.fetchone("SELECT text FROM messages WHERE text LIKE '代买%'")
+    row = await sqlite_db(bot.app.store).fetchone("SELECT text FROM messages WHERE text LIKE '代买%'")
     assert row is not None and row["text"] == text  # the inbound row keeps what was sent

@@ -1,48 +1,97 @@
-"""The ticket store: one SQLite database, all SQL in this package.
+"""The ticket store: what the bot asks of its database, and the factory that opens one.
 
-``Store`` is the one interface the rest of the bot sees; each table family has a small
-repository so that a PostgreSQL implementation can follow the same shape.
+``Store`` is the one interface the rest of the bot sees: a repository per table family
+(``bot/store/<family>.py`` holds its records and its protocol) plus transactions. Nothing
+outside this package imports a database driver; failures arrive as :class:`StoreError`.
+
+Implementations live in their own packages: ``bot.store.sqlite`` today. To add one (say
+``bot.store.postgres`` on asyncpg or psycopg 3): implement every repository protocol and
+``Store`` there (``tx()`` must make nested use in one task join the outer transaction),
+turn the driver's errors into :class:`StoreUnavailable`, give ``jobstore_url`` the
+SQLAlchemy URL of the same database, teach :func:`make_store` its ``scheme:`` prefix and add
+the scheme to ``tests/store_backends.py``: the behavioural store tests then run against it.
 """
 
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
+from typing import Protocol
 
 from bot.store.audit import AuditRepo
-from bot.store.base import Database
+from bot.store.errors import StoreError, StoreUnavailable
 from bot.store.groups import BoundGroup, GroupRepo
+from bot.store.households import HouseholdRepo, MemberRepo
 from bot.store.messages import MessageRepo
 from bot.store.notices import NoticeRepo
 from bot.store.outbox import OutboxItem, OutboxRepo
 from bot.store.retention import RetentionRepo
 from bot.store.tickets import TicketRepo
 
-__all__ = ["BoundGroup", "OutboxItem", "Store"]
+__all__ = ["BoundGroup", "OutboxItem", "Store", "StoreError", "StoreUnavailable", "make_store", "open_store"]
 
 
-class Store:
-    """Every repository over one database connection."""
+class Store(Protocol):
+    """Every repository over one database, and the transactions that span them."""
 
-    def __init__(self, path: Path | str):
-        self.db = Database(path)
-        self.messages = MessageRepo(self.db)
-        self.tickets = TicketRepo(self.db)
-        self.outbox = OutboxRepo(self.db)
-        self.groups = GroupRepo(self.db)
-        self.notices = NoticeRepo(self.db)
-        self.audit = AuditRepo(self.db)
-        self.retention = RetentionRepo(self.db)
+    @property
+    def messages(self) -> MessageRepo:
+        """Inbound messages."""
+
+    @property
+    def tickets(self) -> TicketRepo:
+        """Tickets, their history, ratings and flood counts."""
+
+    @property
+    def outbox(self) -> OutboxRepo:
+        """Replies queued to send."""
+
+    @property
+    def groups(self) -> GroupRepo:
+        """Groups bound at run time."""
+
+    @property
+    def households(self) -> HouseholdRepo:
+        """The household register."""
+
+    @property
+    def members(self) -> MemberRepo:
+        """People in the groups and their real-name registrations."""
+
+    @property
+    def notices(self) -> NoticeRepo:
+        """Notices, deliveries, approvals and schedules."""
+
+    @property
+    def audit(self) -> AuditRepo:
+        """The audit log."""
+
+    @property
+    def retention(self) -> RetentionRepo:
+        """The ``[privacy]`` purges."""
+
+    @property
+    def jobstore_url(self) -> str:
+        """The SQLAlchemy URL of the same database, where APScheduler keeps its jobs."""
 
     async def open(self) -> Store:
-        """Open the database and migrate it; returns self for chaining."""
-        await self.db.open()
-        return self
+        """Connect and bring the schema up to date; returns self. StoreUnavailable if it cannot."""
 
     async def close(self) -> None:
-        """Close the database."""
-        await self.db.close()
+        """Disconnect; safe to call twice."""
 
     def tx(self) -> AbstractAsyncContextManager[None]:
-        """A write transaction spanning several repositories."""
-        return self.db.tx()
+        """A write transaction spanning several repositories; nested use in one task joins it."""
+
+
+def make_store(location: Path | str) -> Store:
+    """An unopened store for ``location``: ``sqlite:PATH`` or a plain path (a SQLite file)."""
+    from bot.store.sqlite import SqliteStore  # imported here: the backend imports this package
+
+    text = str(location)
+    return SqliteStore(text.removeprefix("sqlite:") if text.startswith("sqlite:") else location)
+
+
+async def open_store(location: Path | str) -> Store:
+    """Open (creating and migrating as needed) the store at ``location``."""
+    return await make_store(location).open()

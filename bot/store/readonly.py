@@ -1,19 +1,15 @@
 """Look into an existing database without changing it: for ``gridbot check``.
 
-Opening the database the normal way creates the file, switches on WAL and migrates it; a
-check must not do any of that, nor leave ``-wal``/``-shm`` files behind.
+Opening the store the normal way creates the database and migrates it; a check must not do
+any of that, nor leave files behind.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.store.base import DatabaseUnusable, shipped_schema_version
-from bot.store.maintenance import schema_facts
+# The backend is imported where it is used: it imports these records.
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,33 +31,8 @@ class NoDatabase:
     writable: bool
 
 
-def _read(path: Path) -> DatabaseState | NoDatabase:
-    if path.is_dir():
-        raise IsADirectoryError(21, "Is a directory", str(path))
-    if not path.exists():
-        folder = next(p for p in path.parents if p.exists())  # "." or "/" at the latest
-        if not folder.is_dir():
-            raise NotADirectoryError(20, "Not a directory", str(folder))
-        return NoDatabase(folder, os.access(folder, os.W_OK | os.X_OK))
-    # With a -wal file beside it the bot may be running (or stopped mid-write): read through
-    # the WAL as an ordinary read-only reader. Without one, nothing else holds the file, and
-    # "immutable" reads it without creating -wal/-shm files a read-only reader cannot remove.
-    wal = path.with_name(path.name + "-wal").exists()
-    uri = path.resolve().as_uri() + ("?mode=ro" if wal else "?mode=ro&immutable=1")
-    conn = sqlite3.connect(uri, uri=True)
-    try:
-        tables, version = schema_facts(conn)
-        bound: list[tuple[str, str]] = []
-        if "bound_groups" in tables:
-            bound = conn.execute("SELECT platform, chat_id FROM bound_groups").fetchall()
-    finally:
-        conn.close()
-    return DatabaseState(version, shipped_schema_version(), tuple((str(p), str(c)) for p, c in bound))
-
-
 async def peek(path: Path) -> DatabaseState | NoDatabase:
-    """Read the database file without writing anything; DatabaseUnusable if it cannot serve."""
-    try:
-        return await asyncio.to_thread(_read, path)
-    except (OSError, sqlite3.Error) as exc:
-        raise DatabaseUnusable(path, exc) from exc
+    """Read the database without writing anything; StoreUnavailable if it cannot serve."""
+    from bot.store.sqlite.readonly import peek as sqlite_peek
+
+    return await sqlite_peek(path)

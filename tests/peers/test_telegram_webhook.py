@@ -18,6 +18,7 @@ import pytest
 from bot.adapters.telegram import SECRET_HEADER, Webhook
 from tests.peers.telegram_client import Sent, TelegramApi, free_port
 from tests.peers.test_telegram_adapter import LI, TOML, XINGFU, ZHANG, Running, start_bot
+from tests.store_backends import sqlite_db
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
@@ -251,7 +252,7 @@ async def test_updates_the_bot_cannot_use_are_acknowledged_and_kept_when_possibl
     caplog.set_level(logging.INFO, logger="bot.adapters")
     numeric = update(1, text=12345)
     assert await post(body(numeric)) == (200, "")
-    [(_, stored)] = await bot.app.store.db.fetchall("SELECT id, kind FROM messages")
+    [(_, stored)] = await sqlite_db(bot.app.store).fetchall("SELECT id, kind FROM messages")
     assert stored == "other"  # kept, and not read as a request
     odd = [
         {"update_id": 2, "edited_channel_post_v9": {"anything": True}},  # a kind the bot never asked for
@@ -279,5 +280,5 @@ async def test_nul_and_lone_surrogates_are_cleaned_at_the_adapter(hooked: tuple[
     assert (await post(body(dirty)))[0] == 200
     [ticket] = await bot.tickets()
     assert ticket.text == "大米一袋\ufffd 3栋501" and ticket.requester_name == "张 \ufffd"
-    [row] = await bot.app.store.db.fetchall("SELECT text, chat_title FROM messages")
+    [row] = await sqlite_db(bot.app.store).fetchall("SELECT text, chat_title FROM messages")
     assert "\x00" not in row["text"] and row["chat_title"] == "幸福\ufffd小区"

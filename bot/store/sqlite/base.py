@@ -18,6 +18,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.store.sqlite.errors import unavailable
+
 log = logging.getLogger(__name__)
 
 _in_tx: contextvars.ContextVar[bool] = contextvars.ContextVar("gridbot_in_tx", default=False)
@@ -33,14 +35,6 @@ def to_db(ts: datetime) -> str:
 def from_db(text: str) -> datetime:
     """The inverse of :func:`to_db`."""
     return datetime.fromisoformat(text)
-
-
-class DatabaseUnusable(Exception):
-    """The database file cannot be opened, created or migrated; ``__cause__`` says why."""
-
-    def __init__(self, path: Path, cause: OSError | sqlite3.Error):
-        super().__init__(f"{path}: {cause}")
-        self.path, self.cause = path, cause
 
 
 class Database:
@@ -68,7 +62,7 @@ class Database:
     async def open(self) -> None:
         """Open the file, switch on WAL and bring the schema up to date.
 
-        Raises DatabaseUnusable (with nothing left open) when the path cannot serve.
+        Raises StoreUnavailable (with nothing left open) when the path cannot serve.
         """
         try:
             if str(self.path) != ":memory:":
@@ -87,7 +81,7 @@ class Database:
             await self._prepare()
         except (OSError, sqlite3.Error) as exc:
             await self.close()  # an open connection would keep the process from exiting
-            raise DatabaseUnusable(self.path, exc) from exc
+            raise unavailable(self.path, exc) from exc
 
     async def _prepare(self) -> None:
         """WAL mode and migrations, one process at a time.
@@ -151,6 +145,10 @@ class Database:
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
         """Run one statement (inside a transaction when it writes)."""
         return await self.conn.execute(sql, tuple(params))
+
+    async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        """Run one statement once per row, inside a transaction (an import)."""
+        await self.conn.executemany(sql, [tuple(r) for r in rows])
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
         """The first row of a query, or None."""
@@ -238,9 +236,9 @@ def shipped_schema_version() -> int:
 
 
 def _migrations() -> list[tuple[int, str, str]]:
-    """Numbered ``NNN_name.sql`` files shipped in ``bot/store/migrations``, in order."""
+    """Numbered ``NNN_name.sql`` files shipped in ``bot/store/sqlite/migrations``, in order."""
     found = []
-    for entry in resources.files("bot.store").joinpath("migrations").iterdir():
+    for entry in resources.files("bot.store.sqlite").joinpath("migrations").iterdir():
         stem, dot, ext = entry.name.partition(".")
         if ext != "sql" or not stem[:3].isdigit():
             continue

@@ -1,0 +1,95 @@
+"""Retention in SQL (the rules are in :mod:`bot.store.retention`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.store.retention import scrub
+from bot.store.sqlite.base import Database, to_db
+from bot.tickets import FINAL
+
+_CLOSED = "status IN (" + ", ".join(f"'{s}'" for s in sorted(FINAL)) + ")"
+#: Rows whose raw text may go: handled, not yet purged, received before the cut-off.
+_OLD_MESSAGES = "purged_at IS NULL AND received_at < ? AND handled_at IS NOT NULL"
+#: Copies of what the bot sent (delivered or given up on), created before the cut-off.
+_OLD_SENT = "text != '' AND created_at < ? AND status IN ('sent', 'failed')"
+#: Tickets closed and untouched since before the cut-off, not yet anonymised.
+_OLD_TICKETS = f"anonymised_at IS NULL AND {_CLOSED} AND updated_at < ?"
+_BLANK_MESSAGE = "text = '', sender_name = '', sender_id = '', chat_title = '', purged_at = ?"
+class SqliteRetentionRepo:
+    """Counting and doing the ``[privacy]`` work over ``messages``, ``tickets`` and history."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    async def count_messages(self, before: datetime) -> int:
+        """Handled messages received before ``before`` whose text is still kept."""
+        row = await self.db.fetchone(f"SELECT COUNT(*) AS n FROM messages WHERE {_OLD_MESSAGES}",
+                                     (to_db(before),))
+        return int(row["n"]) if row else 0
+
+    async def count_outbox(self, before: datetime) -> int:
+        """Sent (or failed) replies created before ``before`` whose text is still kept."""
+        row = await self.db.fetchone(f"SELECT COUNT(*) AS n FROM outbox WHERE {_OLD_SENT}",
+                                     (to_db(before),))
+        return int(row["n"]) if row else 0
+
+    async def count_tickets(self, before: datetime) -> int:
+        """Closed tickets last changed before ``before`` and not yet anonymised."""
+        row = await self.db.fetchone(f"SELECT COUNT(*) AS n FROM tickets WHERE {_OLD_TICKETS}",
+                                     (to_db(before),))
+        return int(row["n"]) if row else 0
+
+    async def purge_messages(self, before: datetime, now: datetime, limit: int) -> int:
+        """Blank the text, names and title of up to ``limit`` old messages; returns how many."""
+        async with self.db.tx():
+            cur = await self.db.execute(
+                f"""UPDATE messages SET {_BLANK_MESSAGE} WHERE id IN
+                      (SELECT id FROM messages WHERE {_OLD_MESSAGES} LIMIT ?)""",
+                (to_db(now), to_db(before), limit),
+            )
+            return cur.rowcount
+
+    async def purge_outbox(self, before: datetime, now: datetime, limit: int) -> int:
+        """Blank the text and mentions of up to ``limit`` old sent replies; pending ones stay."""
+        async with self.db.tx():
+            cur = await self.db.execute(
+                f"""UPDATE outbox SET text = '', mentions = '[]' WHERE id IN
+                      (SELECT id FROM outbox WHERE {_OLD_SENT} LIMIT ?)""",
+                (to_db(before), limit),
+            )
+            return cur.rowcount
+
+    async def anonymise_tickets(self, before: datetime, now: datetime, limit: int) -> int:
+        """Mask phone/ID numbers and drop the address of up to ``limit`` closed tickets."""
+        async with self.db.tx():
+            rows = await self.db.fetchall(
+                f"""SELECT id, text, address, assignee, message_id FROM tickets
+                    WHERE {_OLD_TICKETS} ORDER BY updated_at LIMIT ?""",
+                (to_db(before), limit),
+            )
+            if not rows:
+                return 0
+            stamp = to_db(now)
+            address = {r["id"]: r["address"] for r in rows}
+            ids = ",".join(str(int(r["id"])) for r in rows)  # integers from the table itself
+            events = await self.db.fetchall(
+                f"SELECT id, ticket_id, note FROM ticket_events WHERE ticket_id IN ({ids}) AND note != ''")
+            notes = [(note, ev["id"]) for ev in events
+                     if (note := scrub(ev["note"], address[ev["ticket_id"]])) != ev["note"]]
+            await self.db.conn.executemany(
+                "UPDATE tickets SET text = ?, assignee = ?, address = '', anonymised_at = ? WHERE id = ?",
+                [(scrub(r["text"], r["address"]), scrub(r["assignee"], r["address"]), stamp, r["id"])
+                 for r in rows],
+            )
+            await self.db.conn.executemany("UPDATE ticket_events SET note = ? WHERE id = ?", notes)
+            comments = [(c, r["ticket_id"]) for r in await self.db.fetchall(
+                f"SELECT ticket_id, comment FROM ratings WHERE ticket_id IN ({ids}) AND comment != ''")
+                if (c := scrub(r["comment"], address[r["ticket_id"]])) != r["comment"]]
+            await self.db.conn.executemany("UPDATE ratings SET comment = ? WHERE ticket_id = ?", comments)
+            sources = ",".join(str(int(r["message_id"])) for r in rows if r["message_id"] is not None)
+            if sources:  # the raw requests say the same things
+                await self.db.execute(
+                    f"UPDATE messages SET {_BLANK_MESSAGE} WHERE id IN ({sources}) "
+                    "AND purged_at IS NULL AND handled_at IS NOT NULL", (stamp,))
+            return len(rows)

@@ -1,0 +1,50 @@
+"""The SQLite store: every repository over one aiosqlite connection to one file."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+
+from bot.store.sqlite.audit import SqliteAuditRepo
+from bot.store.sqlite.base import Database
+from bot.store.sqlite.groups import SqliteGroupRepo
+from bot.store.sqlite.households import SqliteHouseholdRepo, SqliteMemberRepo
+from bot.store.sqlite.messages import SqliteMessageRepo
+from bot.store.sqlite.notices import SqliteNoticeRepo
+from bot.store.sqlite.outbox import SqliteOutboxRepo
+from bot.store.sqlite.retention import SqliteRetentionRepo
+from bot.store.sqlite.tickets import SqliteTicketRepo
+
+
+class SqliteStore:
+    """Every repository over one database connection (a :class:`bot.store.Store`)."""
+
+    def __init__(self, path: Path | str):
+        self.db = Database(path)
+        self.messages = SqliteMessageRepo(self.db)
+        self.tickets = SqliteTicketRepo(self.db)
+        self.outbox = SqliteOutboxRepo(self.db)
+        self.groups = SqliteGroupRepo(self.db)
+        self.households = SqliteHouseholdRepo(self.db)
+        self.members = SqliteMemberRepo(self.db)
+        self.notices = SqliteNoticeRepo(self.db)
+        self.audit = SqliteAuditRepo(self.db)
+        self.retention = SqliteRetentionRepo(self.db)
+
+    @property
+    def jobstore_url(self) -> str:
+        """The SQLAlchemy URL of this same file, for APScheduler's job store."""
+        return f"sqlite:///{self.db.path.resolve()}"
+
+    async def open(self) -> SqliteStore:
+        """Open the database and migrate it; returns self for chaining."""
+        await self.db.open()
+        return self
+
+    async def close(self) -> None:
+        """Close the database."""
+        await self.db.close()
+
+    def tx(self) -> AbstractAsyncContextManager[None]:
+        """A write transaction spanning several repositories."""
+        return self.db.tx()

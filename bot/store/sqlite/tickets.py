@@ -1,0 +1,264 @@
+"""Tickets, their history and ratings, in SQLite (the protocol: :mod:`bot.store.tickets`)."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.floodgate import Burst
+from bot.message import Incoming
+from bot.store.sqlite.base import Database, from_db, to_db
+from bot.store.tickets import NamedGroup
+from bot.tickets import FINAL, KIND_PREFIX, Closing, NewTicket, Rating, Ticket, TicketEvent
+
+
+class SqliteTicketRepo:
+    """The ``tickets``, ``ticket_events`` and ``ratings`` tables."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    async def create(
+        self, new: NewTicket, group: NamedGroup, msg: Incoming, message_row: int | None,
+        now: datetime, *, household_id: int | None = None, grid_key: str = "",
+    ) -> Ticket:
+        """Number and store a ticket, with its first history line."""
+        async with self.db.tx():
+            await self.db.execute(
+                """INSERT INTO ticket_seq (kind, last) VALUES (?, 1)
+                   ON CONFLICT (kind) DO UPDATE SET last = last + 1""",
+                (new.kind,),
+            )
+            row = await self.db.fetchone("SELECT last FROM ticket_seq WHERE kind = ?", (new.kind,))
+            assert row is not None
+            code = f"{KIND_PREFIX[new.kind]}{row['last']}"
+            ts = to_db(now)
+            cur = await self.db.execute(
+                """INSERT INTO tickets (code, kind, category, priority, status, group_key,
+                       group_name, platform, chat_id, requester_id, requester_name, text,
+                       address, message_id, created_at, updated_at, household_id, grid_key)
+                   VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    code, new.kind, new.category, new.priority, group.key, group.name,
+                    msg.chat.platform, msg.chat.chat_id, msg.sender_id, msg.sender_name,
+                    new.text, new.address, message_row, ts, ts, household_id, grid_key,
+                ),
+            )
+            await self._event(cur.lastrowid, now, msg.sender_id, msg.sender_name, "create",
+                              None, "open", "")
+            ticket = await self.get(code)
+            assert ticket is not None
+            return ticket
+
+    async def get(self, code: str) -> Ticket | None:
+        """The ticket with this code, or None."""
+        row = await self.db.fetchone("SELECT * FROM tickets WHERE code = ?", (code,))
+        return _ticket(row) if row else None
+
+    async def update(
+        self, ticket: Ticket, *, now: datetime, actor_id: str, actor_name: str, action: str,
+        to_status: str | None = None, note: str = "", **fields: str,
+    ) -> Ticket:
+        """Change a ticket's status and/or fields and record who did it."""
+        allowed = {"assignee", "handler_id", "handler_name", "verdict"}
+        if set(fields) - allowed:
+            raise ValueError(f"cannot update {set(fields) - allowed}")
+        status = to_status or ticket.status
+        sets = ", ".join(["status = ?", "updated_at = ?", *(f"{k} = ?" for k in fields)])
+        async with self.db.tx():
+            await self.db.execute(
+                f"UPDATE tickets SET {sets} WHERE id = ?",
+                (status, to_db(now), *fields.values(), ticket.id),
+            )
+            await self._event(ticket.id, now, actor_id, actor_name, action, ticket.status,
+                              status, note)
+            updated = await self.get(ticket.code)
+            assert updated is not None
+            return updated
+
+    async def history(self, ticket: Ticket) -> builtins.list[TicketEvent]:
+        """Every history line of a ticket, oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM ticket_events WHERE ticket_id = ? ORDER BY id", (ticket.id,)
+        )
+        return [
+            TicketEvent(from_db(r["at"]), r["actor_id"], r["actor_name"], r["action"],
+                        r["from_status"], r["to_status"], r["note"])
+            for r in rows
+        ]
+
+    async def list(  # noqa: A003 - reads as store.tickets.list(...)
+        self, *, groups: Sequence[str] | None = None, kind: str | None = None,
+        open_only: bool = False, requester: tuple[str, str] | None = None, limit: int = 0,
+    ) -> builtins.list[Ticket]:
+        """Tickets matching every filter given, urgent and oldest first."""
+        where: builtins.list[str] = []
+        params: builtins.list[Any] = []
+        if groups is not None:
+            where.append(f"group_key IN ({','.join('?' * len(groups))})")
+            params.extend(groups)
+        if kind:
+            where.append("kind = ?")
+            params.append(kind)
+        if open_only:
+            where.append(f"status NOT IN ({','.join('?' * len(FINAL))})")
+            params.extend(sorted(FINAL))
+        if requester:
+            where.append("platform = ? AND requester_id = ?")
+            params.extend(requester)
+        sql = "SELECT * FROM tickets"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        order = "priority = 'urgent' DESC, id" if open_only else "id"
+        sql += f" ORDER BY {order}"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [_ticket(r) for r in await self.db.fetchall(sql, params)]
+
+    async def filed_since(self, platform: str, requester_id: str, group_key: str,
+                          since: datetime) -> int:
+        """How many tickets this person filed in this group after ``since`` (one index range)."""
+        row = await self.db.fetchone(
+            """SELECT COUNT(*) AS n FROM tickets
+               WHERE platform = ? AND requester_id = ? AND group_key = ? AND created_at > ?""",
+            (platform, requester_id, group_key, to_db(since)),
+        )
+        return int(row["n"]) if row else 0
+
+    async def recent_open(
+        self, platform: str, requester_id: str, group_key: str, kind: str, since: datetime,
+        limit: int,
+    ) -> builtins.list[Ticket]:
+        """This person's open tickets of one kind in one group filed after ``since``, newest
+        first, at most ``limit``: what a repeat check may look at, however many there are."""
+        rows = await self.db.fetchall(
+            f"""SELECT * FROM tickets
+                WHERE platform = ? AND requester_id = ? AND group_key = ? AND created_at > ?
+                  AND kind = ? AND status NOT IN ({','.join('?' * len(FINAL))})
+                ORDER BY created_at DESC, id DESC LIMIT ?""",
+            (platform, requester_id, group_key, to_db(since), kind, *sorted(FINAL), limit),
+        )
+        return [_ticket(r) for r in rows]
+
+    async def flood_burst(self, platform: str, requester_id: str, group_key: str) -> Burst | None:
+        """The person's latest burst of held-back requests in this group, if any."""
+        row = await self.db.fetchone(
+            """SELECT * FROM flood_bursts
+               WHERE platform = ? AND requester_id = ? AND group_key = ?""",
+            (platform, requester_id, group_key),
+        )
+        return _burst(row) if row else None
+
+    async def hold(self, platform: str, requester_id: str, group_key: str, now: datetime, *,
+                   new_burst: bool) -> Burst:
+        """Count one request held back: the first of a new burst, or one more in the current."""
+        ts = to_db(now)
+        async with self.db.tx():
+            if new_burst:
+                await self.db.execute(
+                    """INSERT INTO flood_bursts (platform, requester_id, group_key, started_at,
+                           last_held_at, held) VALUES (?, ?, ?, ?, ?, 1)
+                       ON CONFLICT DO UPDATE SET started_at = excluded.started_at,
+                           last_held_at = excluded.last_held_at, held = 1""",
+                    (platform, requester_id, group_key, ts, ts),
+                )
+            else:
+                await self.db.execute(
+                    """UPDATE flood_bursts SET last_held_at = ?, held = held + 1
+                       WHERE platform = ? AND requester_id = ? AND group_key = ?""",
+                    (ts, platform, requester_id, group_key),
+                )
+            burst = await self.flood_burst(platform, requester_id, group_key)
+            assert burst is not None
+            return burst
+
+    async def say_once(self, platform: str, requester_id: str, group_key: str, topic: str,
+                       now: datetime, since: datetime) -> bool:
+        """Whether to give this person the reply about ``topic``: not if it was given after
+        ``since`` (the message is then only counted as held back)."""
+        who = (platform, requester_id, group_key, topic)
+        async with self.db.tx():
+            row = await self.db.fetchone(
+                """SELECT said_at FROM said_once
+                   WHERE platform = ? AND requester_id = ? AND group_key = ? AND topic = ?""", who)
+            if row is not None and from_db(row["said_at"]) > since:
+                await self.db.execute(
+                    """UPDATE said_once SET held = held + 1
+                       WHERE platform = ? AND requester_id = ? AND group_key = ? AND topic = ?""", who)
+                return False
+            await self.db.execute(
+                """INSERT INTO said_once (platform, requester_id, group_key, topic, said_at, held)
+                   VALUES (?, ?, ?, ?, ?, 0)
+                   ON CONFLICT DO UPDATE SET said_at = excluded.said_at, held = 0""",
+                (*who, to_db(now)),
+            )
+            return True
+
+    async def rate(
+        self, ticket: Ticket, score: int, rater_id: str, comment: str, now: datetime
+    ) -> bool:
+        """Store the one rating a ticket takes; False if it was already rated."""
+        async with self.db.tx():
+            cur = await self.db.execute(
+                """INSERT INTO ratings (ticket_id, score, rater_id, comment, at)
+                   VALUES (?, ?, ?, ?, ?) ON CONFLICT (ticket_id) DO NOTHING""",
+                (ticket.id, score, rater_id, comment, to_db(now)),
+            )
+            return cur.rowcount == 1
+
+    async def rating(self, ticket: Ticket) -> int | None:
+        """The ticket's rating, if it has one."""
+        row = await self.db.fetchone("SELECT score FROM ratings WHERE ticket_id = ?", (ticket.id,))
+        return int(row["score"]) if row else None
+
+    async def export_rows(self) -> builtins.list[tuple[Ticket, Rating | None, Closing | None]]:
+        """Every ticket with its rating and, once closed, its closing event; oldest first."""
+        rows = await self.db.fetchall(
+            """SELECT t.*, r.score AS rating_score, r.comment AS rating_comment,
+                      r.at AS rating_at, c.at AS closed_at, c.actor_name AS closed_by,
+                      c.note AS closing_note
+               FROM tickets t LEFT JOIN ratings r ON r.ticket_id = t.id
+               LEFT JOIN ticket_events c ON c.id = (
+                   SELECT e.id FROM ticket_events e WHERE e.ticket_id = t.id
+                   AND e.to_status IN ('done', 'rejected') ORDER BY e.id DESC LIMIT 1)
+               ORDER BY t.id"""
+        )
+        return [
+            (_ticket(r),
+             None if r["rating_score"] is None else
+             Rating(int(r["rating_score"]), r["rating_comment"], from_db(r["rating_at"])),
+             None if r["closed_at"] is None or r["status"] not in FINAL else
+             Closing(from_db(r["closed_at"]), r["closed_by"], r["closing_note"]))
+            for r in rows
+        ]
+
+    async def _event(
+        self, ticket_id: int | None, now: datetime, actor_id: str, actor_name: str,
+        action: str, from_status: str | None, to_status: str, note: str,
+    ) -> None:
+        await self.db.execute(
+            """INSERT INTO ticket_events (ticket_id, at, actor_id, actor_name, action,
+                   from_status, to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (ticket_id, to_db(now), actor_id, actor_name, action, from_status, to_status, note),
+        )
+
+
+def _burst(r: aiosqlite.Row) -> Burst:
+    return Burst(from_db(r["started_at"]), from_db(r["last_held_at"]), int(r["held"]))
+
+
+def _ticket(r: aiosqlite.Row) -> Ticket:
+    return Ticket(
+        id=r["id"], code=r["code"], kind=r["kind"], category=r["category"],
+        priority=r["priority"], status=r["status"], group_key=r["group_key"],
+        group_name=r["group_name"], platform=r["platform"], chat_id=r["chat_id"],
+        requester_id=r["requester_id"], requester_name=r["requester_name"], text=r["text"],
+        address=r["address"], assignee=r["assignee"], handler_id=r["handler_id"],
+        handler_name=r["handler_name"], verdict=r["verdict"],
+        created_at=from_db(r["created_at"]), updated_at=from_db(r["updated_at"]),
+        household_id=r["household_id"], grid_key=r["grid_key"],
+    )
