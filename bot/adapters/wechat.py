@@ -315,7 +315,16 @@ class WechatAdapter:
         )
 
     async def send(self, reply: Reply) -> str | None:
-        """Send one text, @-mentioning the people in ``reply.mentions``; paced per account."""
+        """Send one text, @-mentioning the people in ``reply.mentions``; paced per account.
+
+        A join decision (``reply.action``) has nothing to act on here and is only logged.
+        """
+        if reply.action is not None:
+            # WeChat has no join requests to decide: nothing to do, and nothing to retry.
+            log.info("WeChat: %s of %s in %s is not a WeChat action; done without it",
+                     "approval" if reply.action.approve else "refusal", reply.action.user_id, reply.chat)
+            if not reply.text:
+                return None
         puppet = self.puppet
         if puppet is None or not self.connected.is_set():
             raise SendError(f"not connected to the WeChat gateway {self.endpoint}", offline=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -73,10 +74,11 @@ async def joins_handled(app: App, count: int, timeout: float = 10) -> list[tuple
     """(chat, sender) of every stored join, once ``count`` of them are stored and handled."""
     async with asyncio.timeout(timeout):
         while True:
-            rows = await app.store.db.fetchall(
-                "SELECT chat_id, sender_id, handled_at FROM messages WHERE kind = 'join' ORDER BY id")
-            if len(rows) >= count and all(r["handled_at"] for r in rows):
-                return [(r["chat_id"], r["sender_id"]) for r in rows]
+            with sqlite3.connect(app.config.database) as db:
+                rows = db.execute("SELECT chat_id, sender_id, handled_at FROM messages "
+                                  "WHERE kind = 'join' ORDER BY id").fetchall()
+            if len(rows) >= count and all(handled for _, _, handled in rows):
+                return [(chat, sender) for chat, sender, _ in rows]
             await asyncio.sleep(0.02)
 
 
