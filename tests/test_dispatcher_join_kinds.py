@@ -22,3 +22,14 @@ async def test_joins_and_requests_are_stored_and_handled_without_any_reply(bot: 
     assert [r["kind"] for r in rows] == [JOIN, JOIN_REQUEST] * 2 + [JOIN]
     assert all(r["handled_at"] for r in rows)
     assert await bot.app.store.outbox.items() == []
+
+
+async def test_a_join_makes_a_home_group_for_private_requests_and_a_request_does_not(bot: Bot) -> None:
+    asked = replace(bot.message("幸福小区居民群", "王五", ""), kind=JOIN_REQUEST)
+    await bot.send(asked)
+    [reply] = await bot.say("@", "王五", "代买 大米一袋 3栋2单元501")
+    assert "我还不知道您在哪个小区/村群" in reply.text  # not let in yet: no group to file into
+    await bot.send(replace(bot.message("阳光花园居民群", "王五", ""), kind=JOIN))
+    replies = await bot.say("@", "王五", "代买 大米一袋 3栋2单元501")
+    assert any("E1" in r.text for r in replies)
+    assert [t.group_key for t in await bot.app.store.tickets.list()] == ["yangguang"]

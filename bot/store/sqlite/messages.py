@@ -77,6 +77,8 @@ class SqliteMessageRepo:
         rows = await self.db.fetchall(
             """SELECT chat_id, MAX(id) AS last FROM messages
                WHERE platform = ? AND sender_id = ? AND is_group = 1
+                 -- Asking to join is not being in the group: approval is the gate.
+                 AND kind != 'join_request'
                GROUP BY chat_id ORDER BY last DESC""",
             (platform, sender_id),
         )
