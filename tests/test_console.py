@@ -38,7 +38,7 @@ EXPECTED = [
     "@李书记|新工单 E1【紧急】\\n幸福小区居民群·张阿姨\\n代办：胰岛素两盒，急！5栋301\\n地址：5栋301\\n"
     "派给志愿者：指派 E1 姓名\\n（可回复：接单 E1 ／ 完成 E1 ／ 驳回 E1 ／ 详情 E1）",
     "幸福小区居民群|@王大爷 「代买」后面请写上要办的事和地址，例如：代买 大米一袋 3栋2单元501",
-    "@张阿姨|「接单」只有群主（社区工作人员）可以使用，您是居民。发送「帮助」查看您可用的指令。",
+    "@张阿姨|「接单」只有群主（社区工作人员）和网格员可以使用，您是居民。发送「帮助」查看您可用的指令。",
     "@李书记|已接单 E1。\\nE1【急】 买药/就医｜幸福小区居民群｜张阿姨：胰岛素两盒，急！5栋301（5栋301）｜已接单"
     "\\n（可回复：完成 E1 ／ 驳回 E1 ／ 详情 E1）",
     "幸福小区居民群|@张阿姨 您的工单 E1 已由李书记接单，正在处理。",
@@ -143,13 +143,14 @@ def test_interactive_console_switches_user_and_chat(tmp_path: Path) -> None:
     assert "! 一行里写明聊天和用户要用两个「|」：群名|用户|内容" in out  # one bar: not sent anywhere
 
 
-def test_join_in_a_transcript_is_stored_handled_and_answered_by_nobody(tmp_path: Path) -> None:
+def test_join_in_a_transcript_is_stored_handled_and_greeted(tmp_path: Path) -> None:
     cwd = setup(tmp_path)
     result = gridbot("console", "--transcript", "-", cwd=cwd,
                      stdin="幸福小区居民群|王五|:join\n@|王五|:join\n幸福小区居民群|王五|代买 米 1栋\n")
     assert result.returncode == 0, result.stderr
-    # No handler answers a join today: no reply, and no error reply either.
-    assert [line.split("|")[0] for line in result.stdout.splitlines()] == ["幸福小区居民群", "@李书记"]
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("幸福小区居民群|@王五 欢迎")  # handlers/join.py greets the newcomer
+    assert [line.split("|")[0] for line in lines] == ["幸福小区居民群", "幸福小区居民群", "@李书记"]
     assert "第 2 行无法处理：「:join」只能用在群里" in result.stderr
     with sqlite3.connect(cwd / "data" / "gridbot.db") as db:
         rows = db.execute("SELECT chat_id, sender_id, kind, text, is_group, handled_at IS NOT NULL "

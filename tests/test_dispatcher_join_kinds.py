@@ -1,15 +1,32 @@
-"""Join events reach fallbacks only; with no handler interested they are stored, handled, unanswered."""
+"""Join events reach fallbacks only; with no handler interested they are stored, handled, unanswered.
+
+What the bot says to newcomers is ``handlers/join.py``'s (``tests/test_join.py``).
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from bot.message import JOIN, JOIN_REQUEST, ChatRef
-from tests.harness import Bot
+from handlers import ROUTERS
+from tests.harness import Bot, Clock, FakeAdapter, make_config, open_app
 from tests.store_backends import sqlite_db
 
 
-async def test_joins_and_requests_are_stored_and_handled_without_any_reply(bot: Bot) -> None:
+async def test_joins_and_requests_are_stored_and_handled_without_any_reply(tmp_path: Path) -> None:
+    # Every router but the one that greets newcomers: no handler is interested in a join.
+    routers = [r for r in ROUTERS if r.name != "join"]
+    clock = Clock()
+    bot = Bot(await open_app(make_config(tmp_path), clock=clock, routers=routers), FakeAdapter(), clock)
+    bot.app.attach(bot.adapter)
+    try:
+        await _unanswered(bot)
+    finally:
+        await bot.close()
+
+
+async def _unanswered(bot: Bot) -> None:
     for group in ("幸福小区居民群", "阳光花园居民群"):
         for kind in (JOIN, JOIN_REQUEST):
             msg = replace(bot.message(group, "王五", ""), kind=kind,

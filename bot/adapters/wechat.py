@@ -190,9 +190,13 @@ class WechatAdapter:
         self._events.put_nowait(payload.message_id)
 
     def _on_room_join(self, payload: Any) -> None:
-        self._events.put_nowait(RoomJoin(
+        event = RoomJoin(
             str(payload.room_id or ""), tuple(str(c) for c in payload.invited_ids or () if c),
-            str(payload.inviter_id or ""), int(payload.timestamp or 0)))
+            str(payload.inviter_id or ""), int(payload.timestamp or 0))
+        if not event.room_id or not event.invitee_ids:
+            log.info("WeChat: room-join event without a room or people (%r); skipped", event)
+            return
+        self._events.put_nowait(event)
 
     async def _finish_received(self) -> None:
         """Until every message event received so far is handled (at most ``STOP_GRACE``)."""

@@ -1,7 +1,8 @@
 """Join decisions queued in the outbox reach Telegram as approve/declineChatJoinRequest, once.
 
 Real PTB over HTTP against ``tests/peers/telegram_api.py``; the decisions are queued the way a
-handler's replies are (rows in the outbox), including before a restart.
+handler's replies are (rows in the outbox), including before a restart. The production join
+greeting is left out (``start`` from ``test_telegram_inbound``): only the queued rows act.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import pytest
 
 from bot.message import ChatRef, JoinDecision, Reply
 from tests.harness import make_config, open_app
+from tests.join_recorder import JoinRecorder
 from tests.peers.telegram_client import Person, TelegramApi
-from tests.peers.test_telegram_adapter import LI, TOML, XINGFU, Running, start_bot
+from tests.peers.test_telegram_adapter import LI, TOML, XINGFU, Running
+from tests.peers.test_telegram_inbound import start
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
@@ -50,7 +53,7 @@ async def test_a_queued_approval_is_done_exactly_once_across_a_restart(
     await api.request_join(WANG5, XINGFU)
     await queue_offline(tmp_path, Reply(GROUP, "", action=JoinDecision(str(WANG5.id), True, "王 五")),
                         Reply(GROUP, "欢迎王五入群"))
-    bot = await start_bot(api, tmp_path)
+    bot = await start(api, tmp_path, JoinRecorder())
     try:
         call = await api.wait_call("approveChatJoinRequest")
         assert call["status"] == 200 and call["params"]["chat_id"] in (XINGFU.id, str(XINGFU.id))
@@ -61,7 +64,7 @@ async def test_a_queued_approval_is_done_exactly_once_across_a_restart(
         await bot.stop()
     assert (await api.state())["join_requests"] == []
 
-    bot = await start_bot(api, tmp_path)  # the same database: nothing is done again
+    bot = await start(api, tmp_path, JoinRecorder())  # the same database: nothing is done again
     try:
         await bot.app.queue([Reply(GROUP, "重启后的消息")])
         await api.wait_sent(lambda s: s.text == "重启后的消息")
@@ -84,7 +87,7 @@ async def test_a_settled_request_is_done_and_a_refusal_given_up_not_retried(
         Reply(GROUP, "", action=JoinDecision(str(ZHAO6.id), True, "赵六")),    # settled already
         Reply(GROUP, "", action=JoinDecision(str(WANG5.id), True, "王 五")),   # in the group already
     )
-    bot = await start_bot(api, tmp_path)
+    bot = await start(api, tmp_path, JoinRecorder())
     try:
         assert await settled(bot) == [("sent", "")] * 3
         await api.fetch()

@@ -22,6 +22,9 @@ from tests.peers.telegram_client import Person, TelegramApi, free_port
 from tests.peers.test_telegram_adapter import LI, TOML, XINGFU, Running
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+#: The production routers but the one greeting newcomers (handlers/join.py, tested in
+#: tests/test_join.py): these tests see the platform side only, through the recorder.
+WITHOUT_JOIN = [r for r in ROUTERS if r.name != "join"]
 
 WANG5 = Person(7201, "王", "五")
 ZHAO6 = Person(7202, "赵六")
@@ -31,10 +34,10 @@ BOT_ID = 123456
 
 async def start(api: TelegramApi, tmp_path: Path, recorder: JoinRecorder, *,
                 webhook: Webhook | None = None) -> Running:
-    """The bot with every production router plus ``recorder``, until its first poll (or webhook)."""
+    """The bot with the production routers (but the join greeting) plus ``recorder``, polling."""
     await api.add_group(XINGFU)
     await api.open_private(LI)
-    app = await open_app(make_config(tmp_path, TOML), routers=[*ROUTERS, recorder.router])
+    app = await open_app(make_config(tmp_path, TOML), routers=[*WITHOUT_JOIN, recorder.router])
     adapter = TelegramAdapter(api.token, base_url=api.base_url, poll_timeout=1, webhook=webhook)
     app.attach(adapter)
     first = await api.mark()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sqlite3
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -27,8 +26,12 @@ from tests.peers.wechat_gateway import (
     node_missing_reason,
     wechat_gateway,  # noqa: F401  (fixture)
 )
+from tests.store_backends import sqlite_db
 
 pytestmark = pytest.mark.skipif(node_missing_reason() is not None, reason=node_missing_reason() or "")
+#: The production routers but the one greeting newcomers (handlers/join.py, tested in
+#: tests/test_join.py): these tests see the platform side only, through the recorder.
+WITHOUT_JOIN = [r for r in ROUTERS if r.name != "join"]
 
 
 def toml(room: str, owner: str) -> str:
@@ -55,8 +58,8 @@ async def until(check: Callable[[], bool], timeout: float = 15) -> None:  # noqa
 @contextlib.asynccontextmanager
 async def running(gw: WechatGateway, tmp_path: Path, config: str,
                   recorder: JoinRecorder) -> AsyncIterator[tuple[App, WechatAdapter]]:
-    """The bot with every production router plus the recorder, on the gateway."""
-    app = await open_app(make_config(tmp_path, config), routers=[*ROUTERS, recorder.router])
+    """The bot with the production routers (but the join greeting) plus the recorder."""
+    app = await open_app(make_config(tmp_path, config), routers=[*WITHOUT_JOIN, recorder.router])
     adapter = WechatAdapter(gw.endpoint, gw.token, app.directory, send_interval=0.05,
                             reconnect_delays=(0.2, 0.5))
     app.attach(adapter)
@@ -74,11 +77,10 @@ async def joins_handled(app: App, count: int, timeout: float = 10) -> list[tuple
     """(chat, sender) of every stored join, once ``count`` of them are stored and handled."""
     async with asyncio.timeout(timeout):
         while True:
-            with sqlite3.connect(app.config.database) as db:
-                rows = db.execute("SELECT chat_id, sender_id, handled_at FROM messages "
-                                  "WHERE kind = 'join' ORDER BY id").fetchall()
-            if len(rows) >= count and all(handled for _, _, handled in rows):
-                return [(chat, sender) for chat, sender, _ in rows]
+            rows = await sqlite_db(app.store).fetchall(
+                "SELECT chat_id, sender_id, handled_at FROM messages WHERE kind = 'join' ORDER BY id")
+            if len(rows) >= count and all(r["handled_at"] for r in rows):
+                return [(r["chat_id"], r["sender_id"]) for r in rows]
             await asyncio.sleep(0.02)
 
 
