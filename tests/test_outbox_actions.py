@@ -1,4 +1,4 @@
-"""Platform actions in the outbox: a join decision is a row like any reply (migration 012).
+"""Platform actions in the outbox: a join decision is a row like any reply (migration 010).
 
 It survives a restart, goes out once, is blanked by retention with the text; a join request's
 private reply chat survives recovery of a message stored but never handled.
