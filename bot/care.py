@@ -51,11 +51,10 @@ def question(homes: Sequence[Household]) -> str:
     return f"{QUESTION}（{where}）"
 
 
-def help_request(home: Household, who: str) -> str:
-    """The urgent errand's text: who answered 需要帮助 in the daily check-in."""
-    head = f"户主 {home.head}，" if home.head else ""
-    tags = "、".join(home.tags)
-    return f"每日平安问询：{who} 回复「需要帮助」（{head}{tags}），请尽快电话联系或上门查看"
+def help_request(home: Household) -> str:
+    """The urgent errand's text; no tags: a resident's 我的工单 in the group shows its start."""
+    head = f"（户主 {home.head}）" if home.head else ""
+    return f"每日平安问询回复「需要帮助」{head}，请尽快电话联系或上门查看"
 
 
 def missing_list(day: str, group_name: str, unanswered: Sequence[Household],

@@ -53,7 +53,7 @@ async def _ask_for_help(ctx: Ctx, day: str, checkin: CheckIn) -> list[Reply]:
     if home is None or group is None:
         return []
     ctx.group = group  # the ticket belongs to the household's group; answers stay in private
-    request = NewTicket("errand", "other", "urgent", care.help_request(home, ctx.msg.sender_name),
+    request = NewTicket("errand", "other", "urgent", care.help_request(home),
                         home.address)
     replies = await file_request(ctx, request, await ctx.store.messages.row_of(ctx.msg))
     filed = await ctx.store.tickets.recent_open(

@@ -113,7 +113,9 @@ async def test_help_opens_one_urgent_errand_for_the_household_and_the_owner_is_t
     ticket = await care_bot.app.store.tickets.get("E1")
     assert ticket is not None and ticket.priority == "urgent" and ticket.kind == "errand"
     assert ticket.address == "5-1-101" and ticket.grid_key == "xf-1" and ticket.household_id is not None
-    assert ticket.group_key == "xingfu"
+    assert ticket.group_key == "xingfu" and "残疾" not in ticket.text  # tags never in a ticket
+    [mine] = await care_bot.say(GROUP, "王爷爷", "我的工单")
+    assert "5-1-101" not in mine.text and "慢病" not in mine.text
 
     replies = await care_bot.say("@", "王爷爷的女儿", "2")  # the same household: no second errand
     assert "E1" in replies[-1].text and not to(replies, "@李书记")

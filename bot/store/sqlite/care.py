@@ -9,7 +9,7 @@ from typing import Any, cast
 from bot.store.care import Answer, CheckIn
 from bot.store.households import TAG_SEPARATOR, Household
 from bot.store.sqlite.base import Database, from_db, to_db
-from bot.store.sqlite.households import _household
+from bot.store.sqlite.households import _household, _marks
 
 _SEP = TAG_SEPARATOR
 
@@ -18,10 +18,6 @@ def _checkin(r: Any) -> CheckIn:
     return CheckIn(r["id"], r["day"], r["household_id"], r["platform"], r["user_id"],
                    from_db(r["asked_at"]), cast(Answer, r["answer"]),
                    from_db(r["answered_at"]) if r["answered_at"] else None, r["ticket_code"])
-
-
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
 
 
 class SqliteCareRepo:
