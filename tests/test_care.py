@@ -156,3 +156,17 @@ def test_answers_are_read_loosely_but_not_from_other_text(text: str, want: str |
     from bot.text import normalize
 
     assert care.parse_answer(normalize(text)) == want
+
+
+async def test_the_running_scheduler_holds_both_care_triggers(care_bot: Bot) -> None:
+    from bot.scheduler import Scheduler
+    from schedules import JOBS
+
+    scheduler = Scheduler(care_bot.app.services, JOBS)
+    await scheduler.start()
+    try:
+        assert {"care-ask", "care-list"} <= set(scheduler.job_ids())
+        ask_next = scheduler.aps.get_job("care-ask").next_run_time
+        assert (ask_next.hour, ask_next.minute) == (9, 0)
+    finally:
+        await scheduler.stop()
