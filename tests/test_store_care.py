@@ -63,3 +63,15 @@ async def test_deleting_a_household_drops_its_check_ins(store: Store) -> None:
     await store.care.ask(DAY, home, "console", "张奶奶", NOW)
     assert await store.households.delete(home)
     assert await store.care.of_person("console", "张奶奶", DAY) == []
+
+
+async def test_answered_looks_at_more_households_than_one_statement_may_name(store: Store) -> None:
+    await store.households.save_many(
+        [HouseholdData("xingfu", f"{i}-1-101", f"{i}-1-101", tags=("独居老人",)) for i in range(1900)], NOW)
+    ids = [h.id for h in await store.care.tagged(["独居老人"])]
+    last = ids[-1]
+    checkin_made = await store.care.ask(DAY, last, "console", "张奶奶", NOW)
+    [checkin] = await store.care.of_person("console", "张奶奶", DAY)
+    await store.care.answer(checkin, "ok", NOW)
+    assert checkin_made and len(ids) == 1900
+    assert await store.care.answered(DAY, ids) == {last} and await store.care.asked(DAY, ids) == {last}

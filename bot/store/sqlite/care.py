@@ -12,6 +12,7 @@ from bot.store.sqlite.base import Database, from_db, to_db
 from bot.store.sqlite.households import _household, _marks
 
 _SEP = TAG_SEPARATOR
+_SLICE = 900
 
 
 def _checkin(r: Any) -> CheckIn:
@@ -87,10 +88,12 @@ class SqliteCareRepo:
         return await self._households(day, household_ids, "")
 
     async def _households(self, day: str, household_ids: Sequence[int], where: str) -> set[int]:
-        if not household_ids:
-            return set()
-        rows = await self.db.fetchall(
-            f"""SELECT DISTINCT household_id FROM care_checkins WHERE day = ?
-                AND household_id IN ({_marks(len(household_ids))}) {where}""",
-            (day, *household_ids))
-        return {r["household_id"] for r in rows}
+        out: set[int] = set()
+        # In slices: SQLite caps the number of parameters of one statement.
+        for start in range(0, len(household_ids), _SLICE):
+            ids = household_ids[start:start + _SLICE]
+            rows = await self.db.fetchall(
+                f"""SELECT DISTINCT household_id FROM care_checkins WHERE day = ?
+                    AND household_id IN ({_marks(len(ids))}) {where}""", (day, *ids))
+            out.update(r["household_id"] for r in rows)
+        return out
