@@ -117,3 +117,14 @@ async def test_a_pending_join_request_registers_in_private_for_its_group(bot: Bo
     [told] = to(replies, "@老钱")  # the private chat the request named (once "@@老钱": lost)
     assert "通过" in told.text
     assert to(replies, GROUP) == [decision]  # nothing said in the group before they are in
+
+
+async def test_a_join_request_is_reminded_in_the_private_chat_it_named(bot: Bot) -> None:
+    request = bot.message(GROUP, "老周", "", kind="join_request",
+                          reply_chat=bot.message("@", "老周", "").chat)
+    await bot.send(request)
+    bot.clock.advance(hours=25)
+    assert await join_job.job(bot.app.services, bot.clock()) == 1
+    await bot.app.outbox.drain("console")
+    reminder = bot.adapter.sent[-1]
+    assert reminder.chat.chat_id == "@老周" and "实名" in reminder.text  # was "@@老周": never sent
