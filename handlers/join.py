@@ -151,8 +151,8 @@ def _tell(member: Member, group: GroupConfig, text: str, *, approve: bool) -> li
     if member.via_request:
         decision = JoinDecision(member.user_id, approve, member.real_name or member.name)
         out = [Reply(ChatRef(group.platform, group.chat_id), "", action=decision)]
-        if member.reply_chat:
-            out.append(Reply(ChatRef.private(group.platform, member.reply_chat), text))
+        if (chat := registration.request_chat(member, group.platform)) is not None:
+            out.append(Reply(chat, text))
         return out
     if approve:
         return [Reply(ChatRef(group.platform, group.chat_id), text,
