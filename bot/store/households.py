@@ -113,6 +113,9 @@ class HouseholdRepo(Protocol):
     async def find(self, group_key: str, address_key: str) -> Household | None:
         """The household at a normalised address in a group."""
 
+    async def find_address(self, group_keys: Sequence[str], address_key: str) -> list[Household]:
+        """The households at a normalised address in any of these groups, by group."""
+
     async def delete(self, household_id: int) -> bool:
         """Remove a household (its members stay, unlinked); False if there was none."""
 

@@ -92,6 +92,15 @@ class SqliteHouseholdRepo:
             "SELECT * FROM households WHERE group_key = ? AND address_key = ?", (group_key, address_key))
         return _household(row) if row else None
 
+    async def find_address(self, group_keys: Sequence[str], address_key: str) -> list[Household]:
+        """The households at a normalised address in any of these groups, by group."""
+        if not group_keys:
+            return []
+        rows = await self.db.fetchall(
+            f"""SELECT * FROM households WHERE address_key = ? AND group_key IN ({_marks(len(group_keys))})
+                ORDER BY group_key""", (address_key, *group_keys))
+        return [_household(r) for r in rows]
+
     async def delete(self, household_id: int) -> bool:
         """Remove a household (its members stay, unlinked); False if there was none."""
         async with self.db.tx():
