@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import GroupConfig
 from bot.store.households import TAG_SEPARATOR, Household, HouseholdData, JoinRate, Member
+from bot.text import one_line
 
 #: The fields ``住户 修改`` changes, by the word owners write.
 FIELDS = {"电话": "phone", "手机": "phone", "户主": "head", "姓名": "head", "人数": "members",
@@ -24,6 +25,7 @@ FIELD_WORDS = "电话|户主|人数|标签|网格"
 CLEAR = frozenset({"无", "空", "清空", "没有", "-"})
 MAX_MEMBERS = 99
 MAX_HEAD = 20
+MAX_TAGS, MAX_TAG, MAX_GRID = 10, 10, 20
 _TAG_SPLIT = re.compile(r"[、,，;；\s]+")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"0\d{2,3}-?[1-9]\d{6,7}")
@@ -43,14 +45,14 @@ def clean_phone(text: str) -> str:
         return digits.replace("-", "")
     if _LANDLINE.fullmatch(digits):
         return digits
-    raise BadValue(f"「{text}」不是电话号码：手机写 11 位（如 13812345678），座机带区号（如 010-62345678）")
+    raise BadValue(f"「{one_line(text, 20)}」不是电话号码：手机写 11 位（如 13812345678），座机带区号（如 010-62345678）")
 
 
 def clean_members(text: str) -> int:
     """A number of people from ``3``, ``3人``, ``３口``; raises :class:`BadValue`."""
     m = _COUNT.fullmatch(unicodedata.normalize("NFKC", text).strip())
     if m is None or not 1 <= int(m.group(1)) <= MAX_MEMBERS:
-        raise BadValue(f"「{text}」不是人数：请写 1 到 {MAX_MEMBERS} 之间的整数，例如 3")
+        raise BadValue(f"「{one_line(text, 20)}」不是人数：请写 1 到 {MAX_MEMBERS} 之间的整数，例如 3")
     return int(m.group(1))
 
 
@@ -63,10 +65,16 @@ def clean_head(text: str) -> str:
 
 
 def split_tags(text: str) -> tuple[str, ...]:
-    """Tags separated by 、 , ; or spaces, in order, without repeats; 无/清空 means none."""
+    """Tags separated by 、 , ; or spaces, in order, without repeats; 无/清空 means none.
+
+    Raises :class:`BadValue` for more or longer tags than a card can show.
+    """
     if text.strip() in CLEAR:
         return ()
-    return tuple(dict.fromkeys(t for t in _TAG_SPLIT.split(text.strip()) if t))
+    tags = tuple(dict.fromkeys(t for t in _TAG_SPLIT.split(text.strip()) if t))
+    if len(tags) > MAX_TAGS or any(len(t) > MAX_TAG for t in tags):
+        raise BadValue(f"标签最多 {MAX_TAGS} 个、每个最多 {MAX_TAG} 个字，用「、」隔开，例如 独居老人、慢病")
+    return tags
 
 
 def clean_grid(text: str) -> str:
@@ -74,8 +82,8 @@ def clean_grid(text: str) -> str:
     value = text.strip()
     if value in CLEAR:
         return ""
-    if not value or re.search(r"\s", value):
-        raise BadValue(f"网格写一个编号（如 g1），不能有空格；写「无」取消网格。收到的是「{text}」")
+    if not value or re.search(r"\s", value) or len(value) > MAX_GRID:
+        raise BadValue(f"网格写一个编号（如 g1），最多 {MAX_GRID} 个字符、不能有空格；写「无」取消网格。收到的是「{one_line(text, 20)}」")
     return value
 
 

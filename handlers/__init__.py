@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.dispatcher import Router
-from handlers import audit, groups, notices, owner, resident, rumor, tickets, whoami
+from handlers import audit, groups, households, join_rate, notices, owner, resident, rumor, tickets, whoami
 
 ROUTERS: tuple[Router, ...] = (
     owner.router,
@@ -13,5 +13,7 @@ ROUTERS: tuple[Router, ...] = (
     groups.router,
     whoami.router,
     audit.router,
+    households.router,
+    join_rate.router,
     tickets.router,
 )
