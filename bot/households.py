@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from bot.config import GroupConfig
+from bot.household_file import normalise_phone
 from bot.store.households import TAG_SEPARATOR, Household, HouseholdData, JoinRate, Member
 from bot.text import one_line
 
@@ -27,8 +28,6 @@ MAX_MEMBERS = 99
 MAX_HEAD = 20
 MAX_TAGS, MAX_TAG, MAX_GRID = 10, 10, 20
 _TAG_SPLIT = re.compile(r"[、,，;；\s]+")
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"0\d{2,3}-?[1-9]\d{6,7}")
 _COUNT = re.compile(r"(\d{1,3})\s*(?:人|口|位)?")
 
 
@@ -37,15 +36,12 @@ class BadValue(ValueError):
 
 
 def clean_phone(text: str) -> str:
-    """A mobile (11 digits) or landline number without spaces; raises :class:`BadValue`."""
-    digits = re.sub(r"[\s()（）]", "", unicodedata.normalize("NFKC", text)).replace("—", "-")
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    if _MOBILE.fullmatch(digits.replace("-", "")):
-        return digits.replace("-", "")
-    if _LANDLINE.fullmatch(digits):
-        return digits
-    raise BadValue(f"「{one_line(text, 20)}」不是电话号码：手机写 11 位（如 13812345678），座机带区号（如 010-62345678）")
+    """Digits of a mobile or landline number, as imports store them; raises :class:`BadValue`."""
+    phone = normalise_phone(text)
+    if not phone:
+        raise BadValue(f"「{one_line(text, 20)}」不是电话号码：手机写 11 位（如 13812345678），"
+                       "座机带区号（如 010-62345678）")
+    return phone
 
 
 def clean_members(text: str) -> int:

@@ -19,13 +19,13 @@ from bot.store.households import HouseholdData, JoinRate
 @pytest.mark.parametrize(("text", "phone"), [
     ("13812345678", "13812345678"), ("138 1234 5678", "13812345678"), ("138-1234-5678", "13812345678"),
     ("１３８１２３４５６７８", "13812345678"), ("+8613812345678", "13812345678"),
-    ("010-62345678", "010-62345678"), ("0755-8123456", "0755-8123456"), ("02162345678", "02162345678"),
+    ("010-62345678", "01062345678"), ("0755-8123456", "07558123456"), ("02162345678", "02162345678"),
 ])
 def test_phones_in_the_forms_people_write(text: str, phone: str) -> None:
     assert clean_phone(text) == phone
 
 
-@pytest.mark.parametrize("text", ["12345", "1381234567", "23812345678", "电话", "", "010-0234567"])
+@pytest.mark.parametrize("text", ["12345", "1381234567", "23812345678", "电话", "", "010-623"])
 def test_what_is_not_a_phone_says_how_to_write_one(text: str) -> None:
     with pytest.raises(BadValue, match="11 位"):
         clean_phone(text)
