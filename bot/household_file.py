@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import Any, Literal
 
 import openpyxl
@@ -47,7 +48,7 @@ class HouseholdFileError(ValueError):
     """The file as a whole cannot be read; the message says why in Chinese and how to fix it."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HouseholdRow:
     """One good household row; ``line`` is where it was in the file (row number, or item number)."""
 
@@ -62,7 +63,7 @@ class HouseholdRow:
     grid: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowError:
     """A row that was not taken, with a Chinese reason saying what to write instead."""
 
@@ -79,9 +80,14 @@ class Parsed:
     notes: list[tuple[int, str]] = field(default_factory=list)
 
 
+def _fold(text: str) -> str:
+    """Full-width digits made plain; ASCII cells (nearly all) skip the OpenCC call."""
+    return text if text.isascii() else normalize(text)
+
+
 def normalise_phone(text: str) -> str | None:
     """Digits of a mainland mobile or landline number, ``""`` for none, None if it is neither."""
-    digits = _PHONE_SEPS.sub("", normalize(text))
+    digits = _PHONE_SEPS.sub("", _fold(text))
     if not digits:
         return ""
     digits = re.sub(r"^(?:\+86|0086|86)(?=1\d{10}$)", "", digits)
@@ -201,16 +207,17 @@ def _row(line: int, cells: dict[str, str], default_group: str | None) -> Househo
     phone = normalise_phone(cells.get("phone", ""))
     if phone is None:
         problems.append(f"电话“{cells['phone']}”不是手机号或座机号，手机写 11 位如 13800138000，座机带区号如 010-12345678")
-    members_text = normalize(cells.get("members", ""))
+    members_text = _fold(cells.get("members", ""))
     m = _MEMBERS.fullmatch(members_text)
     members = int(m[1]) if m else 1 if not members_text else 0
     if members < 1:
         problems.append(f"人数“{cells['members']}”不对，请填 1 以上的整数，如 3")
     if problems or address is None or phone is None:
         return RowError(line, f"第{line}行：" + "；".join(problems) + "。")
-    tags = tuple(t for t in (s.strip() for s in _TAG_SPLIT.split(cells.get("tags", ""))) if t)
-    return HouseholdRow(line, group, raw, address.key, cells.get("head", ""), phone, members, tags,
-                        cells.get("grid", ""))
+    # Group, grid and tag names repeat on every row: one copy each keeps 100k rows small.
+    tags = tuple(intern(t) for t in (s.strip() for s in _TAG_SPLIT.split(cells.get("tags", ""))) if t)
+    return HouseholdRow(line, intern(group), raw, address.key, cells.get("head", ""), phone, members, tags,
+                        intern(cells.get("grid", "")))
 
 
 def iter_households(path: Path | str, *, default_group: str | None,
