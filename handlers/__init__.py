@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 from bot.dispatcher import Router
-from handlers import audit, groups, households, join_rate, notices, owner, resident, rumor, tickets, whoami
+from handlers import (
+    audit,
+    groups,
+    households,
+    join,
+    join_rate,
+    notices,
+    owner,
+    resident,
+    rumor,
+    tickets,
+    whoami,
+)
 
 ROUTERS: tuple[Router, ...] = (
     owner.router,
@@ -13,6 +25,7 @@ ROUTERS: tuple[Router, ...] = (
     groups.router,
     whoami.router,
     audit.router,
+    join.router,
     households.router,
     join_rate.router,
     tickets.router,

@@ -23,7 +23,8 @@ RESIDENT_HELP = """网格助手使用说明（在小区/村群里发，也可以
 · 求证/辟谣 + 听到的说法，例：求证 听说明天停水是真的吗
 · 我的工单　查看自己的工单
 · 进度 E12　查看一张工单的进展
-· 评价 E12 5　给已完成的工单打分（1-5 分）"""
+· 评价 E12 5　给已完成的工单打分（1-5 分）
+· 实名 姓名 地址　入群实名登记（群主审核），例：实名 张三 3栋2单元501"""
 
 OWNER_HELP = """群主/工作人员指令（私聊我使用）：
 · 待办 [代办|核实|谣言|群名]　列出未办结的工单
@@ -37,7 +38,15 @@ OWNER_HELP = """群主/工作人员指令（私聊我使用）：
 · 同意 N3　放行等待本级审核的通知
 · 收到 [N3]　确认您负责的群收到通知（不写编号＝确认所有未确认的）
 · 回执 [N3]　查看各群送达和确认情况
-· 定时 每天 08:00 内容 ／ 定时列表 ／ 取消定时 S2"""
+· 定时 每天 08:00 内容 ／ 定时列表 ／ 取消定时 S2
+入群实名（私聊我使用）：
+· 批准 J3 [新建]　通过实名登记（地址不在住户册时加「新建」）
+· 拒绝 J3 原因　原因只私下告诉本人 ／ 未登记　待审核和入群未登记的成员"""
+
+GRID_HELP = """网格员指令（私聊我使用，只能处理本网格住户的工单）：
+· 待办　本网格未办结的工单 ／ 详情 E12
+· 接单 E12 ／ 进展 E12 说明（会告知居民） ／ 备注 E12 内容（仅内部）
+· 完成 E12 [说明] ／ 驳回 E12 原因"""
 
 _SCORE = re.compile(r"^([1-5一二三四五])(?![\d.])\s*(?:分|星)?\s*(.*)$", re.S)
 _CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
@@ -50,6 +59,8 @@ async def help_card(ctx: Ctx) -> Reply:
     text = RESIDENT_HELP
     if not ctx.msg.is_group and ctx.role >= Role.OWNER:
         text += "\n\n" + OWNER_HELP + "\n" + HOUSEHOLD_HELP
+    elif not ctx.msg.is_group and ctx.role == Role.GRID:
+        text += "\n\n" + GRID_HELP
     if not ctx.msg.is_group and ctx.role >= Role.STAFF:
         text += "\n" + STAFF_HELP
     return ctx.reply(text)

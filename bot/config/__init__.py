@@ -13,6 +13,7 @@ from bot.config.groups import (
     GroupConfig,
     validate_hierarchy,
 )
+from bot.config.people import GridConfig, JoinConfig
 from bot.config.platforms import PLATFORMS, BotConfig, TelegramConfig, WechatConfig, env_secret
 from bot.config.reader import ConfigError, Table
 from bot.config.registry import (
@@ -30,7 +31,7 @@ from bot.config.small import MAX_DAYS, DigestConfig, LimitsConfig, NoticeConfig,
 __all__ = [
     "FIND_TELEGRAM_ID", "KNOWN_KEYS", "LEVELS", "LEVEL_NAMES", "MAX_DAYS", "PLATFORMS", "SAVE_AS_UTF8",
     "TABLES", "TABLE_HEADERS", "TELEGRAM_CHAT_ID", "TELEGRAM_USER_ID",
-    "BotConfig", "Config", "ConfigError", "DigestConfig", "GroupConfig", "LimitsConfig", "NoticeConfig",
+    "BotConfig", "Config", "ConfigError", "DigestConfig", "GridConfig", "GroupConfig", "JoinConfig", "LimitsConfig", "NoticeConfig",
     "PrivacyConfig", "ScheduledNoticeConfig", "Table", "TelegramConfig", "WechatConfig",
     "env_secret", "load_config", "parse_config", "validate_hierarchy",
 ]

@@ -60,7 +60,7 @@ def _groups(doc: Document) -> tuple[GroupConfig, ...]:
             if not TELEGRAM_CHAT_ID.fullmatch(chat_id):
                 raise r.fail("chat_id", f"Telegram 群的 chat_id 要写数字（如 -1001234567890），不是「{chat_id}」。"
                                         f"{FIND_TELEGRAM_ID}")
-            _telegram_ids(r, "owners", r.strs("owners"))
+            telegram_ids(r, "owners", r.strs("owners"))
         if chat_id.startswith("@"):
             raise r.fail("chat_id", "群的 chat_id 不能以 @ 开头（@ 表示私聊）"
                                     "(a group's chat id cannot start with @)")
@@ -125,11 +125,11 @@ def _staff(doc: Document) -> Mapping[str, tuple[str, ...]]:
     staff = {p: r.strs(p) for p in PLATFORMS}
     for extra in set(r.table) - set(PLATFORMS):
         raise r.fail(extra, f"不认识的平台，可写 {'、'.join(PLATFORMS)} (unknown platform)")
-    _telegram_ids(r, "telegram", staff["telegram"])
+    telegram_ids(r, "telegram", staff["telegram"])
     return staff
 
 
-def _telegram_ids(r: Reader, key: str, ids: tuple[str, ...]) -> None:
+def telegram_ids(r: Reader, key: str, ids: tuple[str, ...]) -> None:
     """Telegram owners and staff are numeric ids: a @username can change and cannot be messaged."""
     for value in ids:
         if not TELEGRAM_USER_ID.fullmatch(value):

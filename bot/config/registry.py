@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config.groups import GROUPS, STAFF, GroupConfig
+from bot.config.people import GRIDS, JOIN, GridConfig, JoinConfig
 from bot.config.platforms import BOT, TELEGRAM, WECHAT, BotConfig, TelegramConfig, WechatConfig
 from bot.config.reader import ConfigError, Document, Table
 from bot.config.schedules import SCHEDULES, ScheduledNoticeConfig
@@ -31,7 +32,8 @@ from bot.config.small import (
 )
 
 #: In the order messages list them; a table that needs another reads it first (``doc[GROUPS]``).
-TABLES: tuple[Table[Any], ...] = (BOT, STAFF, TELEGRAM, WECHAT, PRIVACY, NOTICES, DIGEST, LIMITS, GROUPS, SCHEDULES)
+TABLES: tuple[Table[Any], ...] = (BOT, STAFF, TELEGRAM, WECHAT, PRIVACY, NOTICES, DIGEST, LIMITS, GROUPS, SCHEDULES,
+                                  GRIDS, JOIN)
 #: Every key each table may hold, as written in the file; anything else is a typo.
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {t.name: t.keys for t in TABLES}
 #: How each table is written in TOML, for messages.
@@ -56,6 +58,8 @@ class Config:
     limits: LimitsConfig
     groups: tuple[GroupConfig, ...]
     schedules: tuple[ScheduledNoticeConfig, ...]
+    grids: tuple[GridConfig, ...]
+    join: JoinConfig
 
     @property
     def name(self) -> str:

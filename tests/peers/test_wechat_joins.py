@@ -26,6 +26,7 @@ from tests.peers.wechat_gateway import (
     node_missing_reason,
     wechat_gateway,  # noqa: F401  (fixture)
 )
+from tests.store_backends import sqlite_db
 
 pytestmark = pytest.mark.skipif(node_missing_reason() is not None, reason=node_missing_reason() or "")
 
@@ -73,7 +74,7 @@ async def joins_handled(app: App, count: int, timeout: float = 10) -> list[tuple
     """(chat, sender) of every stored join, once ``count`` of them are stored and handled."""
     async with asyncio.timeout(timeout):
         while True:
-            rows = await app.store.db.fetchall(
+            rows = await sqlite_db(app.store).fetchall(
                 "SELECT chat_id, sender_id, handled_at FROM messages WHERE kind = 'join' ORDER BY id")
             if len(rows) >= count and all(r["handled_at"] for r in rows):
                 return [(r["chat_id"], r["sender_id"]) for r in rows]
