@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
-from bot.config import GroupConfig
+from bot.config import GridConfig, GroupConfig
 from bot.household_file import normalise_phone
 from bot.store.households import TAG_SEPARATOR, Household, HouseholdData, JoinRate, Member
 from bot.text import one_line
@@ -96,13 +96,14 @@ def changed(data: HouseholdData, field: str, text: str) -> HouseholdData:
     return replace(data, grid_key=clean_grid(text))
 
 
-def card(h: Household, group: GroupConfig | None, linked: Sequence[Member], tz: ZoneInfo) -> str:
+def card(h: Household, group: GroupConfig | None, linked: Sequence[Member], tz: ZoneInfo,
+         grid: GridConfig | None = None) -> str:
     """A household as its owner reads it in private: phone, tags and linked members included."""
     where = group.name if group else h.group_key
     lines = [f"【住户】{h.address}（{where}）",
              f"户主：{h.head or '未填'}　电话：{h.phone or '未填'}",
              f"人数：{h.members}　标签：{TAG_SEPARATOR.join(h.tags) or '无'}",
-             f"网格：{h.grid_key or '未分网格'}"]
+             f"网格：{_grid(h, grid)}"]
     if linked:
         names = "、".join(f"{m.name}（实名 {m.real_name}）" if m.real_name and m.real_name != m.name
                          else m.name for m in linked[:10])
@@ -112,6 +113,15 @@ def card(h: Household, group: GroupConfig | None, linked: Sequence[Member], tz: 
         lines.append("已入群：还没有人（计入未入群）")
     lines.append(f"更新于 {h.updated_at.astimezone(tz):%Y-%m-%d %H:%M}")
     return "\n".join(lines)
+
+
+def _grid(h: Household, grid: GridConfig | None) -> str:
+    if not h.grid_key:
+        return "未分网格"
+    if grid is None:  # named by an import, no worker configured
+        return h.grid_key
+    workers = f" · 网格员 {'、'.join(grid.workers)}" if grid.workers else ""
+    return f"{grid.name}（{grid.key}{workers}）"
 
 
 def percent(rate: JoinRate) -> str:

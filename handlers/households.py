@@ -108,7 +108,8 @@ def _name(ctx: Ctx, group_key: str) -> str:
 
 async def _show(ctx: Ctx, h: Household, headline: str = "") -> Reply:
     linked = await ctx.store.members.linked([h.id])
-    text = households.card(h, ctx.directory.group(h.group_key), linked, ctx.config.tz)
+    text = households.card(h, ctx.directory.group(h.group_key), linked, ctx.config.tz,
+                           ctx.directory.grid(h.grid_key))
     return ctx.reply(f"{headline}\n{text}" if headline else text)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.privacy import leaks
 from bot.store.households import HouseholdData
-from tests.harness import Bot
+from tests.harness import BASE_TOML, Bot
 
 
 def texts(replies: list) -> str:  # type: ignore[type-arg]
@@ -100,3 +102,22 @@ async def test_the_owner_help_card_lists_the_household_commands(bot: Bot) -> Non
     said = texts(await bot.say("@", "李书记", "帮助"))
     assert "住户 新增" in said and "入群率" in said and "未入群" in said
     assert "住户" not in texts(await bot.say("幸福小区居民群", "李书记", "帮助"))
+
+
+async def test_the_card_names_the_grid_and_the_members_linked(tmp_path: Path) -> None:
+    grids = '\n[[grids]]\nkey = "g1"\ngroup = "xingfu"\nname = "三号楼网格"\nworkers = ["王网格"]\n'
+    bot = await Bot.start(tmp_path, BASE_TOML + grids)
+    try:
+        await add(bot, "xingfu", "3-2-501", grid_key="g1")
+        h = await bot.app.store.households.find("xingfu", "3-2-501")
+        assert h is not None
+        store, now = bot.app.store, bot.clock()
+        member, _ = await store.members.joined("console", "u1", "xingfu", "老张", now)
+        member = await store.members.register(member, "张三", h.address_key, h.address, h.id, now)
+        await store.members.decide(member, approve=True, household_id=h.id, who="李书记", reason="", now=now)
+        said = texts(await bot.say("@", "李书记", "住户 3-2-501"))
+        assert "网格：三号楼网格（g1 · 网格员 王网格）" in said and "已入群：老张（实名 张三）" in said
+        said = texts(await bot.say("@", "李书记", "住户 修改 3-2-501 网格 g7"))
+        assert "网格：g7" in said  # a grid only the register names
+    finally:
+        await bot.close()
