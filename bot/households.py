@@ -27,6 +27,8 @@ CLEAR = frozenset({"无", "空", "清空", "没有", "-"})
 MAX_MEMBERS = 99
 MAX_HEAD = 20
 MAX_TAGS, MAX_TAG, MAX_GRID = 10, 10, 20
+#: Lines and township sections of one 入群率 reply.
+MAX_LINES, MAX_SECTIONS = 80, 40
 _TAG_SPLIT = re.compile(r"[、,，;；\s]+")
 _COUNT = re.compile(r"(\d{1,3})\s*(?:人|口|位)?")
 
@@ -167,10 +169,18 @@ def join_rate_report(rates: Sequence[tuple[GroupConfig, JoinRate]],
                 "或由管理员用 gridbot households import 导入表格。")
     total = JoinRate("", sum(s.total.households for s in parts), sum(s.total.joined for s in parts))
     lines = [f"【入群率】合计 {percent(total)}（至少一人入群的户 / 登记户数）"]
-    for s in parts:
+    # One chat message (Telegram: 4,096 characters): a district of 400 villages shows each
+    # township's total and its lowest groups, the ones to work on; 入群率 街道名 shows the rest.
+    per = MAX_LINES if len(parts) == 1 else max(1, MAX_LINES // len(parts) - 2)
+    for s in parts[:MAX_SECTIONS]:
         if len(parts) > 1:
             lines.append(f"\n{s.title}：{percent(s.total)}")
-        lines += [f"· {g.name} {percent(r)}" for g, r in s.rates]
+        lines += [f"· {g.name} {percent(r)}" for g, r in s.rates[:per]]
+        if len(s.rates) > per:
+            lines.append(f"…另有 {len(s.rates) - per} 个群入群率更高" +
+                         (f"，全部：入群率 {s.title}" if s.title in parent_name.values() else ""))
+    if len(parts) > MAX_SECTIONS:
+        lines.append(f"\n…另有 {len(parts) - MAX_SECTIONS} 个上级群，请写群名查看：入群率 群名")
     if empty:
         shown = "、".join(empty[:5]) + (f" 等 {len(empty)} 个群" if len(empty) > 5 else "")
         lines.append(f"\n未登记住户的群：{shown}")

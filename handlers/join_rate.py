@@ -27,20 +27,22 @@ def _private_only(ctx: Ctx, example: str) -> Reply | None:
     return None
 
 
-@router.command("入群率", "/joinrate", role=Role.OWNER, alone=True)
+@router.command("入群率", "/joinrate", role=Role.OWNER)
 async def join_rate(ctx: Ctx) -> Reply:
     """Households with at least one linked member / households, per group and township."""
     refused = _private_only(ctx, "入群率")
     if refused:
         return refused
-    mine = ctx.directory.managed_groups(ctx.platform, ctx.msg.sender_id)
+    mine = _target(ctx, ctx.args.split(), ctx.directory.managed_groups(ctx.platform, ctx.msg.sender_id))
+    if isinstance(mine, str):
+        return ctx.reply(mine)
     rates = await ctx.store.households.join_rates([g.key for g in mine])
     parents = {g.key: g.name for g in ctx.directory.groups}
     return ctx.reply(households.join_rate_report(list(zip(mine, rates, strict=True)), parents))
 
 
 def _target(ctx: Ctx, words: list[str], mine: list[GroupConfig]) -> list[GroupConfig] | str:
-    """The groups ``未入群 [群名]`` names (a group and those below it), or an error to show."""
+    """The groups ``[群名]`` names (a group and those below it, all when none), or an error to show."""
     if not words:
         return mine
     name = " ".join(words)
@@ -50,7 +52,7 @@ def _target(ctx: Ctx, words: list[str], mine: list[GroupConfig]) -> list[GroupCo
     if exact is not None and exact not in mine:
         return f"您不负责「{exact.name}」，只能查看您负责的群。"
     if not found:
-        return f"您负责的群里没有叫「{quoted}」的群。发送「入群率」查看您负责的群。"
+        return f"您负责的群里没有叫「{quoted}」的群。发送「入群率」查看您负责的各群。"
     if len(found) > 1:
         names = "、".join(g.name for g in found[:8])
         return f"「{quoted}」对应 {len(found)} 个群：{names}。请写完整群名，例如：未入群 {found[0].name}"

@@ -57,3 +57,17 @@ def test_join_rate_report_by_parent_lowest_first() -> None:
     assert "一街道：10/20 户（50%）" in text and "二街道：4/4 户（100%）" in text
     assert text.index("b群 1/10") < text.index("a群 9/10") < text.index("二街道")
     assert "未登记住户的群：d群" in text
+
+
+def test_a_district_of_many_villages_fits_one_message() -> None:
+    def group(key: str, parent: str) -> GroupConfig:
+        return GroupConfig(key=key, name=f"{key}村民群", platform="console", chat_id=key, parent=parent)
+
+    parents = {f"t{t}": f"第{t}街道" for t in range(20)}
+    rates = [(group(f"v{t}-{v}", f"t{t}"), JoinRate(f"v{t}-{v}", 100, v)) for t in range(20) for v in range(20)]
+    text = join_rate_report(rates, parents)
+    assert len(text) < 4096 and text.count("街道：") == 20
+    assert "· v0-0村民群 0/100 户（0%）" in text and "v0-19村民群" not in text  # lowest first
+    assert "…另有 18 个群入群率更高，全部：入群率 第0街道" in text
+    one = join_rate_report(rates[:20], parents)
+    assert one.count("\n· ") == 20 and "另有" not in one

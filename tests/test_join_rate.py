@@ -119,3 +119,14 @@ async def test_no_households_yet(bot: Bot) -> None:
 async def test_a_huge_number_is_not_a_page(bot: Bot) -> None:
     said = texts(await bot.say("@", "李书记", "未入群 " + "1" * 5000))
     assert "您负责的群里没有叫" in said and len(said) < 200
+
+
+async def test_join_rate_of_one_named_group_and_below(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bot = await start(tmp_path)
+    try:
+        said = texts(await bot.say("@", "区指挥部小王", "入群率 西城街道群"))
+        assert "合计 0/2 户（0%）" in said and "幸福小区" not in said
+        said = texts(await bot.say("@", "李书记", "入群率 阳光花园居民群"))
+        assert "您不负责「阳光花园居民群」" in said
+    finally:
+        await bot.close()
