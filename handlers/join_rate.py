@@ -84,8 +84,8 @@ async def unjoined(ctx: Ctx) -> Reply:
     pages = -(-missing // PAGE)
     if page < 1 or page > pages:
         return ctx.reply(f"没有第 {page} 页：{what}未入群 {missing} 户，共 {pages} 页。")
-    # The page's rows only, in address order: a limit, never the whole group in memory.
-    rows = (await ctx.store.households.unjoined(keys, limit=page * PAGE))[(page - 1) * PAGE:]
+    # The page's rows only, in address order: never the whole group in memory.
+    rows = await ctx.store.households.unjoined(keys, limit=PAGE, offset=(page - 1) * PAGE)
     lines = [f"【未入群】{what}：{missing} 户还没有人入群（第 {page}/{pages} 页）"]
     current = ""
     for h in rows:

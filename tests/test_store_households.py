@@ -56,6 +56,7 @@ async def test_join_rate_counts_households_with_an_approved_member(store: Store)
     assert (rate.households, rate.joined, rate.rate) == (3, 1, 1 / 3)
     assert empty.rate is None
     assert [h.address_key for h in await store.households.unjoined(["xingfu"])] == ["1-1-102", "1-1-103"]
+    assert [h.address_key for h in await store.households.unjoined(["xingfu"], 1, offset=1)] == ["1-1-103"]
     assert [m.user_id for m in await store.members.linked([a.id, b.id])] == ["u1", "u2"]
 
 
