@@ -3,7 +3,20 @@
 from __future__ import annotations
 
 from bot.dispatcher import Router
-from handlers import audit, care, groups, join, notices, owner, resident, rumor, tickets, whoami
+from handlers import (
+    audit,
+    care,
+    groups,
+    households,
+    join,
+    join_rate,
+    notices,
+    owner,
+    resident,
+    rumor,
+    tickets,
+    whoami,
+)
 
 ROUTERS: tuple[Router, ...] = (
     owner.router,
@@ -15,5 +28,7 @@ ROUTERS: tuple[Router, ...] = (
     audit.router,
     join.router,
     care.router,
+    households.router,
+    join_rate.router,
     tickets.router,
 )
