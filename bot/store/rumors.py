@@ -71,8 +71,8 @@ class RumorRepo(Protocol):
     async def get(self, entry_id: str) -> RumorEntry | None:
         """One entry, retired or not."""
 
-    async def scan(self, *, include_retired: bool = False, page: int = 1000,
-                   ) -> AsyncIterator[RumorEntry]:
+    def scan(self, *, include_retired: bool = False, page: int = 1000,
+             ) -> AsyncIterator[RumorEntry]:
         """Entries in the order they were added, page by page."""
 
     async def retire(self, entry_id: str, now: datetime) -> RumorEntry | None:
