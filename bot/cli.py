@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(check)
     _operations(sub)
     _retention_parsers(sub)
+    _rumor_parsers(sub)
     return parser
 
 
@@ -111,6 +112,31 @@ def _retention_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     audit.add_argument("--format", choices=["text", "csv", "json"], default="text")
 
 
+def _rumor_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``rumors import|list|retire|match``: the rumour library (谣言库)."""
+    rumors = sub.add_parser("rumors", help="the rumour library: import, list, retire, match")
+    rsub = rumors.add_subparsers(dest="action", required=True)
+    imp = rsub.add_parser(
+        "import", help="add entries from a JSON Lines or CSV file, keeping their ids",
+        description="Each row: id, claim, verdict (false|true|misleading|unverified), refutation, "
+                    "source, published_at. Bad rows are listed by line with the reason and left "
+                    "out; the rest are imported. An id already in the library is reported and "
+                    "left as it is. Exit 0 when something was imported or nothing was wrong.")
+    _common(imp)
+    imp.add_argument("file", type=Path, help="the .jsonl or .csv file (UTF-8)")
+    lst = rsub.add_parser("list", help="print the entries, oldest first")
+    _common(lst)
+    lst.add_argument("--all", action="store_true", help="retired entries too")
+    retire = rsub.add_parser("retire", help="stop answering with one entry")
+    _common(retire)
+    retire.add_argument("id", help="the entry id, e.g. L12")
+    match = rsub.add_parser("match", help="what the bot would do with a resident's text")
+    _common(match)
+    match.add_argument("--json", action="store_true",
+                       help='print {"match": id or null, "score": 0-100, "action": answer|suggest|none}')
+    match.add_argument("text", help="the text, e.g. 网传明天封城，是真的吗？")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gridbot`` script."""
     # Databases (and their -wal/-shm), backups, exports and lock files hold residents' data:
@@ -125,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     quiet = args.command in ("console", "tickets", "groups", "notice", "doctor", "backup", "purge",
-                             "audit")
+                             "audit", "rumors")
     redactor = logsafe.install(
         logging.DEBUG if args.verbose else (logging.WARNING if quiet else logging.INFO))
     try:
@@ -152,7 +178,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 async def _dispatch(args: argparse.Namespace, config: Config) -> int:
-    from bot import commands
+    from bot import commands, commands_rumors
 
     handler = {
         "run": commands.run,
@@ -165,6 +191,7 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         "backup": commands.backup,
         "purge": commands.purge,
         "audit": commands.audit,
+        "rumors": commands_rumors.rumors,
     }[args.command]
     try:
         return await handler(args, config)

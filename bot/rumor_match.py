@@ -181,3 +181,11 @@ class RumorIndex:
             answer = score >= ANSWER_SCORE and allowed == "answer" and len(key) >= SHORT_KEY
             best = Match(entry_id, score, "answer" if answer else "suggest")
         return best
+
+
+class RumorCache:
+    """One process's index of the library, and the library version it was built from."""
+
+    def __init__(self) -> None:
+        self.index: RumorIndex | None = None
+        self.version = -1
