@@ -40,7 +40,7 @@ async def find(store: Store, cache: RumorCache, text: str, now: datetime,
                answer_for_days: int = 0) -> Found:
     """The library entry a text states, and whether to answer or suggest it.
 
-    An entry older than ``answer_for_days`` (0: no limit) is only suggested.
+    An entry older than ``answer_for_days`` (0: no limit) or still unverified is only suggested.
     """
     m = (await index(store, cache)).match(text)
     if m.entry_id is None:
@@ -48,7 +48,9 @@ async def find(store: Store, cache: RumorCache, text: str, now: datetime,
     entry = await store.rumors.get(m.entry_id)
     if entry is None or entry.retired:  # retired by another process a moment ago
         return Found(NO_MATCH, None)
-    if m.action == "answer" and answer_for_days and now - entry.added_at > timedelta(days=answer_for_days):
+    stale = bool(answer_for_days) and now - entry.added_at > timedelta(days=answer_for_days)
+    if m.action == "answer" and (stale or entry.data.verdict == "unverified"):
+        # An old verdict may no longer hold, and "not yet known" is no answer: a person decides.
         m = Match(m.entry_id, m.score, "suggest")
     return Found(m, entry)
 
@@ -81,18 +83,22 @@ def from_verdict(code: str, claim: str, verdict: str, statement: str, who: str, 
     return RumorData(f"L{code}", claim, kind, statement, who, now.date(), code)
 
 
-def answer_text(entry: RumorEntry, *, code: str = "") -> str:
-    """What a group reads when a report matches the library."""
+def answer_text(entry: RumorEntry, *, code: str = "", about: str = "") -> str:
+    """What a group reads when a report matches the library: about ``about`` (what the resident
+    wrote; the entry's claim by default), the verdict, the statement and where it comes from."""
     d = entry.data
-    claim = one_line(mask(d.claim))
-    about = f"{code} " if code else ""
-    source = f"（来源：{d.source}，{d.published_at:%Y-%m-%d}）" if d.source else f"（{d.published_at:%Y-%m-%d}）"
+    claim = one_line(mask(about or d.claim))
+    head = f"{code} " if code else ""
+    if d.ticket_code:  # learned from a verdict in chat: the report it answered is the source
+        source = f"（同 {d.ticket_code}）"
+    else:
+        source = f"（来源：{d.source}，{d.published_at:%Y-%m-%d}）" if d.source else f"（{d.published_at:%Y-%m-%d}）"
     if d.verdict == "true":
-        return f"【核实】{about}关于「{claim}」：经核实情况属实。{d.refutation}{source}"
+        return f"【核实】{head}关于「{claim}」：经核实情况属实。{d.refutation}{source}"
     if d.verdict == "unverified":
-        return f"【求证】{about}关于「{claim}」：目前尚无定论。{d.refutation}{source}请以官方发布为准，不要转发。"
+        return f"【求证】{head}关于「{claim}」：目前尚无定论。{d.refutation}{source}请以官方发布为准，不要转发。"
     label = "经核实是谣言" if d.verdict == "false" else "这个说法有误导"
-    return f"【辟谣】{about}关于「{claim}」：{label}。官方说法：{d.refutation}{source}请大家不信谣、不传谣。"
+    return f"【辟谣】{head}关于「{claim}」：{label}。官方说法：{d.refutation}{source}请大家不信谣、不传谣。"
 
 
 def published(value: str) -> date | None:
