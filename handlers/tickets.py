@@ -13,6 +13,7 @@ from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.floodgate import hold_back, said_lately
 from bot.message import Button, ChatRef, Reply
+from bot.rumor_match import query_key
 from bot.rumors import Found
 from bot.store.households import Household
 from bot.text import claim_key
@@ -86,6 +87,8 @@ async def file_request(ctx: Ctx, found: NewTicket, message_row: int | None = Non
     if earlier is not None:
         return ctx.reply(f"您已登记过 {earlier.code}（{earlier.status_label}），不用重复发送，工作人员正在处理。"
                          f"发送「进度 {earlier.code}」可查看进展。", mention=in_group)
+    if found.kind == "rumor" and not query_key(found.text):  # "求证 😀😀😀": nothing to check
+        return ctx.reply(f"请写上{WHAT_TO_ADD['rumor']}（文字），例如：{EXAMPLES['rumor']}", mention=in_group)
     rumor = await rumor_reports.find(ctx, found.text) if found.kind == "rumor" else None
     if rumor is not None and rumor.match.action != "answer":
         joined = await rumor_reports.join_open(ctx, found.text)  # reported already, still open

@@ -96,3 +96,14 @@ async def test_an_import_by_another_process_is_seen_without_a_restart(bot: Bot, 
         await other.close()
     [answer] = await bot.say(XINGFU, "王大爷", "网传明天全市封城，是真的吗？")
     assert "不封城" in answer.text
+
+
+async def test_emoji_only_and_huge_reports_get_a_clear_answer(bot: Bot) -> None:
+    await load_sample(bot)
+    [hint] = await bot.say(XINGFU, "张阿姨", "求证 😀😀😀")
+    assert "请写上听到的说法" in hint.text and await bot.app.store.tickets.list() == []
+    assert await bot.say(XINGFU, "张阿姨", "😀" * 5000) == []
+    [answer] = await bot.say(XINGFU, "王大爷", "网传明天全市封城，是真的吗？" + "。" * 100_000)
+    assert "没有封城计划" in answer.text
+    replies = await bot.say(XINGFU, "刘阿姨", "求证 听说" + "明天封城" * 20_000)
+    assert "已收到求证 R1" in to(replies, XINGFU)[0].text
