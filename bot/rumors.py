@@ -7,6 +7,7 @@ library version; a match reads that one number and rebuilds only when it moved.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -16,6 +17,8 @@ from bot.store import Store
 from bot.store.rumors import RumorData, RumorEntry, Verdict
 from bot.text import one_line
 
+_LEAD = re.compile(r"^(?:听说|网传|据说|有人说|群里都在传|群里有人说|朋友圈说|网上说)[\s,，:：]*")
+_TAIL = re.compile(r"[\s,，]*(?:是真的吗|是不是真的|真的假的|真的吗|是谣言吗|吗)?[\s?？!！。.]*$")
 VERDICT_WORDS = {"false": "谣言", "true": "属实", "misleading": "有误导", "unverified": "尚无定论"}
 
 
@@ -80,7 +83,8 @@ def from_verdict(code: str, claim: str, verdict: str, statement: str, who: str, 
                  ) -> RumorData:
     """The library entry an owner's verdict on rumour ticket ``code`` makes (id ``L`` + code)."""
     kind: Verdict = "true" if verdict == "true" else "false"
-    return RumorData(f"L{code}", claim, kind, statement, who, now.date(), code)
+    bare = _TAIL.sub("", _LEAD.sub("", claim)) or claim  # "听说X是真的吗" is stored as "X"
+    return RumorData(f"L{code}", bare, kind, statement, who, now.date(), code)
 
 
 def answer_text(entry: RumorEntry, *, code: str = "", about: str = "") -> str:
@@ -94,11 +98,11 @@ def answer_text(entry: RumorEntry, *, code: str = "", about: str = "") -> str:
     else:
         source = f"（来源：{d.source}，{d.published_at:%Y-%m-%d}）" if d.source else f"（{d.published_at:%Y-%m-%d}）"
     if d.verdict == "true":
-        return f"【核实】{head}关于「{claim}」：经核实情况属实。{d.refutation}{source}"
+        return f"【核实】{head}关于「{claim}」：经核实情况属实。{d.refutation.rstrip('。')}{source}。"
     if d.verdict == "unverified":
-        return f"【求证】{head}关于「{claim}」：目前尚无定论。{d.refutation}{source}请以官方发布为准，不要转发。"
+        return f"【求证】{head}关于「{claim}」：目前尚无定论。{d.refutation.rstrip('。')}{source}。请以官方发布为准，不要转发。"
     label = "经核实是谣言" if d.verdict == "false" else "这个说法有误导"
-    return f"【辟谣】{head}关于「{claim}」：{label}。官方说法：{d.refutation}{source}请大家不信谣、不传谣。"
+    return f"【辟谣】{head}关于「{claim}」：{label}。官方说法：{d.refutation.rstrip('。')}{source}。请大家不信谣、不传谣。"
 
 
 def published(value: str) -> date | None:
