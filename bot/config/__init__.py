@@ -26,6 +26,7 @@ from bot.config.registry import (
     load_config,
     parse_config,
 )
+from bot.config.rumors import RumorConfig
 from bot.config.schedules import ScheduledNoticeConfig
 from bot.config.small import MAX_DAYS, DigestConfig, LimitsConfig, NoticeConfig, PrivacyConfig
 
@@ -33,6 +34,6 @@ __all__ = [
     "FIND_TELEGRAM_ID", "KNOWN_KEYS", "LEVELS", "LEVEL_NAMES", "MAX_DAYS", "PLATFORMS", "SAVE_AS_UTF8",
     "TABLES", "TABLE_HEADERS", "TELEGRAM_CHAT_ID", "TELEGRAM_USER_ID",
     "BotConfig", "CareConfig", "Config", "ConfigError", "DigestConfig", "GridConfig", "GroupConfig", "JoinConfig", "LimitsConfig", "NoticeConfig",
-    "PrivacyConfig", "ScheduledNoticeConfig", "Table", "TelegramConfig", "WechatConfig",
+    "PrivacyConfig", "RumorConfig", "ScheduledNoticeConfig", "Table", "TelegramConfig", "WechatConfig",
     "env_secret", "load_config", "parse_config", "validate_hierarchy",
 ]

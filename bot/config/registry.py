@@ -20,6 +20,7 @@ from bot.config.groups import GROUPS, STAFF, GroupConfig
 from bot.config.people import GRIDS, JOIN, GridConfig, JoinConfig
 from bot.config.platforms import BOT, TELEGRAM, WECHAT, BotConfig, TelegramConfig, WechatConfig
 from bot.config.reader import ConfigError, Document, Table
+from bot.config.rumors import RUMORS, RumorConfig
 from bot.config.schedules import SCHEDULES, ScheduledNoticeConfig
 from bot.config.small import (
     DIGEST,
@@ -34,7 +35,7 @@ from bot.config.small import (
 
 #: In the order messages list them; a table that needs another reads it first (``doc[GROUPS]``).
 TABLES: tuple[Table[Any], ...] = (BOT, STAFF, TELEGRAM, WECHAT, PRIVACY, NOTICES, DIGEST, LIMITS, GROUPS, SCHEDULES,
-                                  GRIDS, JOIN, CARE)
+                                  GRIDS, JOIN, CARE, RUMORS)
 #: Every key each table may hold, as written in the file; anything else is a typo.
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {t.name: t.keys for t in TABLES}
 #: How each table is written in TOML, for messages.
@@ -62,6 +63,7 @@ class Config:
     grids: tuple[GridConfig, ...]
     join: JoinConfig
     care: CareConfig
+    rumors: RumorConfig
 
     @property
     def name(self) -> str:

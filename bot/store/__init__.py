@@ -27,6 +27,7 @@ from bot.store.messages import MessageRepo
 from bot.store.notices import NoticeRepo
 from bot.store.outbox import OutboxItem, OutboxRepo
 from bot.store.retention import RetentionRepo
+from bot.store.rumors import RumorRepo
 from bot.store.tickets import TicketRepo
 
 __all__ = ["BoundGroup", "OutboxItem", "Store", "StoreError", "StoreUnavailable", "make_store", "open_store"]
@@ -74,6 +75,10 @@ class Store(Protocol):
     @property
     def retention(self) -> RetentionRepo:
         """The ``[privacy]`` purges."""
+
+    @property
+    def rumors(self) -> RumorRepo:
+        """The rumour library and the reports joined on rumour tickets."""
 
     @property
     def jobstore_url(self) -> str:

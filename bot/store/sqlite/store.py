@@ -14,6 +14,7 @@ from bot.store.sqlite.messages import SqliteMessageRepo
 from bot.store.sqlite.notices import SqliteNoticeRepo
 from bot.store.sqlite.outbox import SqliteOutboxRepo
 from bot.store.sqlite.retention import SqliteRetentionRepo
+from bot.store.sqlite.rumors import SqliteRumorRepo
 from bot.store.sqlite.tickets import SqliteTicketRepo
 
 
@@ -32,6 +33,7 @@ class SqliteStore:
         self.notices = SqliteNoticeRepo(self.db)
         self.audit = SqliteAuditRepo(self.db)
         self.retention = SqliteRetentionRepo(self.db)
+        self.rumors = SqliteRumorRepo(self.db)
 
     @property
     def jobstore_url(self) -> str:
