@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.store.audit import AuditRepo
+from bot.store.campaigns import CampaignRepo
 from bot.store.errors import StoreError, StoreUnavailable
 from bot.store.groups import BoundGroup, GroupRepo
 from bot.store.households import HouseholdRepo, MemberRepo
@@ -57,6 +58,10 @@ class Store(Protocol):
     @property
     def members(self) -> MemberRepo:
         """People in the groups and their real-name registrations."""
+
+    @property
+    def campaigns(self) -> CampaignRepo:
+        """Roll-calls, sign-ups and votes, and their answers."""
 
     @property
     def notices(self) -> NoticeRepo:
