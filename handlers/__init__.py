@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.dispatcher import Router
-from handlers import audit, groups, notices, owner, resident, rumor, tickets, whoami
+from handlers import audit, campaigns, groups, notices, owner, resident, rumor, tickets, whoami
 
 ROUTERS: tuple[Router, ...] = (
     owner.router,
@@ -14,4 +14,5 @@ ROUTERS: tuple[Router, ...] = (
     whoami.router,
     audit.router,
     tickets.router,
+    campaigns.router,
 )
