@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(check)
     _operations(sub)
     _retention_parsers(sub)
+    _campaign_parsers(sub)
     return parser
 
 
@@ -111,6 +112,20 @@ def _retention_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     audit.add_argument("--format", choices=["text", "csv", "json"], default="text")
 
 
+def _campaign_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``campaigns report`` (接龙 / 报名 / 投票)."""
+    campaigns = sub.add_parser("campaigns", help="roll-calls, sign-ups and votes (接龙 / 报名 / 投票)")
+    csub = campaigns.add_subparsers(dest="action", required=True)
+    report = csub.add_parser(
+        "report", help="one campaign's counts and the households that have not answered",
+        description="JSON: code, title, households, answered, options (count per option) and "
+                    "missing (address, head, phone). CSV/XLSX: every household with its answer.")
+    _common(report)
+    report.add_argument("code", help="campaign code, e.g. C1 (full-width Ｃ１ works)")
+    report.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+    report.add_argument("--out", type=Path, help="output file (default: stdout; xlsx needs one)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gridbot`` script."""
     # Databases (and their -wal/-shm), backups, exports and lock files hold residents' data:
@@ -125,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     quiet = args.command in ("console", "tickets", "groups", "notice", "doctor", "backup", "purge",
-                             "audit")
+                             "audit", "campaigns")
     redactor = logsafe.install(
         logging.DEBUG if args.verbose else (logging.WARNING if quiet else logging.INFO))
     try:
@@ -152,7 +167,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 async def _dispatch(args: argparse.Namespace, config: Config) -> int:
-    from bot import commands
+    from bot import commands, commands_campaigns
 
     handler = {
         "run": commands.run,
@@ -165,6 +180,7 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         "backup": commands.backup,
         "purge": commands.purge,
         "audit": commands.audit,
+        "campaigns": commands_campaigns.report,
     }[args.command]
     try:
         return await handler(args, config)
