@@ -9,7 +9,7 @@ such as ``代买 大米 3-2-501`` still becomes a ticket).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot import campaign_text
@@ -139,24 +139,30 @@ async def _voter(ctx: Ctx, c: Campaign, reading: Reading) -> tuple[str, int | No
 async def _save(ctx: Ctx, c: Campaign, option: str, reading: Reading, vote: bool) -> Result:
     assert ctx.group is not None
     store = ctx.store
-    voter = await _voter(ctx, c, reading)
-    if len(voter) == 2:
-        return await _hint(ctx, f"{voter[0]}:{c.code}", voter[1])
-    key, household_id, address = voter
     people = 1 if vote else reading.people or 1
+    base = NewAnswer(c.id, ctx.group.key, "", None, "", option, people, ctx.platform,
+                     ctx.msg.sender_id, ctx.msg.sender_name)
     out: list[Reply] = []
-    if c.kind == "signup" and c.capacity:
-        taken = await store.campaigns.people(c.id, except_voter=key)
-        if taken + people > c.capacity:
-            left = c.capacity - taken
-            return ctx.reply(f"{campaign_text.heading(c)} 名额已满（{c.capacity} 人），没有报上。" if left <= 0 else
-                             f"{campaign_text.heading(c)} 只剩 {left} 个名额，您报了 {people} 人，请改少后再报。",
-                             mention=True)
-        if taken + people == c.capacity:
-            out.append(Reply(ctx.msg.chat, f"{campaign_text.heading(c)} 名额已满（{c.capacity} 人），感谢大家！"))
-    saved = await store.campaigns.answer(NewAnswer(
-        c.id, ctx.group.key, key, household_id, address, option, people, ctx.platform,
-        ctx.msg.sender_id, ctx.msg.sender_name), ctx.now)
+    saved = None
+    if c.kind == "rollcall" and reading.address is not None:  # the common case, in one statement
+        done = await store.campaigns.answer_at(base, reading.address.key, ctx.now)
+        saved = done[0] if done else None
+    if saved is None:
+        voter = await _voter(ctx, c, reading)
+        if len(voter) == 2:
+            return await _hint(ctx, f"{voter[0]}:{c.code}", voter[1])
+        key, household_id, address = voter
+        if c.kind == "signup" and c.capacity:
+            taken = await store.campaigns.people(c.id, except_voter=key)
+            if taken + people > c.capacity:
+                left = c.capacity - taken
+                return ctx.reply(f"{campaign_text.heading(c)} 名额已满（{c.capacity} 人），没有报上。" if left <= 0 else
+                                 f"{campaign_text.heading(c)} 只剩 {left} 个名额，您报了 {people} 人，请改少后再报。",
+                                 mention=True)
+            if taken + people == c.capacity:
+                out.append(Reply(ctx.msg.chat, f"{campaign_text.heading(c)} 名额已满（{c.capacity} 人），感谢大家！"))
+        saved = await store.campaigns.answer(
+            replace(base, voter=key, household_id=household_id, address=address), ctx.now)
     if saved.answers > 1:
         out.insert(0, ctx.reply(_again(c, option, saved.previous, reading), mention=True))
     last = store.campaigns.progress_at(c.id, ctx.group.key) or c.created_at

@@ -143,6 +143,11 @@ class CampaignRepo(Protocol):
     async def answer(self, new: NewAnswer, now: datetime) -> Saved:
         """Save an answer; the voter's earlier answer is replaced."""
 
+    async def answer_at(self, new: NewAnswer, address_key: str, now: datetime) -> tuple[Saved, int] | None:
+        """Save ``new`` for the household at ``address_key`` in ``new.group_key`` in one step
+        (the roll-call's hot path); (what it did, household id), or None without such a household.
+        ``new.voter``, ``household_id`` and ``address`` are taken from the household."""
+
     async def people(self, campaign_id: int, *, except_voter: str = "") -> int:
         """People signed up so far, leaving one voter out (to check a sign-up's capacity)."""
 
