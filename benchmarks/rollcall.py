@@ -8,13 +8,14 @@ Run:  .venv/bin/python benchmarks/rollcall.py [--townships 19] [--villages 20] [
    is clearly the largest), links one in ten households to a member of the group.
 2. Each township owner starts ``接龙 <镇>群：核酸检测 选项 已做 未做`` through the dispatcher,
    which posts it in the township and all its villages; the district owner one for the
-   district group alone: every group has a campaign.
+   district group alone: every group has a campaign. The floor (4.) starts from a copy of
+   the database as it is now.
 3. ``answers`` answers in a burst through ``App.handle`` (stored, dispatched, counted, progress
    lines queued), in the loose forms residents use: ``3-2-501 已做``, ``C3 3-2-501 已做``,
    ``3号楼2单元501 做了 3人``, Traditional ``3號樓2單元501 已做``, ``3栋2单元501 没做`` and ``已做``
    alone from a linked member. The clock moves 30 ms per message, so progress lines go out.
 4. The floor: the same messages through the same ``App`` pipeline with a router that does
-   nothing, on a fresh file with the same groups: what storing and dispatching alone costs.
+   nothing, on the copy of the database: what storing and dispatching alone cost.
 5. The missing list (address, head, phone of every household not answered) for the largest
    village and for a whole township, and ``接龙进度`` for the township through the dispatcher.
 
@@ -41,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.address import normalise_address  # noqa: E402
 from bot.app import App  # noqa: E402
+from bot.backup import backup  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.dispatcher import Ctx, Router  # noqa: E402
 from bot.message import ChatRef, Incoming, Reply  # noqa: E402
@@ -214,7 +216,8 @@ async def burst(app: App, msgs: list[Incoming], clock: Clock) -> float:
 
 
 async def floor(folder: Path, townships: int, villages: int, msgs: list[Incoming]) -> float:
-    """The same messages through the same pipeline with a router that does nothing."""
+    """The same messages through the same pipeline with a router that does nothing, on a copy of
+    the same database (households, members, campaigns) taken before the burst."""
     noop = Router("noop")
 
     @noop.fallback(where="group")
@@ -252,6 +255,8 @@ async def run(townships: int = 19, villages: int = 20, households: int = 70_000,
         try:
             codes = await start_campaigns(app, townships)
             msgs = await messages(app, plan(village_sizes, answers), codes)
+            # The floor starts from the very same rows: a copy of the database as it is now.
+            await asyncio.to_thread(backup, folder / "bot" / "rollcall.db", folder / "floor" / "rollcall.db")
             setup_s = time.perf_counter() - t0
             sent_before = len(recorder.sent)
             seconds = await burst(app, msgs, clock)

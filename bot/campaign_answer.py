@@ -144,8 +144,9 @@ async def _save(ctx: Ctx, c: Campaign, option: str, reading: Reading, vote: bool
                      ctx.msg.sender_id, ctx.msg.sender_name)
     out: list[Reply] = []
     saved = None
-    if c.kind == "rollcall" and reading.address is not None:  # the common case, in one statement
-        done = await store.campaigns.answer_at(base, reading.address.key, ctx.now)
+    if c.kind == "rollcall":  # the common case, in one statement
+        done = await (store.campaigns.answer_at(base, reading.address.key, ctx.now) if reading.address
+                      else store.campaigns.answer_as_member(base, ctx.now))
         saved = done[0] if done else None
     if saved is None:
         voter = await _voter(ctx, c, reading)

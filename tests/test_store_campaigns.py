@@ -77,3 +77,20 @@ async def test_reminders_and_closing_are_found_once(store: Store) -> None:
     assert await store.campaigns.undigested() == []
     assert [x.id for x in await store.campaigns.recent(5, ["xingfu"])] == [open_ended.id, c.id]
     assert await store.campaigns.recent(5, ["nowhere"]) == []
+
+
+async def test_an_answer_finds_its_household_by_address_or_linked_member_in_one_step(store: Store) -> None:
+    h, _ = await store.households.save(HouseholdData("xingfu", "3-2-501", "3栋2单元501"), NOW)
+    c = await store.campaigns.create(rollcall("xingfu"), NOW)
+    assert await store.campaigns.answer_at(said(c.id, "", "已做"), "9-9-909", NOW) is None
+    done = await store.campaigns.answer_at(said(c.id, "", "未做"), "3-2-501", NOW)
+    assert done is not None and done[1] == h.id and done[0].answers == 1
+    assert await store.campaigns.answer_as_member(said(c.id, "", "已做", user="u7"), NOW) is None
+    member, _ = await store.members.joined("console", "u7", "xingfu", "u7", NOW)
+    member = await store.members.register(member, "王", h.address_key, h.address, h.id, NOW)
+    assert await store.campaigns.answer_as_member(said(c.id, "", "已做", user="u7"), NOW) is None  # pending
+    await store.members.decide(member, approve=True, household_id=h.id, who="o", reason="", now=NOW)
+    done = await store.campaigns.answer_as_member(said(c.id, "", "已做", user="u7"), NOW)
+    assert done is not None and done[1] == h.id and (done[0].answers, done[0].previous) == (2, "未做")
+    [answer] = await store.campaigns.answers(c.id, ["xingfu"])
+    assert (answer.voter, answer.address, answer.option, answer.name) == (f"h:{h.id}", "3栋2单元501", "已做", "u7")

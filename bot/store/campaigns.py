@@ -148,6 +148,10 @@ class CampaignRepo(Protocol):
         (the roll-call's hot path); (what it did, household id), or None without such a household.
         ``new.voter``, ``household_id`` and ``address`` are taken from the household."""
 
+    async def answer_as_member(self, new: NewAnswer, now: datetime) -> tuple[Saved, int] | None:
+        """Save ``new`` for the household its sender (``platform``, ``user_id``) is an approved
+        member of in ``new.group_key``, in one step; None when the sender is linked to none."""
+
     async def people(self, campaign_id: int, *, except_voter: str = "") -> int:
         """People signed up so far, leaving one voter out (to check a sign-up's capacity)."""
 

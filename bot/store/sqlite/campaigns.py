@@ -29,6 +29,10 @@ _ANSWER = f"{_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) {_UPSERT}"
 # The household looked up and the answer saved in one statement: one trip to the database.
 _ANSWER_AT = f"""{_COLUMNS} SELECT ?, group_key, 'h:' || id, id, address, ?, ?, ?, ?, ?, ?, ?
                  FROM households WHERE group_key = ? AND address_key = ? {_UPSERT}"""
+_ANSWER_AS_MEMBER = f"""{_COLUMNS} SELECT ?, m.group_key, 'h:' || h.id, h.id, h.address, ?, ?, ?, ?, ?, ?, ?
+                        FROM members m JOIN households h ON h.id = m.household_id
+                        WHERE m.platform = ? AND m.user_id = ? AND m.group_key = ?
+                        AND m.status = 'approved' {_UPSERT}"""
 
 
 def _at(value: str | None) -> datetime | None:
@@ -138,15 +142,23 @@ class SqliteCampaignRepo:
 
     async def answer_at(self, new: NewAnswer, address_key: str, now: datetime) -> tuple[Saved, int] | None:
         """Save an answer for the household at an address in one statement; None without one."""
+        return await self._one_step(_ANSWER_AT, new, (new.group_key, address_key), now)
+
+    async def _one_step(self, sql: str, new: NewAnswer, where: tuple[str, ...], now: datetime,
+                        ) -> tuple[Saved, int] | None:
         at = to_db(now)
         async with self.db.tx():
             # execute_fetchall: one hop to the database thread instead of three.
-            rows = list(await self.db.conn.execute_fetchall(_ANSWER_AT, (
+            rows = list(await self.db.conn.execute_fetchall(sql, (
                 new.campaign_id, new.option, new.people, new.platform, new.user_id, new.name, at,
-                at, new.group_key, address_key)))
+                at, *where)))
         if not rows:
             return None
         return Saved(rows[0]["answers"], rows[0]["previous"]), rows[0]["household_id"]
+
+    async def answer_as_member(self, new: NewAnswer, now: datetime) -> tuple[Saved, int] | None:
+        """Save an answer for the sender's linked household in one statement; None without one."""
+        return await self._one_step(_ANSWER_AS_MEMBER, new, (new.platform, new.user_id, new.group_key), now)
 
     async def people(self, campaign_id: int, *, except_voter: str = "") -> int:
         """People signed up so far, leaving one voter out (to check a sign-up's capacity)."""
@@ -179,7 +191,7 @@ class SqliteCampaignRepo:
         rows = await self.db.fetchall(
             f"""SELECT * FROM campaign_answers
                 WHERE campaign_id = ? AND group_key IN ({marks(len(group_keys))})
-                ORDER BY group_key, answered_at, id LIMIT ?""",
+                ORDER BY group_key, answered_at, voter LIMIT ?""",
             (campaign_id, *group_keys, -1 if limit is None else limit))
         return [_answer(r) for r in rows]
 
