@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from enum import IntEnum
 
-from bot.config import Config, GroupConfig
+from bot.config import Config, GridConfig, GroupConfig
 from bot.message import ChatRef
 from bot.store.groups import BoundGroup
 
@@ -14,11 +14,17 @@ class Role(IntEnum):
     """What a person may do; higher includes lower."""
 
     RESIDENT = 0
-    OWNER = 1
-    STAFF = 2
+    #: A grid worker (网格员): acts on the tickets of their grid's households only.
+    GRID = 1
+    OWNER = 2
+    STAFF = 3
 
 
-ROLE_LABEL = {Role.RESIDENT: "居民", Role.OWNER: "群主（社区工作人员）", Role.STAFF: "指挥部工作人员"}
+ROLE_LABEL = {Role.RESIDENT: "居民", Role.GRID: "网格员", Role.OWNER: "群主（社区工作人员）",
+              Role.STAFF: "指挥部工作人员"}
+#: Who may use a command that needs at least this role, for "only … may use it" answers.
+MAY_USE = {Role.RESIDENT: "所有人", Role.GRID: "群主（社区工作人员）和网格员",
+           Role.OWNER: "群主（社区工作人员）", Role.STAFF: "指挥部工作人员"}
 
 
 class Directory:
@@ -28,6 +34,7 @@ class Directory:
         self.config = config
         self._groups: dict[str, GroupConfig] = {}
         self._by_chat: dict[tuple[str, str], GroupConfig] = {}
+        self._grids: dict[str, GridConfig] = {g.key: g for g in config.grids}
         for group in config.groups:
             self._add(group)
         for b in bound or []:
@@ -107,8 +114,36 @@ class Directory:
         if self.is_staff(platform, user_id):
             return Role.STAFF
         if group is not None:
-            return Role.OWNER if group.platform == platform and user_id in group.owners else Role.RESIDENT
-        return Role.OWNER if self.owned_groups(platform, user_id) else Role.RESIDENT
+            if group.platform == platform and user_id in group.owners:
+                return Role.OWNER
+            grids = self.grids_of(platform, user_id)
+            return Role.GRID if any(g.group == group.key for g in grids) else Role.RESIDENT
+        if self.owned_groups(platform, user_id):
+            return Role.OWNER
+        return Role.GRID if self.grids_of(platform, user_id) else Role.RESIDENT
+
+    def grid(self, key: str) -> GridConfig | None:
+        """The grid with this key (households may name grids that have no workers configured)."""
+        return self._grids.get(key)
+
+    def grids_of(self, platform: str, user_id: str) -> list[GridConfig]:
+        """The grids this person works in (on the grid's group's platform)."""
+        return [g for g in self._grids.values() if user_id in g.workers
+                and (group := self._groups.get(g.group)) is not None and group.platform == platform]
+
+    def grid_worker_chats(self, grid_key: str) -> list[ChatRef]:
+        """The private chats of a grid's workers."""
+        grid = self._grids.get(grid_key)
+        group = self._groups.get(grid.group) if grid else None
+        if grid is None or group is None:
+            return []
+        return [ChatRef.private(group.platform, w) for w in grid.workers]
+
+    def may_act_on(self, platform: str, user_id: str, group_key: str, grid_key: str) -> bool:
+        """Whether this person may act on a ticket: they manage its group, or work in its grid."""
+        if self.may_manage(platform, user_id, group_key):
+            return True
+        return bool(grid_key) and any(g.key == grid_key for g in self.grids_of(platform, user_id))
 
     def managed_groups(self, platform: str, user_id: str) -> list[GroupConfig]:
         """Groups whose tickets this person may act on: their own and every group below them.

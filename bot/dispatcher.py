@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, Literal, TypeVar
 
 from bot.config import Config, GroupConfig
-from bot.directory import ROLE_LABEL, Directory, Role
+from bot.directory import MAY_USE, ROLE_LABEL, Directory, Role
 from bot.message import Button, Incoming, Mention, Reply
 from bot.services import Scheduling, Services
 from bot.store import Store
@@ -135,7 +135,7 @@ _ARGS_START = re.compile(r"[\s,.!?;:，。！？；：、~～]|[A-Za-z0-9]")
 #: What may trail a command that stands alone: "我的工单呢？", "帮助！".
 _TRAILING = re.compile(r"[\s呢吗啊呀吧了,.!?，。！？~～]*")
 #: A ticket or notice code at the start of a command's arguments.
-_CODE_LEAD = re.compile(r"^[EVRNSevrns]\s*\d{1,7}")
+_CODE_LEAD = re.compile(r"^[EVRNSJCevrnsjc]\s*\d{1,7}")
 
 
 def _follows_command(name: str, rest: str, alone: bool) -> bool:
@@ -194,7 +194,7 @@ class Dispatcher:
             route, ctx.command, ctx.args = found
             if role < route.role:
                 return [ctx.reply(
-                    f"「{ctx.command}」只有{ROLE_LABEL[route.role]}可以使用，您是{ROLE_LABEL[role]}。"
+                    f"「{ctx.command}」只有{MAY_USE[route.role]}可以使用，您是{ROLE_LABEL[role]}。"
                     "发送「帮助」查看您可用的指令。",
                     mention=msg.is_group,
                 )]
@@ -203,11 +203,11 @@ class Dispatcher:
                 return _as_list(result)
             # The handler saw no command in it ("收到，求助：老伴胸口疼 5栋303"): read it as a resident.
             ctx.command, ctx.args = "", ""
-        elif msg.is_group and role >= Role.OWNER:
+        elif msg.is_group and role >= Role.GRID:
             private = self.match(text, is_group=False)
             # Only a command naming a ticket or notice: an owner's "通知：…" in the group is chat.
             code = _CODE_LEAD.match(private[2]) if private is not None else None
-            if private is not None and private[0].role >= Role.OWNER and code:
+            if private is not None and private[0].role >= Role.GRID and code:
                 # Only the command and its code: the rest may be a note not meant for the group.
                 more = " …" if private[2][code.end():].strip() else ""
                 example = f"{private[1]} {code.group(0)}{more}"

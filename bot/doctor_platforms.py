@@ -65,7 +65,8 @@ async def telegram_checks(config: Config) -> list[Check]:
 async def wechat_checks(config: Config) -> list[Check]:
     """WeChat: endpoint and token are set, the gateway answers, and it accepts the token."""
     from bot import logsafe
-    from bot.adapters.wechat import WechatAdapter, WechatSetupError, reachable
+    from bot.adapters.wechat import WechatAdapter, WechatSetupError
+    from bot.adapters.wechat_grpc import reachable
     from bot.directory import Directory
 
     logsafe.adopt_library_handlers()  # the puppet packages log the token through handlers of their own

@@ -1,4 +1,4 @@
-"""Plain data that crosses the platform boundary: chats, inbound messages, replies."""
+"""Plain data that crosses the platform boundary: chats, inbound messages, replies, actions."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 PRIVATE_PREFIX = "@"
+#: ``Incoming.kind`` of a person joining a group (see :class:`Incoming`).
+JOIN = "join"
+#: ``Incoming.kind`` of a person asking to join a group that vets newcomers (Telegram).
+JOIN_REQUEST = "join_request"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +62,26 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class Incoming:
-    """One inbound message, already stripped of everything platform-specific.
+    """One inbound message or group event, already stripped of everything platform-specific.
 
     ``kind`` is ``text`` for ordinary messages and names the media type otherwise
     (``image``, ``voice``, ``video``, ``file``, ``other``). A button tap arrives as an
     ``Incoming`` whose text is the button's command and whose ``tapped_message_id``
     names the bot message that carried the button.
+
+    Two kinds are events, not messages (``text`` is empty; the dispatcher hands them to
+    fallbacks only, like media):
+
+    - ``join``: the sender joined the group ``chat`` (console ``:join``, WeChat room-join,
+      Telegram ``new_chat_members``). One Incoming per person who joined; the bot itself
+      and other bots never appear.
+    - ``join_request``: the sender asked to join the group ``chat`` (Telegram groups that
+      approve newcomers); ``is_group`` is True though the sender is not in it yet.
+      ``reply_chat`` is the private chat the bot may write to about it, and a Reply
+      carrying a :class:`JoinDecision` for the sender answers the request.
+
+    Their ``message_id`` is derived from the event (platform message id and member, or
+    group, person and time) so that a redelivered event is recognised as seen.
     """
 
     chat: ChatRef
@@ -80,14 +98,34 @@ class Incoming:
     sender_is_admin: bool = False
     #: The group's name on the platform (Telegram title, WeChat room topic), for logs and 绑定.
     chat_title: str = ""
+    #: Where the bot may write to the sender privately when that is not ``ChatRef.private``
+    #: of ``sender_id``: Telegram's ``user_chat_id`` of a join request.
+    reply_chat: ChatRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JoinDecision:
+    """Let ``user_id`` into the reply's group (``approve``) or turn them away.
+
+    The answer to a ``join_request``; ``name`` says who for the console and the logs.
+    """
+
+    user_id: str
+    approve: bool
+    name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """Something the bot says. ``edit_message_id`` turns the send into an edit."""
+    """Something the bot says or does. ``edit_message_id`` turns the send into an edit.
+
+    ``action`` is done on the platform in ``chat`` (a group) before any ``text`` is sent;
+    a Reply may carry an action alone (``text`` empty).
+    """
 
     chat: ChatRef
     text: str
     mentions: tuple[Mention, ...] = ()
     buttons: tuple[Button, ...] = field(default=())
     edit_message_id: str | None = None
+    action: JoinDecision | None = None

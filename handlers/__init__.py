@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.dispatcher import Router
-from handlers import audit, campaigns, groups, notices, owner, resident, rumor, tickets, whoami
+from handlers import audit, campaigns, groups, join, notices, owner, resident, rumor, tickets, whoami
 
 ROUTERS: tuple[Router, ...] = (
     owner.router,
@@ -13,6 +13,7 @@ ROUTERS: tuple[Router, ...] = (
     groups.router,
     whoami.router,
     audit.router,
+    join.router,
     tickets.router,
     campaigns.router,
 )

@@ -64,7 +64,7 @@ async def move(
     return replies
 
 
-@router.command("待办", "工单列表", "/todo", where="private", role=Role.OWNER)
+@router.command("待办", "工单列表", "/todo", where="private", role=Role.GRID)
 async def todo(ctx: Ctx) -> Reply:
     """Open tickets of the groups this person manages, urgent first."""
     groups = ctx.directory.managed_groups(ctx.platform, ctx.msg.sender_id)
@@ -81,6 +81,9 @@ async def todo(ctx: Ctx) -> Reply:
     elif kind:
         title = f"未办结的{KIND_LABEL[kind]}工单"
     tickets = await ctx.store.tickets.list(groups=[g.key for g in groups], kind=kind, open_only=True)
+    if not (ctx.args and kind is None):  # not narrowed to one group
+        tickets += await _grid_tickets(ctx, kind, exclude={g.key for g in groups})
+        tickets.sort(key=lambda t: (t.priority != "urgent", t.created_at))
     if not tickets:
         return ctx.reply(f"{title}：没有了，辛苦了！")
     lines = [f"{title}（{len(tickets)} 张）："] + [render.summary(t) for t in tickets[:LIST_LIMIT]]
@@ -90,7 +93,18 @@ async def todo(ctx: Ctx) -> Reply:
     return ctx.reply("\n".join(lines))
 
 
-@router.command("详情", "/detail", where="private", role=Role.OWNER)
+async def _grid_tickets(ctx: Ctx, kind: str | None, exclude: set[str]) -> list[Ticket]:
+    """Open tickets of the grids this person works in, outside the groups they manage."""
+    grids = ctx.directory.grids_of(ctx.platform, ctx.msg.sender_id)
+    if not grids:
+        return []
+    groups = sorted({g.group for g in grids} - exclude)
+    mine = {g.key for g in grids}
+    found = await ctx.store.tickets.list(groups=groups, kind=kind, open_only=True) if groups else []
+    return [t for t in found if t.grid_key in mine]
+
+
+@router.command("详情", "/detail", where="private", role=Role.GRID)
 async def detail(ctx: Ctx) -> Reply:
     """One ticket in full, with its whole history and one-tap actions."""
     found = await find_managed_ticket(ctx, "详情 E12")
@@ -103,7 +117,7 @@ async def detail(ctx: Ctx) -> Reply:
                      buttons=render.owner_buttons(t))
 
 
-@router.command("接单", "/accept", where="private", role=Role.OWNER)
+@router.command("接单", "/accept", where="private", role=Role.GRID)
 async def accept(ctx: Ctx) -> Reply | list[Reply]:
     """Take a ticket on."""
     found = await find_managed_ticket(ctx, "接单 E12")
@@ -116,7 +130,7 @@ async def accept(ctx: Ctx) -> Reply | list[Reply]:
                       fields={"handler_id": ctx.msg.sender_id, "handler_name": ctx.msg.sender_name})
 
 
-@router.command("指派", "/assign", where="private", role=Role.OWNER)
+@router.command("指派", "/assign", where="private", role=Role.GRID)
 async def assign(ctx: Ctx) -> Reply | list[Reply]:
     """Hand a ticket to a named volunteer."""
     found = await find_managed_ticket(ctx, "指派 E12 志愿者姓名")
@@ -134,7 +148,7 @@ async def assign(ctx: Ctx) -> Reply | list[Reply]:
                       headline=f"已把 {t.code} 指派给 {name}。", fields={"assignee": name, **handler})
 
 
-@router.command("进展", "/progress", where="private", role=Role.OWNER)
+@router.command("进展", "/progress", where="private", role=Role.GRID)
 async def progress_note(ctx: Ctx) -> Reply | list[Reply]:
     """A progress update the resident sees in the group."""
     found = await find_managed_ticket(ctx, "进展 E12 药已买到，下午送达")
@@ -147,7 +161,7 @@ async def progress_note(ctx: Ctx) -> Reply | list[Reply]:
                       headline=f"已把 {t.code} 的进展告知居民。")
 
 
-@router.command("备注", "/note", where="private", role=Role.OWNER)
+@router.command("备注", "/note", where="private", role=Role.GRID)
 async def internal_note(ctx: Ctx) -> Reply | list[Reply]:
     """An internal note; the group is not told."""
     found = await find_managed_ticket(ctx, "备注 E12 内容")
@@ -160,7 +174,7 @@ async def internal_note(ctx: Ctx) -> Reply | list[Reply]:
                       headline=f"已给 {t.code} 添加备注（居民看不到）。")
 
 
-@router.command("完成", "办结", "/done", where="private", role=Role.OWNER)
+@router.command("完成", "办结", "/done", where="private", role=Role.GRID)
 async def done(ctx: Ctx) -> Reply | list[Reply]:
     """Close a ticket as done, optionally saying how."""
     found = await find_managed_ticket(ctx, "完成 E12 [说明]")
@@ -172,7 +186,7 @@ async def done(ctx: Ctx) -> Reply | list[Reply]:
     return await move(ctx, t, action="done", to_status=DONE, note=note, headline=f"{t.code} 已完成。")
 
 
-@router.command("驳回", "/reject", where="private", role=Role.OWNER)
+@router.command("驳回", "/reject", where="private", role=Role.GRID)
 async def reject(ctx: Ctx) -> Reply | list[Reply]:
     """Refuse a ticket; the reason is required because the resident will read it."""
     found = await find_managed_ticket(ctx, "驳回 E12 原因")

@@ -8,11 +8,13 @@ from datetime import timedelta
 from rapidfuzz import fuzz
 
 from bot import render
+from bot.address import normalise_address
 from bot.classify import EmptyRequest, classify
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.floodgate import hold_back, said_lately
 from bot.message import ChatRef, Mention, Reply
+from bot.store.households import Household
 from bot.text import claim_key
 from bot.tickets import CODE_RE, DONE, VERDICT_FALSE, NewTicket, Ticket
 
@@ -87,7 +89,10 @@ async def file_request(ctx: Ctx, found: NewTicket, message_row: int | None = Non
     if earlier is not None:
         return ctx.reply(f"您已登记过 {earlier.code}（{earlier.status_label}），不用重复发送，工作人员正在处理。"
                          f"发送「进度 {earlier.code}」可查看进展。", mention=in_group)
-    ticket = await ctx.store.tickets.create(found, ctx.group, ctx.msg, message_row, ctx.now)
+    home = await household_of(ctx, found)
+    ticket = await ctx.store.tickets.create(found, ctx.group, ctx.msg, message_row, ctx.now,
+                                            household_id=home.id if home else None,
+                                            grid_key=home.grid_key if home else "")
     if ticket.kind == "rumor":
         answered = await _answer_known_rumor(ctx, ticket)
         if answered is not None:
@@ -114,12 +119,25 @@ def fingerprint(text: str) -> str:
     return claim_key(text[: REPEAT_PREFIX * 2])[:REPEAT_PREFIX]
 
 
-def _owner_pushes(ctx: Ctx, t: Ticket) -> list[Reply]:
+async def household_of(ctx: Ctx, found: NewTicket) -> Household | None:
+    """The household a request comes from: the sender's own, else the one at its address."""
     assert ctx.group is not None
-    chats = ctx.directory.owner_chats(ctx.group)
-    if not chats:
+    member = await ctx.store.members.find(ctx.platform, ctx.msg.sender_id, ctx.group.key)
+    if member is not None and member.household_id is not None:
+        return await ctx.store.households.get(member.household_id)
+    address = normalise_address(found.address) if found.address else None
+    return await ctx.store.households.find(ctx.group.key, address.key) if address else None
+
+
+def _owner_pushes(ctx: Ctx, t: Ticket) -> list[Reply]:
+    """The new ticket, with one-tap actions, to its grid's workers first, then the owners."""
+    assert ctx.group is not None
+    chats = ctx.directory.grid_worker_chats(t.grid_key) if t.grid_key else []
+    owners = ctx.directory.owner_chats(ctx.group)
+    if not owners:
         staff = ctx.config.staff.get(ctx.group.platform, ())
-        chats = [ChatRef.private(ctx.group.platform, s) for s in staff]
+        owners = [ChatRef.private(ctx.group.platform, s) for s in staff]
+    chats += [chat for chat in owners if chat not in chats]
     text = render.new_ticket_push(t)
     return [Reply(chat, text, buttons=render.owner_buttons(t)) for chat in chats]
 

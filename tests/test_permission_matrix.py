@@ -41,7 +41,7 @@ PLANT = [
     ("@", OWN, "定时 每天 09:00 仅本群 请测体温"),
 ]
 
-ROLE_ONLY = "只有群主（社区工作人员）可以使用"
+ROLE_ONLY = "只有群主（社区工作人员）"  # (和网格员) 可以使用
 NOT_THEIRS = "您不是该群的负责人"
 TO_PRIVATE = "管理指令请私聊我发送"
 Expect = dict[tuple[str, str], str | None]

@@ -25,6 +25,9 @@ class Platform:
     buttons: bool
     #: The platform tells the bot who owns or administers a group (used by 绑定).
     admin_flag: bool
+    #: People may ask to join a group and the bot decides (``join_request`` events, answered
+    #: by a Reply's JoinDecision). Every platform reports people joining (``join``).
+    join_requests: bool
     #: The adapter module; its ``create(services) -> Adapter`` builds the adapter.
     module: str
 
@@ -32,11 +35,11 @@ class Platform:
 REGISTRY: dict[str, Platform] = {
     p.name: p for p in (
         Platform("console", "控制台", "", buttons=False, admin_flag=False,
-                 module="bot.adapters.console"),
+                 join_requests=False, module="bot.adapters.console"),
         Platform("telegram", "Telegram", "telegram", buttons=True, admin_flag=True,
-                 module="bot.adapters.telegram"),
+                 join_requests=True, module="bot.adapters.telegram"),
         Platform("wechat", "微信", "wechat", buttons=False, admin_flag=True,
-                 module="bot.adapters.wechat"),
+                 join_requests=False, module="bot.adapters.wechat"),
     )
 }
 #: Every platform name, in the order they are documented.

@@ -2,7 +2,9 @@
 
 Two modes share one adapter: an interactive prompt (``gridbot run``) and a scripted
 transcript (``gridbot console --transcript FILE``), whose line format other tools rely on:
-input ``<chat>|<user>|<text>`` and output ``<chat>|<text>``.
+input ``<chat>|<user>|<text>`` and output ``<chat>|<text>``. The text ``:join`` stands for the
+user joining the group (``幸福小区居民群|张三|:join``), as ``:join 张三`` does at the prompt; a
+platform action prints as one line in brackets (``幸福小区居民群|[已批准 张三 入群]``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bot.adapter import Dispatch
 from bot.directory import Directory
-from bot.message import ChatRef, Incoming, Reply
+from bot.message import JOIN, ChatRef, Incoming, JoinDecision, Reply
 from bot.text import clean_text
 
 if TYPE_CHECKING:
@@ -25,10 +27,17 @@ if TYPE_CHECKING:
 
 PLATFORM = "console"
 PRIVATE = "@"
+#: A transcript line's text that means "this user joins the group".
+JOIN_LINE = ":join"
 
 
 class LineError(ValueError):
     """A transcript or prompt line that cannot be understood; the message is in Chinese."""
+
+
+def render_action(action: JoinDecision) -> str:
+    """A platform action as one console line: ``[已批准 张三 入群]``."""
+    return f"[{'已批准' if action.approve else '已拒绝'} {action.name or action.user_id} 入群]"
 
 
 def render(reply: Reply) -> str:
@@ -79,21 +88,33 @@ class ConsoleAdapter:
         """Build the message a person typed as ``user`` in ``chat`` (a group name or ``@``)."""
         # A terminal in a non-UTF-8 locale hands undecodable bytes over as lone surrogates.
         user = clean_text(user).strip()
-        chat = clean_text(chat).strip()
+        ref = self._chat(clean_text(chat).strip(), user)
+        return Incoming(
+            chat=ref, sender_id=user, sender_name=user, text=clean_text(text),
+            message_id=f"{self._run}-{next(self._ids)}", sent_at=self.clock(), is_group=not ref.is_private,
+        )
+
+    def joined(self, chat: str, user: str) -> Incoming:
+        """``user`` joins the group ``chat``: a ``join`` event, as a platform reports one."""
+        user = clean_text(user).strip()
+        ref = self._chat(clean_text(chat).strip(), user)
+        if ref.is_private:
+            raise LineError("「:join」只能用在群里，例如：幸福小区居民群|张三|:join")
+        return Incoming(
+            chat=ref, sender_id=user, sender_name=user, text="", kind=JOIN,
+            message_id=f"{self._run}-{next(self._ids)}", sent_at=self.clock(), is_group=True,
+        )
+
+    def _chat(self, chat: str, user: str) -> ChatRef:
         if not user:
             raise LineError("缺少用户名")
         if chat == PRIVATE:
-            ref, is_group = ChatRef.private(PLATFORM, user), False
-        else:
-            group = self.directory.find(chat)
-            if group is None or group.platform != PLATFORM:
-                names = "、".join(g.name for g in self.directory.groups if g.platform == PLATFORM)
-                raise LineError(f"没有名为「{chat}」的群；可用的群：{names}，私聊写 @")
-            ref, is_group = ChatRef(PLATFORM, group.chat_id), True
-        return Incoming(
-            chat=ref, sender_id=user, sender_name=user, text=clean_text(text),
-            message_id=f"{self._run}-{next(self._ids)}", sent_at=self.clock(), is_group=is_group,
-        )
+            return ChatRef.private(PLATFORM, user)
+        group = self.directory.find(chat)
+        if group is None or group.platform != PLATFORM:
+            names = "、".join(g.name for g in self.directory.groups if g.platform == PLATFORM)
+            raise LineError(f"没有名为「{chat}」的群；可用的群：{names}，私聊写 @")
+        return ChatRef(PLATFORM, group.chat_id)
 
     def _switch_chat(self, arg: str) -> None:
         """``:chat 幸福`` is enough when one console group's name starts with or contains it."""
@@ -116,17 +137,23 @@ class ConsoleAdapter:
         parts = line.split("|", 2)
         if len(parts) != 3:
             raise LineError("格式应为 <群名或@>|<用户>|<内容>")
-        return self.incoming(*parts)
+        chat, user, text = parts
+        if text.strip() == JOIN_LINE:
+            return self.joined(chat, user)
+        return self.incoming(chat, user, text)
 
     async def send(self, reply: Reply) -> str | None:
-        """Print one bot message."""
-        text = render(reply)
+        """Print one bot message; an action (approving a newcomer) prints as a line of its own."""
         label = self.chat_label(reply.chat)
-        if self.transcript:
-            print(f"{label}|{text.replace(chr(10), chr(92) + 'n')}", file=self.out, flush=True)
-        else:
-            body = text.replace("\n", "\n      ")
-            print(f"  → [{label}] {body}", file=self.out, flush=True)
+        lines = [render_action(reply.action)] if reply.action is not None else []
+        if reply.text or reply.action is None:
+            lines.append(render(reply))
+        for text in lines:
+            if self.transcript:
+                print(f"{label}|{text.replace(chr(10), chr(92) + 'n')}", file=self.out, flush=True)
+            else:
+                body = text.replace("\n", "\n      ")
+                print(f"  → [{label}] {body}", file=self.out, flush=True)
         return f"console-{self._run}-{next(self._ids)}"
 
     async def close(self) -> None:
@@ -157,6 +184,10 @@ class ConsoleAdapter:
         if not line:
             return True
         if line.startswith(":"):
+            name, _, arg = line[1:].strip().partition(" ")
+            if name in ("j", "join"):
+                await self._join(arg.strip(), dispatch)
+                return True
             return self._meta(line[1:].strip())
         if line.count("|") == 1:
             # "张阿姨|代买 米": meant as a one-line send, but which chat? Say so instead of posting it.
@@ -172,6 +203,19 @@ class ConsoleAdapter:
         if self.drain is not None:
             await self.drain()
         return True
+
+    async def _join(self, user: str, dispatch: Dispatch) -> None:
+        """``:join 张三``: 张三 joins the current group."""
+        if not user:
+            print("  ! 用法：:join 名字（此人加入当前群）", file=self.out, flush=True)
+            return
+        if self.chat == PRIVATE:
+            print("  ! 现在是私聊，入群要在群里：先 :chat 群名 切换到群", file=self.out, flush=True)
+            return
+        await dispatch(self.joined(self.chat, user))
+        print(f"  （{user} 加入了「{self.chat}」）", file=self.out, flush=True)
+        if self.drain is not None:
+            await self.drain()
 
     def _meta(self, command: str) -> bool:
         name, _, arg = command.partition(" ")
@@ -193,7 +237,8 @@ class ConsoleAdapter:
 
 HELP = """Gridbot 控制台：直接输入内容即以当前用户在当前群里发言。
   :user 名字    切换用户        :chat 群名    切换到群        :chat @    切换到与机器人的私聊
-  :groups       列出群和群主    :help         显示本说明      :quit      退出
+  :join 名字    此人加入当前群  :groups       列出群和群主    :help      显示本说明
+  :quit         退出
   也可以一行写成 群名|用户|内容（私聊写 @|用户|内容）。"""
 
 

@@ -18,8 +18,9 @@ is stored and handled, 500 otherwise, so Telegram sends it again; a per-start ra
 (``X-Telegram-Bot-Api-Secret-Token``) keeps out everyone but Telegram. What each answer
 means is in ``telegram_webhook.py``.
 
-Text, names and titles are cleaned (``clean_text``) where the Incoming is built. How a Reply is
-formatted (HTML, chunks, buttons) is in ``telegram_format.py``.
+How an update becomes Incoming (messages, taps, joins, join requests) is in
+``telegram_inbound.py``; how a Reply is formatted (HTML, chunks, buttons) in
+``telegram_format.py``; a Reply's action (deciding a join request) in ``telegram_actions.py``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ import logging
 import re
 import secrets
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -40,7 +40,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -56,11 +56,12 @@ from telegram.ext import AIORateLimiter, ExtBot
 
 from bot import logsafe
 from bot.adapter import Dispatch, SendError, SetupError
-from bot.adapters.telegram_format import keyboard, split_text, target_chat, to_html
+from bot.adapters.telegram_actions import decide
+from bot.adapters.telegram_format import PLATFORM, keyboard, split_text, target_chat, to_html
+from bot.adapters.telegram_inbound import from_tap, read
 from bot.adapters.telegram_webhook import SECRET_HEADER, Webhook, receiver
 from bot.config import env_secret
-from bot.message import ChatRef, Incoming, Reply
-from bot.text import clean_text, normalize, strip_mentions
+from bot.message import Incoming, Reply
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -69,11 +70,7 @@ __all__ = ["SECRET_HEADER", "TelegramAdapter", "TelegramSetupError", "Webhook", 
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "telegram"
 TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
-#: Matched after normalisation (Traditional 綁定 and full-width ／bind fold into these).
-BIND_PREFIXES = ("绑定", "/bind")
-_ADDRESSED = re.compile(r"^/\w+@(\w+)")
 COMMANDS = (
     BotCommand("errand", "代买/代办/跑腿/求助：/errand 大米一袋 3栋501"),
     BotCommand("verify", "报备/核实/举报：/verify 3-2-501 一家三口返乡"),
@@ -82,14 +79,10 @@ COMMANDS = (
     BotCommand("help", "使用说明"),
     BotCommand("bind", "群主登记本群（在群里发送）"),
 )
-MEDIA_KINDS = (
-    ("photo", "image"), ("sticker", "image"), ("voice", "voice"), ("audio", "voice"),
-    ("video", "video"), ("video_note", "video"), ("document", "file"), ("location", "other"),
-    ("contact", "other"), ("poll", "other"),
-)
 
 
-ALLOWED_UPDATES = ["message", "callback_query"]
+#: ``chat_join_request`` must be asked for by name; joins come as ``message`` (new_chat_members).
+ALLOWED_UPDATES = ["message", "callback_query", "chat_join_request"]
 
 
 class TelegramSetupError(SetupError):
@@ -280,82 +273,22 @@ class TelegramAdapter:
         Only ``dispatch`` (storing) may raise: then the update is not confirmed and comes
         again. A malformed update would fail the same way each time, so it is let go.
         """
-        query, msg = update.callback_query, update.message
+        query = update.callback_query
         try:
             if query is not None:
-                incoming = self._tapped(query)
-            elif msg is not None:
-                incoming = await self.incoming(msg)
-            else:  # an edit, a join request, a kind never asked for
-                log.info("Telegram: update %s carries nothing the bot reads; skipped", update.update_id)
-                return
+                tapped = from_tap(query)
+            else:
+                events = await read(self.bot, update, self.bot_id, self.username)
         except Exception as exc:  # noqa: BLE001 - a field of the wrong type or shape
             log.info("Telegram: update %s cannot be read (%r); skipped", update.update_id, exc)
             return
         if query is not None:
-            await self._tap(query, incoming, dispatch)
-        elif incoming is not None:
-            await dispatch(incoming)
-
-    async def incoming(self, msg: Message) -> Incoming | None:
-        """A Telegram message as an Incoming, or None for what the bot ignores."""
-        user = msg.from_user
-        chat = msg.chat
-        if user is None or user.id == self.bot_id or chat.type == "channel" or msg.is_automatic_forward:
-            return None
-        is_group = chat.type in ("group", "supergroup")
-        ref = ChatRef(PLATFORM, _id(chat.id)) if is_group else ChatRef.private(PLATFORM, _id(user.id))
-        # Telegram sends strings; a forged or broken update may not (``"text": 5``): it is
-        # stored as a message the bot cannot read rather than refused again and again.
-        said = msg.text if isinstance(msg.text, str) else None
-        text = clean_text(said or (msg.caption if isinstance(msg.caption, str) else "") or "")
-        addressed = _ADDRESSED.match(text)
-        if addressed and self.username and addressed.group(1).lower() != self.username.lower():
-            return None  # "/help@OtherBot": another bot's command
-        kind = "text" if said is not None else next(
-            (k for attr, k in MEDIA_KINDS if getattr(msg, attr, None)), "other")
-        replied = msg.reply_to_message
-        mentions_me = bool(self.username and f"@{self.username}".lower() in text.lower()) or bool(
-            replied and replied.from_user and replied.from_user.id == self.bot_id)
-        binding = is_group and strip_mentions(normalize(text)).lower().startswith(BIND_PREFIXES)
-        admin = binding and await self._is_admin(msg, user.id)
-        return Incoming(
-            chat=ref, sender_id=_id(user.id), sender_name=clean_text(str(user.full_name)), text=text,
-            message_id=_id(msg.message_id), sent_at=msg.date, is_group=is_group,
-            mentions_me=mentions_me, kind=kind, sender_is_admin=admin,
-            chat_title=clean_text(str(chat.title or "")),
-        )
-
-    async def _is_admin(self, msg: Message, user_id: int) -> bool:
-        chat_id = msg.chat.id
-        if msg.sender_chat is not None:
-            # An admin posting "as the group" has no user id the bot could write to as owner.
-            log.info("Telegram: 绑定 in %s sent anonymously; the admin must post as themselves", chat_id)
-            return False
-        try:
-            member = await self.bot.get_chat_member(chat_id, user_id)
-        except TelegramError as exc:
-            log.warning("Telegram: cannot check admins of %s: %s", chat_id, exc)
-            return False
-        return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
-
-    def _tapped(self, query: CallbackQuery) -> Incoming | None:
-        """A button tap as an Incoming; None for a tap that no longer means anything."""
-        message = query.message
-        if not query.data or not isinstance(query.data, str) or message is None:
-            return None
-        # A message older than 48 hours comes as chat and id only (date 0): still enough.
-        chat = message.chat
-        is_group = chat.type in ("group", "supergroup")
-        user = query.from_user
-        ref = ChatRef(PLATFORM, _id(chat.id)) if is_group else ChatRef.private(PLATFORM, _id(user.id))
-        return Incoming(
-            chat=ref, sender_id=_id(user.id), sender_name=clean_text(str(user.full_name)),
-            text=clean_text(query.data),
-            # A callback query carries no date of its own; the message's may be days old.
-            message_id=f"cb:{_id(query.id)}", sent_at=datetime.now(UTC), is_group=is_group,
-            tapped_message_id=_id(message.message_id), chat_title=clean_text(str(chat.title or "")),
-        )
+            await self._tap(query, tapped, dispatch)
+            return
+        # Several people joining at once are one update: a failure part-way makes it come
+        # again, and the store recognises those already handled.
+        for event in events:
+            await dispatch(event)
 
     async def _tap(self, query: CallbackQuery, incoming: Incoming | None, dispatch: Dispatch) -> None:
         if incoming is None:
@@ -373,11 +306,16 @@ class TelegramAdapter:
             log.info("Telegram: could not answer button tap %s: %s", query.id, exc)
 
     async def send(self, reply: Reply) -> str | None:
-        """Send (or edit) one reply; long texts are split under Telegram's 4096 characters."""
+        """Do a reply's action, then send (or edit) its text, split under 4096 characters."""
         chat_id = target_chat(reply.chat)
         markup = keyboard(reply)
         chunks = split_text(reply.text)
         try:
+            if reply.action is not None:
+                # Retried with the text after a failure: Telegram then says it is settled.
+                await decide(self.bot, chat_id, reply.action)
+                if not reply.text:
+                    return None
             if reply.edit_message_id is not None and len(chunks) == 1:
                 edited = await self._edit(chat_id, int(reply.edit_message_id),
                                           to_html(reply, chunks[0], True), markup)
@@ -449,11 +387,6 @@ def _permanent(chat_id: int | str, exc: TelegramError) -> SendError:
     else:
         why = f"bad request: {exc.message}"
     return SendError(why, permanent=True)
-
-
-def _id(value: object) -> str:
-    """An id as text; a forged update's ids are made storable like its text."""
-    return clean_text(str(value))
 
 
 def _seconds(value: object) -> float:

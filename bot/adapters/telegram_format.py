@@ -1,6 +1,7 @@
 """How a Reply looks on Telegram: HTML with mention links, chunks under the limit, inline buttons.
 
 Pure functions of a Reply, no network: the adapter (``telegram.py``) sends what these build.
+Ids cross here both ways: ``target_chat`` for the Bot API, ``tg_id`` for the store.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.message import ChatRef, Reply
+from bot.text import clean_text
 
 log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
 
 MAX_TEXT = 4096
 #: Leave room for the HTML escaping of a chunk and the mention links added to the first one.
@@ -77,3 +81,8 @@ def target_chat(chat: ChatRef) -> int | str:
     """The Bot API chat id for one of our chats."""
     raw = chat.user_id if chat.is_private else chat.chat_id
     return int(raw) if raw.lstrip("-").isdigit() else raw
+
+
+def tg_id(value: object) -> str:
+    """A Telegram id as our text id; a forged update's ids are made storable like its text."""
+    return clean_text(str(value))

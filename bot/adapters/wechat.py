@@ -18,8 +18,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from grpclib.const import Status
@@ -30,9 +32,11 @@ from wechaty_puppet_service import PuppetService
 
 from bot import logsafe
 from bot.adapter import Dispatch, SendError, SetupError
+from bot.adapters.wechat_grpc import drop, isolated, reachable
+from bot.adapters.wechat_names import Names
 from bot.config import WechatConfig, env_secret
 from bot.directory import Directory
-from bot.message import ChatRef, Incoming, Reply
+from bot.message import JOIN, ChatRef, Incoming, Reply
 from bot.pacing import Pacer
 from bot.text import clean_text
 
@@ -63,26 +67,18 @@ READ_RETRY_DELAY = 1.0
 STOP_GRACE = 5.0
 
 
+@dataclass(frozen=True, slots=True)
+class RoomJoin:
+    """A room-join event: ``invitee_ids`` joined ``room_id`` (``timestamp`` as the puppet gives it)."""
+
+    room_id: str
+    invitee_ids: tuple[str, ...]
+    inviter_id: str
+    timestamp: int
+
+
 class WechatSetupError(SetupError):
     """The adapter cannot start: no endpoint, or the gateway rejects the token."""
-
-
-async def reachable(endpoint: str, timeout: float = 3.0) -> bool:  # noqa: ASYNC109
-    """Whether something accepts TCP connections at ``host:port``.
-
-    PuppetService checks this itself with a blocking telnet call that would stall the event
-    loop for up to 3 s; checked here first without blocking, it only runs when it is quick.
-    """
-    host, _, port = endpoint.rpartition(":")
-    try:
-        async with asyncio.timeout(timeout):
-            _, writer = await asyncio.open_connection(host or "127.0.0.1", int(port))
-    except (OSError, ValueError, TimeoutError):
-        return False
-    writer.close()
-    with contextlib.suppress(OSError):
-        await writer.wait_closed()
-    return True
 
 
 class WechatAdapter:
@@ -107,11 +103,10 @@ class WechatAdapter:
         self.self_name = ""
         self.connected = asyncio.Event()
         self.sessions = 0
-        self._events: asyncio.Queue[str] = asyncio.Queue()
+        #: Message ids and room-join events, handled one at a time in arrival order.
+        self._events: asyncio.Queue[str | RoomJoin] = asyncio.Queue()
         self.received = 0  # message events received, in all sessions
-        self._names: dict[str, str] = {}
-        self._room_names: dict[tuple[str, str], str] = {}
-        self._rooms: dict[str, Any] = {}
+        self.names = Names()
         self._closed = False
 
     @classmethod
@@ -160,6 +155,7 @@ class WechatAdapter:
             return
         puppet = PuppetService(PuppetOptions(end_point=self.endpoint, token=self.token))
         puppet.on("message", self._on_message)
+        puppet.on("room-join", self._on_room_join)
         puppet.on("login", self._on_login)
         puppet.on("logout", self._on_logout)
         self.puppet = puppet
@@ -187,11 +183,16 @@ class WechatAdapter:
         finally:
             self.connected.clear()
             self.puppet = None
-            _drop(puppet)
+            drop(puppet)
 
     def _on_message(self, payload: Any) -> None:
         self.received += 1
         self._events.put_nowait(payload.message_id)
+
+    def _on_room_join(self, payload: Any) -> None:
+        self._events.put_nowait(RoomJoin(
+            str(payload.room_id or ""), tuple(str(c) for c in payload.invited_ids or () if c),
+            str(payload.inviter_id or ""), int(payload.timestamp or 0)))
 
     async def _finish_received(self) -> None:
         """Until every message event received so far is handled (at most ``STOP_GRACE``)."""
@@ -210,7 +211,7 @@ class WechatAdapter:
     async def _log_login(self, contact_id: str) -> None:
         puppet = self.puppet
         if puppet is not None:
-            self.self_name = await self._name(puppet, contact_id)
+            self.self_name = await self.names.contact(puppet, contact_id)
         log.info("WeChat: logged in as %s (%s) via %s", self.self_name or "?", contact_id,
                  self.endpoint)
 
@@ -220,34 +221,67 @@ class WechatAdapter:
                     payload.contact_id, getattr(payload, "data", ""))
 
     async def _consume(self, dispatch: Dispatch) -> None:
-        """Handle message events one at a time, in arrival order."""
+        """Handle message and room-join events one at a time, in arrival order."""
         while True:
-            message_id = await self._events.get()
+            event = await self._events.get()
             try:
-                incoming = await self._read(message_id)
-                if incoming is not None:
-                    await dispatch(incoming)
+                if isinstance(event, RoomJoin):
+                    for incoming in await self._read(f"room-join in {event.room_id}",
+                                                     partial(self.joins, event)) or []:
+                        await dispatch(incoming)
+                else:
+                    message = await self._read(f"message {event}", partial(self.incoming, event))
+                    if message is not None:
+                        await dispatch(message)
             finally:
                 self._events.task_done()
 
-    async def _read(self, message_id: str) -> Incoming | None:
-        """A message's payload; waits out a reconnect once before giving the message up."""
+    async def _read(self, what: str, read: Callable[[], Coroutine[Any, Any, T]]) -> T | None:
+        """What the gateway says about an event; waits out a reconnect once before giving up."""
         for attempt in (1, 2):
             try:
-                return await isolated(self.incoming(message_id))
+                return await isolated(read())
             except Exception as exc:  # noqa: BLE001 - the gateway went away mid-read
                 if attempt == 2:
-                    log.error("WeChat: message %s lost: its payload could not be read (%s: %s)",
-                              message_id, type(exc).__name__, exc)
+                    log.error("WeChat: %s lost: its payload could not be read (%s: %s)",
+                              what, type(exc).__name__, exc)
                     return None
-                log.warning("WeChat: reading message %s failed (%s); trying again once the "
-                            "gateway is back", message_id, exc)
+                log.warning("WeChat: reading %s failed (%s); trying again once the gateway is back",
+                            what, exc)
                 # The session notices a broken stream a moment after a call fails on it.
                 await asyncio.sleep(READ_RETRY_DELAY)
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(self.payload_wait):
                         await self.connected.wait()
         return None
+
+    async def joins(self, event: RoomJoin) -> list[Incoming]:
+        """One ``join`` per person a room-join event names, the bot itself left out.
+
+        The event has no id: each join's id is made of the person and the event's time
+        (the room is part of the store's key), so a redelivered event is recognised.
+        """
+        puppet = self.puppet
+        if puppet is None:
+            raise ConnectionError("not connected")
+        chat = ChatRef(PLATFORM, event.room_id)
+        if self.self_id in event.invitee_ids:
+            log.info("WeChat: the bot was added to room %s by %s", event.room_id, event.inviter_id)
+        people = [c for c in event.invitee_ids if c != self.self_id]
+        if not people:
+            return []
+        room = await self.names.room(puppet, event.room_id)
+        if self.directory.group_for(chat) is None:
+            log.info("WeChat: people joined room %s, which is not configured", event.room_id)
+        admins = {getattr(room, "owner_id", ""), *(getattr(room, "admin_ids", None) or [])}
+        sent_at = (datetime.fromtimestamp(_seconds(event.timestamp), UTC)
+                   if event.timestamp else datetime.now(UTC))
+        topic = clean_text(getattr(room, "topic", "") or "")
+        return [Incoming(
+            chat=chat, sender_id=contact, sender_name=clean_text(await self.names.contact(puppet, contact)),
+            text="", message_id=f"join:{contact}:{int(event.timestamp)}", sent_at=sent_at,
+            is_group=True, kind=JOIN, sender_is_admin=contact in admins, chat_title=topic,
+        ) for contact in people]
 
     async def incoming(self, message_id: str) -> Incoming | None:
         """Read a message's payload into an Incoming; None for the bot's own messages."""
@@ -260,9 +294,9 @@ class WechatAdapter:
             return None  # the gateway echoes the bot's own sends as message events
         kind = KIND.get(payload.type, "other")
         room_id = payload.room_id
-        name = await self._name(puppet, talker)
+        name = await self.names.contact(puppet, talker)
         if room_id:
-            room = await self._room(puppet, room_id)
+            room = await self.names.room(puppet, room_id)
             topic = getattr(room, "topic", "") or ""
             admins = {getattr(room, "owner_id", ""), *(getattr(room, "admin_ids", None) or [])}
             chat = ChatRef(PLATFORM, room_id)
@@ -280,43 +314,6 @@ class WechatAdapter:
             kind=kind, sender_is_admin=talker in admins, chat_title=clean_text(topic),
         )
 
-    async def _name(self, puppet: PuppetService, contact_id: str) -> str:
-        """The bot's remark for a contact (what workers know them by), else their own name."""
-        if contact_id not in self._names:
-            try:
-                contact = await puppet.contact_payload(contact_id)
-            except Exception as exc:  # noqa: BLE001
-                log.warning("WeChat: no payload for contact %s: %s", contact_id, exc)
-                return contact_id
-            # The alias getter returns None here; the payload carries the alias.
-            self._names[contact_id] = contact.alias or contact.name or contact_id
-        return self._names[contact_id]
-
-    async def _room(self, puppet: PuppetService, room_id: str) -> Any:
-        # Read for every message: owner, admins and topic change, and the lookup is cheap.
-        try:
-            room = await puppet.room_payload(room_id)
-        except Exception as exc:  # noqa: BLE001
-            log.warning("WeChat: no payload for room %s: %s", room_id, exc)
-            return self._rooms.get(room_id)
-        self._rooms[room_id] = room
-        return room
-
-    async def _mention_name(self, puppet: PuppetService, room_id: str, user_id: str, fallback: str) -> str:
-        """How the room shows a member: their name in this room, else their WeChat name.
-
-        Not the bot's private remark: everyone in the room reads the @-mention.
-        """
-        key = (room_id, user_id)
-        if key not in self._room_names:
-            try:
-                member = await puppet.room_member_payload(room_id, user_id)
-            except Exception as exc:  # noqa: BLE001
-                log.info("WeChat: no member payload for %s in %s: %s", user_id, room_id, exc)
-                return fallback
-            self._room_names[key] = member.room_alias or member.name or fallback
-        return self._room_names[key]
-
     async def send(self, reply: Reply) -> str | None:
         """Send one text, @-mentioning the people in ``reply.mentions``; paced per account."""
         puppet = self.puppet
@@ -328,7 +325,7 @@ class WechatAdapter:
             text += "\n（可回复：" + " ／ ".join(b.command for b in reply.buttons) + "）"
         mention_ids = [m.user_id for m in reply.mentions]
         if reply.mentions and not reply.chat.is_private:
-            names = [await self._mention_name(puppet, conversation, m.user_id, m.name)
+            names = [await self.names.in_room(puppet, conversation, m.user_id, m.name)
                      for m in reply.mentions]
             text = "".join(f"@{n}{MENTION_GAP}" for n in names) + text
         async with self.pacer.slot():
@@ -357,33 +354,7 @@ class WechatAdapter:
                     await puppet.stop()
             except Exception as exc:  # noqa: BLE001 - the gateway may be gone already
                 log.debug("WeChat: stop on close: %s", exc)
-            _drop(puppet)
-
-
-async def isolated(call: Coroutine[Any, Any, T]) -> T:
-    """Run one gRPC call in a task of its own and wait for it without sharing a cancel.
-
-    grpclib interrupts a call blocked on a dead connection by cancelling the task that
-    made it and turning that into StreamTerminatedError, without ``uncancel()``. Inside
-    our own tasks that would turn a real shutdown cancel into a "connection lost" (and the
-    task would carry on) or leave them marked as cancelling for good. Behind ``shield``,
-    grpclib's cancels stay in the inner task and ours stay in ours.
-    """
-    inner = asyncio.ensure_future(call)
-    try:
-        return await asyncio.shield(inner)
-    except asyncio.CancelledError:
-        inner.cancel()
-        await asyncio.wait([inner])
-        raise
-
-
-def _drop(puppet: PuppetService) -> None:
-    """Close a client's channel without calling the gateway (stop() may fail and leave it open)."""
-    channel = getattr(puppet, "channel", None)
-    if channel is not None:
-        channel.close()
-        puppet.channel = None
+            drop(puppet)
 
 
 def _seconds(timestamp: int) -> float:

@@ -6,9 +6,10 @@ It answers what python-telegram-bot 22 sends, the way api.telegram.org does, on
 one), ``sendMessage`` and ``editMessageText`` (HTML parse mode, inline keyboards, the real
 error texts), ``answerCallbackQuery``, ``getChatMember``, ``setMyCommands``,
 ``getMyCommands``, ``deleteMyCommands``, ``setWebhook``, ``deleteWebhook``,
-``getWebhookInfo``. With a webhook set, updates are POSTed to it one at a time, in order,
-with the ``X-Telegram-Bot-Api-Secret-Token`` header; anything but a 2xx answer (or no answer)
-leaves the update queued and it is sent again after ``webhook_retry`` seconds, and getUpdates
+``getWebhookInfo``, ``approveChatJoinRequest``, ``declineChatJoinRequest`` (joining groups and
+join requests are in ``telegram_api_joins.py``). With a webhook set, updates are POSTed to it
+one at a time, in order, with the ``X-Telegram-Bot-Api-Secret-Token`` header; anything but a
+2xx answer (or no answer) leaves the update queued and it is sent again after ``webhook_retry`` seconds, and getUpdates
 answers 409 meanwhile. Unlike Telegram, plain ``http://`` URLs are accepted (no TLS here). A wrong
 token gets 401, an unknown method 404. Dates are in seconds; message ids count up per chat.
 What the real service enforces and this one does too: the bot cannot write first to a user
@@ -48,6 +49,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.peers.telegram_api_joins import Joins
 from tests.peers.telegram_html import HtmlError, parse_html, utf16_len
 
 DEFAULT_TOKEN = "123456:TEST-token-0123456789abcdef"
@@ -193,6 +195,7 @@ class BotApi:
         self.webhook: Json | None = None
         self.webhook_retry = 0.2
         self.webhook_error: str = ""
+        self.joins = Joins(self)
 
     @property
     def bot_id(self) -> int:
@@ -224,7 +227,8 @@ class BotApi:
             "getchatmember": self.get_chat_member, "setmycommands": self.set_my_commands,
             "getmycommands": self.get_my_commands, "deletemycommands": self.delete_my_commands,
             "deletewebhook": self.delete_webhook, "getwebhookinfo": self.get_webhook_info,
-            "setwebhook": self.set_webhook,
+            "setwebhook": self.set_webhook, "approvechatjoinrequest": self.joins.approve,
+            "declinechatjoinrequest": self.joins.decline,
         }.get(name)
         if name == "getupdates":
             return await self.get_updates(params)
@@ -456,7 +460,7 @@ class BotApi:
                 raise ApiError(400, "Bad Request: chat not found")
             if chat_id in self.blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
-            if chat_id not in self.started:
+            if chat_id not in self.started and not self.joins.may_write(chat_id):
                 raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
             return private_chat(self.users[chat_id])
         chat = self.chats.get(chat_id)
@@ -615,6 +619,10 @@ class BotApi:
             return self.inject_message(body)
         if action == "tap":
             return self.inject_tap(body)
+        if action == "join":
+            return self.joins.inject_join(body)
+        if action == "join_request":
+            return self.joins.inject_request(body)
         if action == "user":
             user = self.user(body)
             if body.get("started"):
@@ -657,7 +665,7 @@ class BotApi:
         return {"pending": [u["update_id"] for u in self.updates], "deliveries": self.deliveries,
                 "webhook": self.webhook,
                 "next_update_id": self.next_update_id, "bot": self.bot_user, "held": self.held,
-                "commands": self.commands,
+                "commands": self.commands, "join_requests": self.joins.state(),
                 "answered": sorted(q for q, v in self.queries.items() if v.answered)}
 
 

@@ -250,6 +250,26 @@ class TelegramApi:
         """``person``'s status in ``group``: owner/creator, admin/administrator, member, left…"""
         await self.control("member", chat_id=group.id, **person.fields(), status=status)
 
+    async def make_bot_admin(self, group: Group) -> None:
+        """The bot administers ``group`` (with ``can_invite_users``): it sees join requests."""
+        await self.control("member", chat_id=group.id, user_id=int(self.token.split(":")[0]),
+                           status="admin")
+
+    async def join(self, group: Group, *people: Person, by: Person | None = None,
+                   bots: tuple[Person, ...] = ()) -> Injected:
+        """``people`` (and ``bots``) join ``group`` in one service message, added ``by`` someone."""
+        members = [p.fields() for p in people] + [{**b.fields(), "is_bot": True} for b in bots]
+        answer = await self.control("join", chat_id=group.id, chat_title=group.title,
+                                    chat_type=group.type, members=members,
+                                    by=by.fields() if by else None)
+        return Injected(answer["update_id"] or 0, answer["message_id"])
+
+    async def request_join(self, person: Person, group: Group) -> int:
+        """``person`` asks to join ``group``; returns the update id (0: the bot cannot see it)."""
+        answer = await self.control("join_request", **person.fields(), chat_id=group.id,
+                                    chat_title=group.title, chat_type=group.type)
+        return int(answer["update_id"] or 0)
+
     async def flood(self, count: int, retry_after: int = 1, *, after: int = 0,
                     methods: tuple[str, ...] = ("sendMessage",)) -> None:
         """After ``after`` more calls of ``methods``, ``count`` get 429; calls inside the window too."""

@@ -254,7 +254,7 @@ async def test_taps_that_cannot_act_get_a_clear_answer(
         start = await telegram_api.mark()
         await telegram_api.tap(LI, push, "详情")
         answer = await telegram_api.wait_call("answerCallbackQuery", start=start)
-        assert answer["params"]["text"].startswith("「详情」只有群主（社区工作人员）可以使用，您是居民。")
+        assert answer["params"]["text"].startswith("「详情」只有群主（社区工作人员）和网格员可以使用，您是居民。")
         assert not moved.task.done()
     finally:
         await moved.stop()
