@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot import campaign_text
-from bot.campaigns import LABEL, LATE_WINDOW, PROGRESS_INTERVAL, Reading, leftover, match_option, read
+from bot.campaigns import LABEL, LATE_WINDOW, Reading, leftover, match_option, read
 from bot.classify import classify
 from bot.dispatcher import Ctx, Result
 from bot.floodgate import said_lately
@@ -167,7 +167,7 @@ async def _save(ctx: Ctx, c: Campaign, option: str, reading: Reading, vote: bool
     if saved.answers > 1:
         out.insert(0, ctx.reply(_again(c, option, saved.previous, reading), mention=True))
     last = store.campaigns.progress_at(c.id, ctx.group.key) or c.created_at
-    if ctx.now - last >= PROGRESS_INTERVAL:
+    if ctx.now - last >= ctx.config.campaigns.progress_interval:
         tally = await store.campaigns.tally(c.id, [ctx.group.key])
         out.append(Reply(ctx.msg.chat, campaign_text.progress(c, tally)))
         await store.campaigns.mark_progress(c.id, ctx.group.key, ctx.now)

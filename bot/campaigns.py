@@ -20,12 +20,6 @@ from bot.config import GroupConfig
 from bot.directory import Directory
 from bot.store.campaigns import CampaignKind
 
-#: How often a group sees a campaign's progress line at most.
-# TODO(config split): move to ``[campaigns] progress_interval_minutes`` in bot/config/.
-PROGRESS_INTERVAL = timedelta(minutes=10)
-#: How long before the deadline the group is reminded.
-# TODO(config split): move to ``[campaigns] remind_before_minutes`` in bot/config/.
-REMIND_BEFORE = timedelta(minutes=60)
 #: Answers to a campaign closed this recently get "已截止"; older ones are ordinary chat.
 LATE_WINDOW = timedelta(hours=24)
 

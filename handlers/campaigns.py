@@ -50,7 +50,8 @@ async def start(ctx: Ctx) -> Reply | list[Reply]:
         lines.append(f"选项：{'、'.join(c.options)}")
     if c.capacity:
         lines.append(f"名额：{c.capacity} 人")
-    lines.append(f"截止：{campaign_text.when(c.deadline, tz)}（截止前 1 小时提醒未回复的住户，截止后把结果发给您）"
+    before = ctx.config.campaigns.remind_before_minutes
+    lines.append(f"截止：{campaign_text.when(c.deadline, tz)}（截止前 {before} 分钟提醒未回复的住户，截止后把结果发给您）"
                  if c.deadline else f"没有截止时间：发送「结束接龙 {c.code}」结束并统计。")
     if kind == "rollcall":
         rates = await ctx.store.households.join_rates([g.key for g in groups])

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot import campaign_flow
-from bot.campaigns import REMIND_BEFORE
 from bot.config import Config
 from bot.services import Job, Services, Triggers
 
@@ -18,7 +17,7 @@ from bot.services import Job, Services, Triggers
 async def job(svc: Services, now: datetime) -> int:
     """Queue due reminders and closings; returns how many replies were queued."""
     store, queued = svc.store, 0
-    for c in await store.campaigns.to_remind(now + REMIND_BEFORE):
+    for c in await store.campaigns.to_remind(now + svc.config.campaigns.remind_before):
         if c.deadline is not None and c.deadline <= now:
             continue  # past its deadline already: it is closed below, a reminder would be noise
         replies = await campaign_flow.reminder(svc, c)
