@@ -96,3 +96,10 @@ async def test_ending_a_campaign_by_hand_reports_once(bot: Bot) -> None:
     assert to(replies, GROUP)[0].text.startswith("【接龙 C1】物资登记 已截止：已接龙 1 户，还差 0 户。")
     [again] = await bot.say("@", "李书记", "结束接龙 C1")
     assert again.text == "C1 已经结束了。发送「接龙进度 C1」查看结果。"
+
+
+async def test_owners_find_the_campaign_commands_in_their_help_card(bot: Bot) -> None:
+    [card] = await bot.say("@", "李书记", "帮助")
+    assert "接龙 [群名：] 标题 选项 已做 未做 截止 18:00" in card.text and "接龙进度 C1" in card.text
+    [resident] = await bot.say("@", "张阿姨", "帮助")
+    assert "接龙进度" not in resident.text
