@@ -9,17 +9,21 @@ such as ``代买 大米 3-2-501`` still becomes a ticket).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot import campaign_text
 from bot.campaigns import LABEL, LATE_WINDOW, Reading, leftover, match_option, read
 from bot.classify import classify
+from bot.directory import Role
 from bot.dispatcher import Ctx, Result
 from bot.floodgate import said_lately
 from bot.message import Reply
 from bot.store.campaigns import Campaign, NewAnswer
 
+#: An owner typing a campaign into the group instead of in private: 接龙/报名/投票 with its flags.
+_STARTED_IN_GROUP = re.compile(r"^(?:接龙|报名|投票)\s.*(?:选项|截止|名额)")
 #: What else an answer may say and still be "clearly meant" for a campaign (then a hint helps).
 SHORT = 4
 
@@ -68,6 +72,8 @@ async def answer(ctx: Ctx) -> Result:
     group = ctx.group
     if group is None or ctx.msg.kind != "text":
         return None
+    if ctx.role >= Role.OWNER and _STARTED_IN_GROUP.match(ctx.text):
+        return ctx.reply(f"发起{ctx.text[:2]}请私聊我发送，例如「{ctx.text[:40]}」，我会发到群里。", mention=True)
     live = await ctx.store.campaigns.live(group.key, ctx.now - LATE_WINDOW)
     if not live:
         return None

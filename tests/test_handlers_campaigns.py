@@ -103,3 +103,10 @@ async def test_owners_find_the_campaign_commands_in_their_help_card(bot: Bot) ->
     assert "接龙 [群名：] 标题 选项 已做 未做 截止 18:00" in card.text and "接龙进度 C1" in card.text
     [resident] = await bot.say("@", "张阿姨", "帮助")
     assert "接龙进度" not in resident.text
+
+
+async def test_an_owner_starting_one_in_the_group_is_sent_to_private_chat(bot: Bot) -> None:
+    [reply] = await bot.say(GROUP, "李书记", "接龙 核酸检测 选项 已做 未做")
+    assert reply.text == "发起接龙请私聊我发送，例如「接龙 核酸检测 选项 已做 未做」，我会发到群里。"
+    assert await bot.app.store.campaigns.recent(1) == []
+    assert await bot.say(GROUP, "张阿姨", "投票 选项 很多") == []  # a resident: chat
