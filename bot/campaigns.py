@@ -33,6 +33,7 @@ MAX_OPTIONS = 9
 _KEYWORD = re.compile(r"选项|名额|截止|不记名|记名|仅本群")
 _DEADLINE = re.compile(r"^(?:(今天|明天|后天)|(\d{1,2})[-/.月](\d{1,2})日?)?\s*(\d{1,2})\s*[:：点]\s*(\d{2})?分?$")
 _OPTION_SPLIT = re.compile(r"[\s、,，/|；;]+")
+_GENERIC = re.compile(r"居民|业主|小区|社区|街道|物业|网格|全体|各位|大家|通知|注意|群|村|镇|乡|区")
 _LEAD_GROUP = re.compile(r"^([^\s:：]+?)\s*[:：]\s*(.*)$", re.S)
 _CODE = re.compile(r"^\s*[Cc]\s*(\d{1,7})(?!\d)[\s:：,，]*")
 _PEOPLE = re.compile(r"(\d{1,3}|[一二两三四五六七八九十])\s*(?:个人|人|口|位)")
@@ -142,7 +143,9 @@ def target_groups(directory: Directory, platform: str, user: str, request: Reque
     word = request.group_word
     if word is not None:
         exact = directory.find(word)
-        named = [exact] if exact is not None else directory.named(word)
+        # Part of a name only when it is distinctive: "居民：请回复" is a title, not a group.
+        fuzzy = len(_GENERIC.sub("", word)) >= 2
+        named = [exact] if exact is not None else directory.named(word) if fuzzy else []
         if not named:
             title = f"{word}：{request.title}"
         else:

@@ -160,3 +160,14 @@ async def test_nothing_private_reaches_the_group(bot: Bot) -> None:
     for _, head, _ in HOMES.values():
         assert head not in said
     assert "3栋2单元503" not in said  # 王阿姨's household, known only from her link
+
+
+async def test_two_voters_of_one_household_count_it_once_as_answered(bot: Bot) -> None:
+    await start(bot, "投票 是否团购 选项 同意 不同意 记名")
+    await link(bot, "王阿姨", "3-2-503")
+    await link(bot, "王大爷", "3-2-503")
+    await bot.say(GROUP, "王阿姨", "同意")
+    await bot.say(GROUP, "王大爷", "不同意")
+    tally = await bot.app.store.campaigns.tally(1, ["xingfu"])
+    assert tally.answers == 2 and (tally.households, tally.answered) == (4, 1)
+    assert len(await bot.app.store.campaigns.missing(1, ["xingfu"])) == 3

@@ -110,3 +110,8 @@ async def test_an_owner_starting_one_in_the_group_is_sent_to_private_chat(bot: B
     assert reply.text == "发起接龙请私聊我发送，例如「接龙 核酸检测 选项 已做 未做」，我会发到群里。"
     assert await bot.app.store.campaigns.recent(1) == []
     assert await bot.say(GROUP, "张阿姨", "投票 选项 很多") == []  # a resident: chat
+
+
+async def test_a_common_word_before_the_colon_is_part_of_the_title(bot: Bot) -> None:
+    replies = await bot.say("@", "李书记", "接龙 居民：请各户回复 选项 已做 未做")
+    assert "「居民：请各户回复」到「幸福小区居民群」" in to(replies, "@李书记")[0].text

@@ -171,17 +171,19 @@ class SqliteCampaignRepo:
         """Counts per option and households answered, in these groups."""
         if not group_keys:
             return Tally({}, 0, 0)
+        where = f"group_key IN ({marks(len(group_keys))})"
         rows = await self.db.fetchall(
-            f"""SELECT option, count(*) AS n, sum(people) AS people,
-                       count(household_id) AS households
-                FROM campaign_answers WHERE campaign_id = ? AND group_key IN ({marks(len(group_keys))})
-                GROUP BY option""", (campaign_id, *group_keys))
-        total = await self.db.fetchone(
-            f"SELECT count(*) AS n FROM households WHERE group_key IN ({marks(len(group_keys))})",
-            tuple(group_keys))
+            f"""SELECT option, count(*) AS n, sum(people) AS people FROM campaign_answers
+                WHERE campaign_id = ? AND {where} GROUP BY option""", (campaign_id, *group_keys))
+        # Distinct households: two members of one household may both vote.
+        counts = await self.db.fetchone(
+            f"""SELECT (SELECT count(*) FROM households WHERE {where}) AS households,
+                       (SELECT count(DISTINCT household_id) FROM campaign_answers
+                        WHERE campaign_id = ? AND {where}) AS answered""",
+            (*group_keys, campaign_id, *group_keys))
+        assert counts is not None
         options = {r["option"]: (r["n"], r["people"]) for r in rows}
-        answered = sum(r["households"] for r in rows)
-        return Tally(options, int(total["n"]) if total else 0, answered)
+        return Tally(options, counts["households"], counts["answered"])
 
     async def answers(self, campaign_id: int, group_keys: Sequence[str],
                       limit: int | None = None) -> list[Answer]:
