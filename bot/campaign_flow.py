@@ -57,7 +57,8 @@ async def reminder(svc: Services, c: Campaign) -> list[Reply]:
                      if c.kind == "vote" else set())
             for m in await svc.store.members.linked([h.id for h in missing]):
                 if f"m:{m.platform}:{m.user_id}" not in voted and m.platform == group.platform:
-                    mentions.append(Mention(m.user_id, m.real_name or m.name))
+                    # The name they show in the group: a real name given for 实名 stays private.
+                    mentions.append(Mention(m.user_id, m.name or m.real_name))
         chat = ChatRef(group.platform, group.chat_id)
         first = text.reminder(c, t, svc.config.tz, len(mentions))
         chunks = [mentions[i:i + MENTIONS_PER_MESSAGE] for i in range(0, len(mentions), MENTIONS_PER_MESSAGE)]

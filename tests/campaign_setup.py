@@ -22,12 +22,13 @@ async def register(bot: Bot, group: str = "xingfu") -> None:
 
 
 async def link(bot: Bot, user: str, address_key: str, group: str = "xingfu") -> None:
-    """``user`` is an approved member of the household at ``address_key``."""
+    """``user`` is an approved member of the household at ``address_key``, registered by the real
+    name ``真名<user>`` (which must never show in a group)."""
     store, now = bot.app.store, bot.clock()
     home = await store.households.find(group, address_key)
     assert home is not None
     member, _ = await store.members.joined("console", user, group, user, now)
-    member = await store.members.register(member, user, address_key, home.address, home.id, now)
+    member = await store.members.register(member, f"真名{user}", address_key, home.address, home.id, now)
     await store.members.decide(member, approve=True, household_id=home.id, who="李书记", reason="", now=now)
 
 

@@ -36,7 +36,7 @@ async def test_the_reminder_comes_an_hour_before_and_mentions_only_the_missing(b
     bot.clock.advance(minutes=1)
     [reminder] = await run(bot)
     assert reminder.startswith(f"{GROUP}|@王阿姨【提醒】【接龙 C1】核酸检测 将于 11-22 18:00 截止，")
-    assert "已接龙 1 户，还差 3 户" in reminder and "张大爷" not in reminder
+    assert "已接龙 1 户，还差 3 户" in reminder and "张大爷" not in reminder and "真名" not in reminder
     assert await run(bot) == []
     bot.clock.advance(minutes=5)
     assert await run(bot) == []
