@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.dispatcher import Router
-from handlers import audit, campaigns, groups, join, notices, owner, resident, rumor, tickets, whoami
+from handlers import audit, campaigns, care, groups, join, notices, owner, resident, rumor, tickets, whoami
 
 ROUTERS: tuple[Router, ...] = (
     owner.router,
@@ -14,6 +14,7 @@ ROUTERS: tuple[Router, ...] = (
     whoami.router,
     audit.router,
     join.router,
+    care.router,
     tickets.router,
     campaigns.router,
 )

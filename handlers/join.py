@@ -45,7 +45,7 @@ async def joined(ctx: Ctx) -> Reply | list[Reply] | None:
         ctx.platform, msg.sender_id, group.key, msg.sender_name, ctx.now, via_request=request,
         reply_chat=reply_chat)
     if member.status == "approved" and not request:
-        return Reply(msg.chat, f"欢迎 {msg.sender_name} 回到本群。",
+        return Reply(msg.chat, f"欢迎 {msg.sender_name} 入群（已实名登记）。",
                      (Mention(msg.sender_id, msg.sender_name),))
     if not new and not request:
         return []  # greeted when first seen; the reminder job follows up once
@@ -151,8 +151,8 @@ def _tell(member: Member, group: GroupConfig, text: str, *, approve: bool) -> li
     if member.via_request:
         decision = JoinDecision(member.user_id, approve, member.real_name or member.name)
         out = [Reply(ChatRef(group.platform, group.chat_id), "", action=decision)]
-        if member.reply_chat:
-            out.append(Reply(ChatRef.private(group.platform, member.reply_chat), text))
+        if (chat := registration.request_chat(member, group.platform)) is not None:
+            out.append(Reply(chat, text))
         return out
     if approve:
         return [Reply(ChatRef(group.platform, group.chat_id), text,

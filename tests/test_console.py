@@ -5,13 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 from openpyxl import load_workbook
 
-from tests.harness import BASE_TOML
+from bot.adapters.console import HELP, ConsoleAdapter
+from bot.message import JoinDecision, Reply
+from handlers import ROUTERS
+from tests.harness import BASE_TOML, make_config, open_app
+from tests.join_recorder import JoinRecorder
 
 TRANSCRIPT = """\
 # 一段完整的工单流程
@@ -136,3 +141,46 @@ def test_interactive_console_switches_user_and_chat(tmp_path: Path) -> None:
     assert "→ [@李书记] 未办结工单（1 张）：" in out
     assert "→ [阳光花园居民群] @孙姐 已收到求证 R1" in out
     assert "! 一行里写明聊天和用户要用两个「|」：群名|用户|内容" in out  # one bar: not sent anywhere
+
+
+def test_join_in_a_transcript_is_stored_handled_and_greeted(tmp_path: Path) -> None:
+    cwd = setup(tmp_path)
+    result = gridbot("console", "--transcript", "-", cwd=cwd,
+                     stdin="幸福小区居民群|王五|:join\n@|王五|:join\n幸福小区居民群|王五|代买 米 1栋\n")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("幸福小区居民群|@王五 欢迎")  # handlers/join.py greets the newcomer
+    assert [line.split("|")[0] for line in lines] == ["幸福小区居民群", "幸福小区居民群", "@李书记"]
+    assert "第 2 行无法处理：「:join」只能用在群里" in result.stderr
+    with sqlite3.connect(cwd / "data" / "gridbot.db") as db:
+        rows = db.execute("SELECT chat_id, sender_id, kind, text, is_group, handled_at IS NOT NULL "
+                          "FROM messages ORDER BY id").fetchall()
+    assert rows == [("幸福小区居民群", "王五", "join", "", 1, 1), ("幸福小区居民群", "王五", "text", "代买 米 1栋", 1, 1)]
+
+
+async def test_join_at_the_prompt_reaches_the_routers_as_a_join(tmp_path: Path) -> None:
+    recorder = JoinRecorder(answer=lambda m: [Reply(m.chat, "", action=JoinDecision(m.sender_id, True, m.sender_name)),
+                                              Reply(m.chat, f"欢迎{m.sender_name}")])
+    app = await open_app(make_config(tmp_path), routers=[*ROUTERS, recorder.router])
+    out = io.StringIO()
+    console = ConsoleAdapter(app.directory, app.now, out=out, drain=lambda: app.outbox.drain("console"))
+    app.attach(console)
+    try:
+        for line in (":join", ":join 王五", ":chat @", ":join 赵六", ":chat 阳光", ":j 赵六"):
+            assert await console._interactive(line, app.handle)
+    finally:
+        await app.close()
+    assert [(m.chat.chat_id, m.sender_id, m.kind, m.is_group) for m in recorder.seen] == [
+        ("幸福小区居民群", "王五", "join", True), ("阳光花园居民群", "赵六", "join", True)]
+    printed = out.getvalue().splitlines()
+    assert printed == [
+        "  ! 用法：:join 名字（此人加入当前群）",
+        "  （王五 加入了「幸福小区居民群」）",
+        "  → [幸福小区居民群] [已批准 王五 入群]",
+        "  → [幸福小区居民群] 欢迎王五",
+        "  ! 现在是私聊，入群要在群里：先 :chat 群名 切换到群",
+        "  （赵六 加入了「阳光花园居民群」）",
+        "  → [阳光花园居民群] [已批准 赵六 入群]",
+        "  → [阳光花园居民群] 欢迎赵六",
+    ]
+    assert ":join 名字" in HELP

@@ -190,9 +190,13 @@ class WechatAdapter:
         self._events.put_nowait(payload.message_id)
 
     def _on_room_join(self, payload: Any) -> None:
-        self._events.put_nowait(RoomJoin(
+        event = RoomJoin(
             str(payload.room_id or ""), tuple(str(c) for c in payload.invited_ids or () if c),
-            str(payload.inviter_id or ""), int(payload.timestamp or 0)))
+            str(payload.inviter_id or ""), int(payload.timestamp or 0))
+        if not event.room_id or not event.invitee_ids:
+            log.info("WeChat: room-join event without a room or people (%r); skipped", event)
+            return
+        self._events.put_nowait(event)
 
     async def _finish_received(self) -> None:
         """Until every message event received so far is handled (at most ``STOP_GRACE``)."""
@@ -315,7 +319,16 @@ class WechatAdapter:
         )
 
     async def send(self, reply: Reply) -> str | None:
-        """Send one text, @-mentioning the people in ``reply.mentions``; paced per account."""
+        """Send one text, @-mentioning the people in ``reply.mentions``; paced per account.
+
+        A join decision (``reply.action``) has nothing to act on here and is only logged.
+        """
+        if reply.action is not None:
+            # WeChat has no join requests to decide: nothing to do, and nothing to retry.
+            log.info("WeChat: %s of %s in %s is not a WeChat action; done without it",
+                     "approval" if reply.action.approve else "refusal", reply.action.user_id, reply.chat)
+            if not reply.text:
+                return None
         puppet = self.puppet
         if puppet is None or not self.connected.is_set():
             raise SendError(f"not connected to the WeChat gateway {self.endpoint}", offline=True)

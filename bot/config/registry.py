@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config.campaigns import CAMPAIGNS, CampaignConfig
+from bot.config.care import CARE, CareConfig
 from bot.config.groups import GROUPS, STAFF, GroupConfig
 from bot.config.people import GRIDS, JOIN, GridConfig, JoinConfig
 from bot.config.platforms import BOT, TELEGRAM, WECHAT, BotConfig, TelegramConfig, WechatConfig
@@ -34,7 +35,7 @@ from bot.config.small import (
 
 #: In the order messages list them; a table that needs another reads it first (``doc[GROUPS]``).
 TABLES: tuple[Table[Any], ...] = (BOT, STAFF, TELEGRAM, WECHAT, PRIVACY, NOTICES, DIGEST, LIMITS, GROUPS, SCHEDULES,
-                                  GRIDS, JOIN, CAMPAIGNS)
+                                  GRIDS, JOIN, CARE, CAMPAIGNS)
 #: Every key each table may hold, as written in the file; anything else is a typo.
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {t.name: t.keys for t in TABLES}
 #: How each table is written in TOML, for messages.
@@ -61,6 +62,7 @@ class Config:
     schedules: tuple[ScheduledNoticeConfig, ...]
     grids: tuple[GridConfig, ...]
     join: JoinConfig
+    care: CareConfig
     campaigns: CampaignConfig
 
     @property

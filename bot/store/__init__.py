@@ -20,6 +20,7 @@ from typing import Protocol
 
 from bot.store.audit import AuditRepo
 from bot.store.campaigns import CampaignRepo
+from bot.store.care import CareRepo
 from bot.store.errors import StoreError, StoreUnavailable
 from bot.store.groups import BoundGroup, GroupRepo
 from bot.store.households import HouseholdRepo, MemberRepo
@@ -58,6 +59,10 @@ class Store(Protocol):
     @property
     def members(self) -> MemberRepo:
         """People in the groups and their real-name registrations."""
+
+    @property
+    def care(self) -> CareRepo:
+        """Daily check-ins of vulnerable households."""
 
     @property
     def campaigns(self) -> CampaignRepo:

@@ -24,7 +24,10 @@ class MessageRepo(Protocol):
         """The stored row of a message (found by its platform id), if it was stored."""
 
     async def group_chats_of(self, platform: str, sender_id: str) -> list[str]:
-        """The group chats where this person has posted, the latest first."""
+        """The group chats where this person has posted or joined, the latest first.
+
+        A join request does not count: until it is approved the person is not in the group.
+        """
 
     async def recent_private(self, chat: ChatRef, limit: int = 20) -> list[tuple[int, str, bool]]:
         """A private chat's latest texts, newest first: (row, text, a ticket was filed from it)."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.message import Reply
+from bot.message import JoinDecision, Reply
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +62,22 @@ class OutboxRepo(Protocol):
 
     async def items(self, platform: str | None = None, status: str | None = None) -> list[OutboxItem]:
         """Queued sends, oldest first, optionally filtered."""
+
+
+def action_to_json(action: JoinDecision | None) -> str | None:
+    """A reply's action as stored: ``{"join": {...}}``, None for a plain message."""
+    if action is None:
+        return None
+    fields = {"user_id": action.user_id, "approve": action.approve, "name": action.name}
+    return json.dumps({"join": fields}, ensure_ascii=False)
+
+
+def action_from_json(text: str | None) -> JoinDecision | None:
+    """The inverse of :func:`action_to_json`; raises ValueError for an action it does not know."""
+    if text is None:
+        return None
+    data = json.loads(text)
+    if not isinstance(data, dict) or set(data) != {"join"}:
+        raise ValueError(f"unknown outbox action {text!r}")
+    join = data["join"]
+    return JoinDecision(str(join["user_id"]), bool(join["approve"]), str(join.get("name", "")))

@@ -38,7 +38,7 @@ class RetentionRepo(Protocol):
         """Blank the text, names and title of up to ``limit`` old messages; returns how many."""
 
     async def purge_outbox(self, before: datetime, now: datetime, limit: int) -> int:
-        """Blank the text and mentions of up to ``limit`` old sent replies; pending ones stay."""
+        """Blank the text, mentions and action of up to ``limit`` old sent replies; pending ones stay."""
 
     async def anonymise_tickets(self, before: datetime, now: datetime, limit: int) -> int:
         """Mask phone/ID numbers and drop the address of up to ``limit`` closed tickets."""

@@ -195,7 +195,7 @@ class BotApi:
         self.webhook: Json | None = None
         self.webhook_retry = 0.2
         self.webhook_error: str = ""
-        self.joins = Joins(self)
+        self.joins = Joins(self, ApiError)
 
     @property
     def bot_id(self) -> int:

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -30,8 +31,10 @@ INSIDE = ("creator", "administrator", "member")
 class Joins:
     """The join requests waiting in one bot's groups, and what joining does."""
 
-    def __init__(self, api: BotApi):
-        self.api = api
+    def __init__(self, api: BotApi, error: Callable[[int, str], Exception]):
+        # The server's ApiError, handed in: run as ``python -m``, its module is ``__main__``,
+        # and a class imported from ``tests.peers.telegram_api`` would be another one.
+        self.api, self.error = api, error
         self.requests: dict[tuple[int, int], Json] = {}
 
     def inject_join(self, body: Json) -> Json:
@@ -49,9 +52,9 @@ class Joins:
         user, chat = self.api.user(body), self.api.chat(body)
         key = (chat["id"], user["id"])
         if self.api.members.get(key) in INSIDE:
-            raise self._refused(f"control: user {user['id']} is in chat {chat['id']} already")
+            raise self.error(400, f"control: user {user['id']} is in chat {chat['id']} already")
         if key in self.requests:
-            raise self._refused(f"control: user {user['id']} already asked to join {chat['id']}")
+            raise self.error(400, f"control: user {user['id']} already asked to join {chat['id']}")
         request: Json = {"chat": chat, "from": user, "user_chat_id": user["id"], "date": int(time.time())}
         if body.get("bio"):
             request["bio"] = body["bio"]
@@ -85,18 +88,16 @@ class Joins:
         return [{"chat_id": c, "user_id": u} for c, u in self.requests]
 
     def _decidable(self, p: Params) -> tuple[Json, int]:
-        from tests.peers.telegram_api import ApiError
-
         chat_id, user_id = p.chat_id(), p.integer("user_id")
         chat = self.api.chats.get(chat_id) if isinstance(chat_id, int) else None
         if chat is None:
-            raise ApiError(400, "Bad Request: chat not found")
+            raise self.error(400, "Bad Request: chat not found")
         if self.api.members.get((chat["id"], self.api.bot_id)) not in ADMINS:
-            raise ApiError(400, "Bad Request: CHAT_ADMIN_REQUIRED")
+            raise self.error(400, "Bad Request: CHAT_ADMIN_REQUIRED")
         if self.api.members.get((chat["id"], user_id)) in INSIDE:
-            raise ApiError(400, "Bad Request: USER_ALREADY_PARTICIPANT")
+            raise self.error(400, "Bad Request: USER_ALREADY_PARTICIPANT")
         if (chat["id"], user_id) not in self.requests:
-            raise ApiError(400, "Bad Request: HIDE_REQUESTER_MISSING")
+            raise self.error(400, "Bad Request: HIDE_REQUESTER_MISSING")
         return chat, user_id
 
     def _person(self, body: Json) -> Json:
@@ -111,9 +112,3 @@ class Joins:
                      "date": int(time.time()), "new_chat_members": members}
         self.api.messages[(chat["id"], msg["message_id"])] = msg
         return {"update_id": self.api._enqueue("message", msg), "message_id": msg["message_id"]}
-
-    @staticmethod
-    def _refused(description: str) -> Exception:
-        from tests.peers.telegram_api import ApiError
-
-        return ApiError(400, description)

@@ -29,6 +29,9 @@ from tests.peers.wechat_gateway import (
 from tests.store_backends import sqlite_db
 
 pytestmark = pytest.mark.skipif(node_missing_reason() is not None, reason=node_missing_reason() or "")
+#: The production routers but the one greeting newcomers (handlers/join.py, tested in
+#: tests/test_join.py): these tests see the platform side only, through the recorder.
+WITHOUT_JOIN = [r for r in ROUTERS if r.name != "join"]
 
 
 def toml(room: str, owner: str) -> str:
@@ -55,8 +58,8 @@ async def until(check: Callable[[], bool], timeout: float = 15) -> None:  # noqa
 @contextlib.asynccontextmanager
 async def running(gw: WechatGateway, tmp_path: Path, config: str,
                   recorder: JoinRecorder) -> AsyncIterator[tuple[App, WechatAdapter]]:
-    """The bot with every production router plus the recorder, on the gateway."""
-    app = await open_app(make_config(tmp_path, config), routers=[*ROUTERS, recorder.router])
+    """The bot with the production routers (but the join greeting) plus the recorder."""
+    app = await open_app(make_config(tmp_path, config), routers=[*WITHOUT_JOIN, recorder.router])
     adapter = WechatAdapter(gw.endpoint, gw.token, app.directory, send_interval=0.05,
                             reconnect_delays=(0.2, 0.5))
     app.attach(adapter)

@@ -22,8 +22,9 @@ class SqliteMessageRepo:
             cur = await self.db.execute(
                 """INSERT INTO messages (platform, chat_id, sender_id, sender_name,
                        platform_message_id, kind, text, is_group, mentions_me,
-                       tapped_message_id, sender_is_admin, chat_title, sent_at, received_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                       tapped_message_id, sender_is_admin, chat_title, reply_chat_id, sent_at,
+                       received_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT (platform, chat_id, platform_message_id) DO NOTHING""",
                 (
                     msg.chat.platform,
@@ -38,6 +39,8 @@ class SqliteMessageRepo:
                     msg.tapped_message_id,
                     int(msg.sender_is_admin),
                     msg.chat_title,
+                    # Same platform as the message: only the chat id is kept.
+                    msg.reply_chat.chat_id if msg.reply_chat else None,
                     to_db(msg.sent_at),
                     to_db(received_at),
                 ),
@@ -74,6 +77,8 @@ class SqliteMessageRepo:
         rows = await self.db.fetchall(
             """SELECT chat_id, MAX(id) AS last FROM messages
                WHERE platform = ? AND sender_id = ? AND is_group = 1
+                 -- Asking to join is not being in the group: approval is the gate.
+                 AND kind != 'join_request'
                GROUP BY chat_id ORDER BY last DESC""",
             (platform, sender_id),
         )
@@ -111,4 +116,5 @@ def _incoming(r: aiosqlite.Row) -> Incoming:
         tapped_message_id=r["tapped_message_id"],
         sender_is_admin=bool(r["sender_is_admin"]),
         chat_title=r["chat_title"],
+        reply_chat=ChatRef(r["platform"], r["reply_chat_id"]) if r["reply_chat_id"] else None,
     )

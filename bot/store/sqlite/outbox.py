@@ -10,7 +10,7 @@ import aiosqlite
 
 from bot.message import Button, ChatRef, Mention, Reply
 from bot.privacy import for_chat
-from bot.store.outbox import OutboxItem
+from bot.store.outbox import OutboxItem, action_from_json, action_to_json
 from bot.store.sqlite.base import Database, from_db, to_db
 
 
@@ -29,8 +29,8 @@ class SqliteOutboxRepo:
         async with self.db.tx():
             cur = await self.db.execute(
                 """INSERT INTO outbox (platform, chat_id, text, mentions, buttons,
-                       edit_message_id, dedupe_key, next_attempt_at, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                       edit_message_id, action, dedupe_key, next_attempt_at, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT (dedupe_key) DO NOTHING""",
                 (
                     reply.chat.platform,
@@ -39,6 +39,7 @@ class SqliteOutboxRepo:
                     json.dumps([[m.user_id, m.name] for m in reply.mentions], ensure_ascii=False),
                     json.dumps([[b.label, b.command] for b in reply.buttons], ensure_ascii=False),
                     reply.edit_message_id,
+                    action_to_json(reply.action),
                     dedupe_key,
                     to_db(now),
                     to_db(now),
@@ -132,6 +133,7 @@ def _item(r: aiosqlite.Row) -> OutboxItem:
         mentions=tuple(Mention(uid, name) for uid, name in json.loads(r["mentions"])),
         buttons=tuple(Button(label, cmd) for label, cmd in json.loads(r["buttons"])),
         edit_message_id=r["edit_message_id"],
+        action=action_from_json(r["action"]),
     )
     return OutboxItem(
         id=r["id"],

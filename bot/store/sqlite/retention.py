@@ -12,10 +12,12 @@ _CLOSED = "status IN (" + ", ".join(f"'{s}'" for s in sorted(FINAL)) + ")"
 #: Rows whose raw text may go: handled, not yet purged, received before the cut-off.
 _OLD_MESSAGES = "purged_at IS NULL AND received_at < ? AND handled_at IS NOT NULL"
 #: Copies of what the bot sent (delivered or given up on), created before the cut-off.
-_OLD_SENT = "text != '' AND created_at < ? AND status IN ('sent', 'failed')"
+_OLD_SENT = ("(text != '' OR action IS NOT NULL) AND created_at < ? "
+             "AND status IN ('sent', 'failed')")
 #: Tickets closed and untouched since before the cut-off, not yet anonymised.
 _OLD_TICKETS = f"anonymised_at IS NULL AND {_CLOSED} AND updated_at < ?"
-_BLANK_MESSAGE = "text = '', sender_name = '', sender_id = '', chat_title = '', purged_at = ?"
+_BLANK_MESSAGE = ("text = '', sender_name = '', sender_id = '', chat_title = '', reply_chat_id = NULL, "
+                  "purged_at = ?")
 class SqliteRetentionRepo:
     """Counting and doing the ``[privacy]`` work over ``messages``, ``tickets`` and history."""
 
@@ -51,10 +53,10 @@ class SqliteRetentionRepo:
             return cur.rowcount
 
     async def purge_outbox(self, before: datetime, now: datetime, limit: int) -> int:
-        """Blank the text and mentions of up to ``limit`` old sent replies; pending ones stay."""
+        """Blank the text, mentions and action of up to ``limit`` old sent replies; pending ones stay."""
         async with self.db.tx():
             cur = await self.db.execute(
-                f"""UPDATE outbox SET text = '', mentions = '[]' WHERE id IN
+                f"""UPDATE outbox SET text = '', mentions = '[]', action = NULL WHERE id IN
                       (SELECT id FROM outbox WHERE {_OLD_SENT} LIMIT ?)""",
                 (to_db(before), limit),
             )
