@@ -94,3 +94,17 @@ async def test_an_answer_finds_its_household_by_address_or_linked_member_in_one_
     assert done is not None and done[1] == h.id and (done[0].answers, done[0].previous) == (2, "未做")
     [answer] = await store.campaigns.answers(c.id, ["xingfu"])
     assert (answer.voter, answer.address, answer.option, answer.name) == (f"h:{h.id}", "3栋2单元501", "已做", "u7")
+
+
+async def test_the_sheet_pages_through_a_household_with_two_voters(store: Store) -> None:
+    a, _ = await store.households.save(HouseholdData("xingfu", "3-2-501", "3栋2单元501"), NOW)
+    await store.households.save(HouseholdData("xingfu", "3-2-502", "3栋2单元502"), NOW)
+    await store.households.save(HouseholdData("yangguang", "1-1-101", "1栋1单元101"), NOW)
+    vote = NewCampaign("vote", "选楼长", ("张三", "李四"), "xingfu", ("yangguang", "xingfu"), AUTHOR)
+    c = await store.campaigns.create(vote, NOW)
+    for user, option in (("u1", "张三"), ("u2", "李四")):
+        await store.campaigns.answer(said(c.id, f"m:console:{user}", option, household=a.id, user=user), NOW)
+    for page in (1, 2, 10):
+        rows = [(h.address_key, x.option if x else None) async for h, x in
+                store.campaigns.sheet(c.id, ["yangguang", "xingfu"], page=page)]
+        assert rows == [("3-2-501", "张三"), ("3-2-501", "李四"), ("3-2-502", None), ("1-1-101", None)], page

@@ -215,26 +215,28 @@ class SqliteCampaignRepo:
         """Every household of these groups with its answer (or None), page by page."""
         if not group_keys:
             return
-        after: tuple[str, str] = ("", "")
-        while True:
-            rows = await self.db.fetchall(
-                f"""SELECT h.*, a.group_key AS a_group, a.voter, a.household_id AS a_household,
-                           a.address AS a_address, a.option, a.people, a.name AS a_name,
-                           a.answered_at
-                    FROM households h LEFT JOIN campaign_answers a
-                         ON a.campaign_id = ? AND a.household_id = h.id
-                    WHERE (h.group_key, h.address_key) > (?, ?)
-                    AND h.group_key IN ({marks(len(group_keys))})
-                    ORDER BY h.group_key, h.address_key LIMIT ?""",
-                (campaign_id, *after, *group_keys, page))
-            for r in rows:
-                answer = None if r["voter"] is None else Answer(
-                    r["a_group"], r["voter"], r["a_household"], r["a_address"], r["option"],
-                    r["people"], r["a_name"], from_db(r["answered_at"]))
-                yield household_row(r), answer
-            if len(rows) < page:
-                return
-            after = (rows[-1]["group_key"], rows[-1]["address_key"])
+        # Group by group (each an index search), keyset on (address, voter) within it: a
+        # household with two voters (a vote) is two rows, and a page may end between them.
+        for key in sorted(group_keys):
+            after: tuple[str, str] = ("", "")
+            while True:
+                rows = await self.db.fetchall(
+                    """SELECT h.*, a.group_key AS a_group, coalesce(a.voter, '') AS voter,
+                              a.household_id AS a_household, a.address AS a_address, a.option,
+                              a.people, a.name AS a_name, a.answered_at
+                       FROM households h LEFT JOIN campaign_answers a
+                            ON a.campaign_id = ? AND a.household_id = h.id
+                       WHERE h.group_key = ? AND (h.address_key, coalesce(a.voter, '')) > (?, ?)
+                       ORDER BY h.address_key, voter LIMIT ?""",
+                    (campaign_id, key, *after, page))
+                for r in rows:
+                    answer = None if not r["voter"] else Answer(
+                        r["a_group"], r["voter"], r["a_household"], r["a_address"], r["option"],
+                        r["people"], r["a_name"], from_db(r["answered_at"]))
+                    yield household_row(r), answer
+                if len(rows) < page:
+                    break
+                after = (rows[-1]["address_key"], rows[-1]["voter"])
 
     def progress_at(self, campaign_id: int, group_key: str) -> datetime | None:
         """When a group last saw this campaign's progress line (from memory)."""
