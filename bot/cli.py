@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     _retention_parsers(sub)
     _household_parsers(sub)
     _rumor_parsers(sub)
+    _campaign_parsers(sub)
     return parser
 
 
@@ -134,6 +135,8 @@ def _household_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     dump.add_argument("--format", choices=["csv", "xlsx", "json"], default="csv")
     dump.add_argument("--out", type=Path, help="output file (default: stdout; xlsx needs --out)")
     dump.add_argument("--group", help="only this group (key or name) and the groups below it")
+
+
 def _rumor_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``rumors import|list|retire|match``: the rumour library (谣言库)."""
     rumors = sub.add_parser("rumors", help="the rumour library: import, list, retire, match")
@@ -159,6 +162,20 @@ def _rumor_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     match.add_argument("text", help="the text, e.g. 网传明天封城，是真的吗？")
 
 
+def _campaign_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``campaigns report`` (接龙 / 报名 / 投票)."""
+    campaigns = sub.add_parser("campaigns", help="roll-calls, sign-ups and votes (接龙 / 报名 / 投票)")
+    csub = campaigns.add_subparsers(dest="action", required=True)
+    report = csub.add_parser(
+        "report", help="one campaign's counts and the households that have not answered",
+        description="JSON: code, title, households, answered, options (count per option) and "
+                    "missing (address, head, phone). CSV/XLSX: every household with its answer.")
+    _common(report)
+    report.add_argument("code", help="campaign code, e.g. C1 (full-width Ｃ１ works)")
+    report.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+    report.add_argument("--out", type=Path, help="output file (default: stdout; xlsx needs one)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gridbot`` script."""
     # Databases (and their -wal/-shm), backups, exports and lock files hold residents' data:
@@ -173,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     quiet = args.command in ("console", "tickets", "groups", "notice", "doctor", "backup", "purge",
-                             "audit", "households", "rumors")
+                             "audit", "households", "rumors", "campaigns")
     redactor = logsafe.install(
         logging.DEBUG if args.verbose else (logging.WARNING if quiet else logging.INFO))
     try:
@@ -200,7 +217,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 async def _dispatch(args: argparse.Namespace, config: Config) -> int:
-    from bot import commands, commands_households, commands_rumors
+    from bot import commands, commands_campaigns, commands_households, commands_rumors
 
     handler = {
         "run": commands.run,
@@ -215,6 +232,7 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         "audit": commands.audit,
         "households": commands_households.households,
         "rumors": commands_rumors.rumors,
+        "campaigns": commands_campaigns.report,
     }[args.command]
     try:
         return await handler(args, config)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.config.campaigns import CAMPAIGNS, CampaignConfig
 from bot.config.care import CARE, CareConfig
 from bot.config.groups import GROUPS, STAFF, GroupConfig
 from bot.config.people import GRIDS, JOIN, GridConfig, JoinConfig
@@ -35,7 +36,7 @@ from bot.config.small import (
 
 #: In the order messages list them; a table that needs another reads it first (``doc[GROUPS]``).
 TABLES: tuple[Table[Any], ...] = (BOT, STAFF, TELEGRAM, WECHAT, PRIVACY, NOTICES, DIGEST, LIMITS, GROUPS, SCHEDULES,
-                                  GRIDS, JOIN, CARE, RUMORS)
+                                  GRIDS, JOIN, CARE, RUMORS, CAMPAIGNS)
 #: Every key each table may hold, as written in the file; anything else is a typo.
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {t.name: t.keys for t in TABLES}
 #: How each table is written in TOML, for messages.
@@ -64,6 +65,7 @@ class Config:
     join: JoinConfig
     care: CareConfig
     rumors: RumorConfig
+    campaigns: CampaignConfig
 
     @property
     def name(self) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.store.audit import AuditRepo
+from bot.store.campaigns import CampaignRepo
 from bot.store.care import CareRepo
 from bot.store.errors import StoreError, StoreUnavailable
 from bot.store.groups import BoundGroup, GroupRepo
@@ -63,6 +64,10 @@ class Store(Protocol):
     @property
     def care(self) -> CareRepo:
         """Daily check-ins of vulnerable households."""
+
+    @property
+    def campaigns(self) -> CampaignRepo:
+        """Roll-calls, sign-ups and votes, and their answers."""
 
     @property
     def notices(self) -> NoticeRepo:
