@@ -21,6 +21,7 @@ from typing import Protocol
 from bot.store.audit import AuditRepo
 from bot.store.care import CareRepo
 from bot.store.errors import StoreError, StoreUnavailable
+from bot.store.faq import FaqRepo
 from bot.store.groups import BoundGroup, GroupRepo
 from bot.store.households import HouseholdRepo, MemberRepo
 from bot.store.messages import MessageRepo
@@ -79,6 +80,10 @@ class Store(Protocol):
     @property
     def rumors(self) -> RumorRepo:
         """The rumour library and the reports joined on rumour tickets."""
+
+    @property
+    def faq(self) -> FaqRepo:
+        """Policy Q&A entries and residents' open questions."""
 
     @property
     def jobstore_url(self) -> str:
