@@ -14,7 +14,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
+from bot.config.groups import GroupConfig
 from bot.privacy import mask
 from bot.rumor_match import NO_MATCH, Match, RumorIndex
 from bot.store import Store
@@ -113,6 +115,23 @@ async def load(store: Store, cache: FaqCache) -> FaqCache:
         cache.index = new_index(entries)
         cache.version = version
     return cache
+
+
+class Tree(Protocol):
+    """What :func:`chain` needs of the directory."""
+
+    def group(self, key: str) -> GroupConfig | None:
+        """A group by key."""
+
+
+def chain(tree: Tree, group: GroupConfig) -> tuple[str, ...]:
+    """A group's key and the keys of every group above it: the scopes that apply to it."""
+    keys = [group.key]
+    node: GroupConfig | None = group
+    while node is not None and node.parent and node.parent not in keys:
+        keys.append(node.parent)
+        node = tree.group(node.parent)
+    return tuple(keys)
 
 
 def usable(entries: dict[str, FaqData], now: datetime, scopes: tuple[str, ...] | None,
