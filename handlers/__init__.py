@@ -6,6 +6,7 @@ from bot.dispatcher import Router
 from handlers import (
     audit,
     care,
+    faq,
     groups,
     households,
     join,
@@ -22,6 +23,7 @@ ROUTERS: tuple[Router, ...] = (
     owner.router,
     notices.router,
     rumor.router,
+    faq.router,
     resident.router,
     groups.router,
     whoami.router,
