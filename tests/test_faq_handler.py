@@ -120,3 +120,13 @@ async def test_a_question_in_private_is_answered_and_a_request_still_filed(bot: 
     assert "【政策问答】" in answer.text and "免费" in answer.text
     replies = await bot.say("@", "张阿姨", "代买 退烧药一盒 5栋302 可以吗")
     assert all("【政策问答】" not in r.text for r in replies)
+
+
+async def test_the_owner_may_word_the_saved_question(bot: Bot) -> None:
+    await bot.say(XINGFU, "张阿姨", "想问一下，我们楼下的垃圾几点收啊")
+    await bot.say("@", "李书记", "答复 Q1 每天早上七点和晚上七点")
+    assert "规范说法" in (await bot.say("@", "李书记", "存为问答 Q1 😀😀"))[0].text
+    [saved] = await bot.say("@", "李书记", "存为问答 Q1 垃圾几点收")
+    assert "已存为问答 FQ1" in saved.text
+    [answer] = await bot.say(XINGFU, "王大爷", "请问垃圾几点收？")
+    assert "每天早上七点和晚上七点" in answer.text and "来源：幸福小区居民群 李书记" in answer.text
