@@ -26,6 +26,7 @@ router = Router("faq")
 KEEP = 500
 _CODE = re.compile(r"^[QqＱｑ]\s*(\d{1,9})(?!\d)\s*(.*)$", re.S)
 _MASKED = re.compile(r"\d*\*+\d*")
+_LEAD = re.compile(r"^(?:请问一下|请问|咨询一下|咨询|想问一下|想问|问一下)[\s,，:：]*")
 _BY_ENTRY = re.compile(r"^按\s*(?:问答库?\s*)?(\S+)$")
 # Requests and emergencies written as questions ("谁能帮忙买药吗", "发烧39度了怎么办") belong to
 # the ticket and help routes, not to the Q&A: they are left alone here.
@@ -124,7 +125,7 @@ def _question_part(text: str) -> str:
     """What of a resident's message is the question: up to its question mark, numbers masked
     away ("请问东门几点开？我电话138…" -> "请问东门几点开？")."""
     head = re.split(r"(?<=[?？])", one_line(text, QUESTION_LIMIT), maxsplit=1)[0]
-    return _MASKED.sub("", mask(head)).strip()
+    return _LEAD.sub("", _MASKED.sub("", mask(head)).strip())
 
 
 @router.command("存为问答", "/savefaq", where="private", role=Role.OWNER)
