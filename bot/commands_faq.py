@@ -25,18 +25,20 @@ async def faq_command(args: argparse.Namespace, config: Config) -> int:
         now = datetime.now(config.tz)
         if args.action == "match":
             return await _match(args, store, now, config)
-        action = {"import": _import, "list": _list}[args.action]
-        return await action(args, store, now)
+        if args.action == "import":
+            return await _import(args, store, now, config)
+        return await _list(args, store, now)
     finally:
         await store.close()
 
 
-async def _import(args: argparse.Namespace, store: Store, now: datetime) -> int:
+async def _import(args: argparse.Namespace, store: Store, now: datetime, config: Config) -> int:
     text, why = read_utf8(args.file, "问答文件 ")
     if text is None:
         print(why, file=sys.stderr)
         return 2
-    parsed = parse(text, csv_file=str(args.file).lower().endswith(".csv"), today=now.date())
+    keys = {g.key for g in Directory(config, await store.groups.all()).groups}
+    parsed = parse(text, csv_file=str(args.file).lower().endswith(".csv"), today=now.date(), groups=keys)
     for line, reason in parsed.errors[:SHOW_ERRORS]:
         print(f"第 {line} 行：{reason}", file=sys.stderr)
     if len(parsed.errors) > SHOW_ERRORS:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -37,12 +38,15 @@ class Parsed:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
-def parse(text: str, *, csv_file: bool, today: date) -> Parsed:
-    """Every row of an FAQ file; a bad row never stops the others."""
+def parse(text: str, *, csv_file: bool, today: date, groups: Container[str] | None = None) -> Parsed:
+    """Every row of an FAQ file; a bad row never stops the others. ``groups``: the known group
+    keys (a scope naming another group would never apply); None: not checked."""
     out = Parsed()
     seen: dict[str, int] = {}
     for line, record in (_csv(text, out) if csv_file else _jsonl(text, out)):
         row = _row(record, today)
+        if not isinstance(row, str) and row.scope and groups is not None and row.scope not in groups:
+            row = f"scope（范围）{row.scope[:40]!r} 不是已知的群 key（用「gridbot groups」查看；不写＝所有群）"
         if isinstance(row, str):
             out.errors.append((line, row))
         elif row.id in seen:

@@ -34,8 +34,12 @@ _REQUEST = re.compile(r"帮我|谁能帮|帮忙买|帮忙去|帮忙送|派人|�
                       r"\d{2}(?:\.\d)?度")
 
 
+#: Hearsay ("网传…是真的吗") is the rumour library's to answer (priority 0), not a policy question.
+_HEARSAY = (*kw.HEARSAY_WORDS, "听说", "是真的吗", "真的假的", "是不是真的", "谣言")
+
+
 def _not_for_us(text: str) -> bool:
-    return kw.is_emergency(text) or _REQUEST.search(text) is not None
+    return kw.is_emergency(text) or _REQUEST.search(text) is not None or any(w in text for w in _HEARSAY)
 
 
 # Below the ticket fallback (priority 0, which also gives the rumour library's auto-answers): a

@@ -44,11 +44,14 @@ def test_bad_rows_are_named_by_line_and_the_rest_imported(tmp_path: Path, capsys
     good = {"id": "A1", "question": "核酸检测点在哪里", "answer": "社区门口"}
     path = tmp_path / "faq.jsonl"
     path.write_text("\n".join([json.dumps(good, ensure_ascii=False), "{oops",
-                               json.dumps({**good, "id": "A2", "answer": ""}, ensure_ascii=False)]),
+                               json.dumps({**good, "id": "A2", "answer": ""}, ensure_ascii=False),
+                               json.dumps({**good, "id": "A3", "scope": "xingfu"}, ensure_ascii=False),
+                               json.dumps({**good, "id": "A4", "scope": "xingfuu"}, ensure_ascii=False)]),
                     encoding="utf-8")
     code, out, err = run(tmp_path, capsys, "import", str(path))
-    assert code == 0 and "已导入 1 条；有问题未导入 2 行" in out
+    assert code == 0 and "已导入 2 条；有问题未导入 3 行" in out
     assert "第 2 行：不是一条完整的 JSON" in err and "第 3 行：缺少 answer" in err
+    assert "第 5 行：scope（范围）'xingfuu' 不是已知的群 key" in err
 
 
 def test_empty_and_unreadable_files_get_a_clear_answer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -39,7 +39,8 @@ async def test_expired_entries_are_never_used(bot: Bot) -> None:
 
 async def test_chat_and_requests_get_nothing_from_the_qa(bot: Bot) -> None:
     await load_sample(bot)
-    for chat in ("大家早上好", "今天晚上吃什么？", "收到，谢谢", "核酸结果出来了，阴性", "黄码转绿了，谢谢大家"):
+    for chat in ("大家早上好", "今天晚上吃什么？", "收到，谢谢", "核酸结果出来了，阴性", "黄码转绿了，谢谢大家",
+                 "请问网传明天封城是真的吗", "我妈发烧39度了，怎么办，能不能派人来", "谁能帮忙去药店买盒布洛芬，8号楼602？"):
         assert await bot.say(XINGFU, "王大爷", chat) == [], chat
     replies = await bot.say(XINGFU, "王大爷", "代买 退烧药一盒 5栋302 可以吗？")
     assert "E1" in to(replies, XINGFU)[0].text  # a request is still a ticket
