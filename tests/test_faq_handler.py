@@ -149,3 +149,11 @@ async def test_an_owner_answer_never_shows_a_phone_number_in_the_group(bot: Bot)
     replies = await bot.say("@", "李书记", "答复 Q1 菜站王师傅 13912345678")
     [public] = to(replies, XINGFU)
     assert "13912345678" not in public.text and "王师傅" in public.text
+
+
+async def test_an_owner_answering_in_the_group_is_pointed_to_private_chat(bot: Bot) -> None:
+    await bot.say(XINGFU, "张阿姨", "请问物业电话是多少")
+    [hint] = await bot.say(XINGFU, "李书记", "答复 Q1 物业电话在公告栏")
+    assert "请私聊我发送" in hint.text and "答复 Q1 …" in hint.text
+    q = await bot.app.store.faq.question(1)
+    assert q is not None and q.answer is None
