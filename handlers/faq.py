@@ -132,6 +132,25 @@ def _question_part(text: str) -> str:
     return _LEAD.sub("", _MASKED.sub("", mask(head)).strip())
 
 
+#: Open questions listed at once; the rest are counted.
+LIST_LIMIT = 20
+
+
+@router.command("待答", "居民提问", "/questions", where="private", role=Role.OWNER, alone=True)
+async def open_questions(ctx: Ctx) -> Reply:
+    """``待答``: unanswered questions of the groups the sender manages, oldest first."""
+    keys = [g.key for g in ctx.directory.managed_groups(ctx.platform, ctx.msg.sender_id)]
+    waiting = await ctx.store.faq.open_questions(keys, LIST_LIMIT + 1)
+    if not waiting:
+        return ctx.reply("没有待答复的居民提问。")
+    more = "（只列最早的 20 条）" if len(waiting) > LIST_LIMIT else ""
+    lines = [f"待答复的居民提问{more}："]
+    lines += [f"{q.code}「{q.asked.group_name}」{q.asked.asker_name} {q.asked.asked_at:%m-%d %H:%M}：{one_line(q.asked.text, 40)}"
+              for q in waiting[:LIST_LIMIT]]
+    lines.append("答复请发送「答复 Q3 您的答复」。")
+    return ctx.reply("\n".join(lines))
+
+
 @router.command("存为问答", "/savefaq", where="private", role=Role.OWNER)
 async def save(ctx: Ctx) -> Reply:
     """``存为问答 Q3 [问题的说法]``: an answered question becomes an entry for its group and

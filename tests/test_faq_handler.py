@@ -157,3 +157,15 @@ async def test_an_owner_answering_in_the_group_is_pointed_to_private_chat(bot: B
     assert "请私聊我发送" in hint.text and "答复 Q1 …" in hint.text
     q = await bot.app.store.faq.question(1)
     assert q is not None and q.answer is None
+
+
+async def test_owners_list_the_questions_waiting_for_them(bot: Bot) -> None:
+    assert "没有待答复" in (await bot.say("@", "李书记", "待答"))[0].text
+    await bot.say(XINGFU, "张阿姨", "请问物业电话是多少")
+    await bot.say(YANGGUANG, "赵大姐", "请问垃圾几点收")
+    [mine] = await bot.say("@", "李书记", "待答")
+    assert "Q1「幸福小区居民群」张阿姨" in mine.text and "Q2" not in mine.text
+    [above] = await bot.say("@", "刘主任", "待答")  # the township sees both villages
+    assert "Q1" in above.text and "Q2「阳光花园居民群」赵大姐" in above.text
+    await bot.say("@", "李书记", "答复 Q1 物业电话在公告栏")
+    assert "没有待答复" in (await bot.say("@", "李书记", "待答"))[0].text
