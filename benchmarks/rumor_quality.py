@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,13 +34,13 @@ def load() -> tuple[rm.RumorIndex, list[dict[str, str | None]]]:
     return index, rows
 
 
-def evaluate(index: rm.RumorIndex, rows: list[dict[str, str | None]]) -> dict[str, object]:
-    """Counts and rates of answer/suggest over the labelled rows."""
+def evaluate(match: Callable[[str], rm.Match], rows: list[dict[str, str | None]]) -> dict[str, object]:
+    """Counts and rates of answer/suggest over the labelled rows (``benchmarks/faq_quality.py`` too)."""
     counts = {k: 0 for k in ("answer_right", "answer_wrong", "suggest_right", "suggest_wrong",
                              "positives", "negatives", "negatives_answered")}
     missed: list[str] = []
     for row in rows:
-        m = index.match(str(row["text"]))
+        m = match(str(row["text"]))
         positive = row["expect"] is not None
         counts["positives" if positive else "negatives"] += 1
         right = positive and m.entry_id == row["expect"]
@@ -84,7 +85,7 @@ def main() -> None:
     index, rows = load()
     if parser.parse_args().sweep:
         sweep(index, rows)
-    result = evaluate(index, rows)
+    result = evaluate(index.match, rows)
     for text in result["missed"]:  # type: ignore[attr-defined]
         print("missed:", text)
     result["missed"] = len(result["missed"])  # type: ignore[arg-type]

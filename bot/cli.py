@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     _household_parsers(sub)
     _rumor_parsers(sub)
     _campaign_parsers(sub)
+    _faq_parsers(sub)
     return parser
 
 
@@ -176,6 +177,27 @@ def _campaign_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     report.add_argument("--out", type=Path, help="output file (default: stdout; xlsx needs one)")
 
 
+def _faq_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``faq import|list|match``: policy Q&A (政策问答)."""
+    faq = sub.add_parser("faq", help="policy Q&A (政策问答): import, list, match")
+    fsub = faq.add_subparsers(dest="action", required=True)
+    imp = fsub.add_parser(
+        "import", help="add entries from a JSON Lines or CSV file, keeping their ids",
+        description="Each row: id, question, variants (a list; in CSV split by |), answer, source, "
+                    "published_at, valid_until (optional, inclusive), scope (optional group key: that "
+                    "group and those below). Bad rows are listed by line with the reason and left out; "
+                    "the rest are imported. Exit 0 when something was imported or nothing was wrong.")
+    _common(imp)
+    imp.add_argument("file", type=Path, help="the .jsonl or .csv file (UTF-8)")
+    _common(fsub.add_parser("list", help="print the entries, oldest first, expired ones marked"))
+    match = fsub.add_parser("match", help="what the bot would do with a resident's question")
+    _common(match)
+    match.add_argument("--json", action="store_true",
+                       help='print {"match": id or null, "score": 0-100, "action": answer|suggest|none}')
+    match.add_argument("--group", help="as asked in this group (key or name): scoped entries apply")
+    match.add_argument("text", help="the question, e.g. 请问核酸检测点在哪里？")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gridbot`` script."""
     # Databases (and their -wal/-shm), backups, exports and lock files hold residents' data:
@@ -190,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     quiet = args.command in ("console", "tickets", "groups", "notice", "doctor", "backup", "purge",
-                             "audit", "households", "rumors", "campaigns")
+                             "audit", "households", "rumors", "campaigns", "faq")
     redactor = logsafe.install(
         logging.DEBUG if args.verbose else (logging.WARNING if quiet else logging.INFO))
     try:
@@ -217,7 +239,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 async def _dispatch(args: argparse.Namespace, config: Config) -> int:
-    from bot import commands, commands_campaigns, commands_households, commands_rumors
+    from bot import commands, commands_campaigns, commands_faq, commands_households, commands_rumors
 
     handler = {
         "run": commands.run,
@@ -233,6 +255,7 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         "households": commands_households.households,
         "rumors": commands_rumors.rumors,
         "campaigns": commands_campaigns.report,
+        "faq": commands_faq.faq_command,
     }[args.command]
     try:
         return await handler(args, config)

@@ -135,7 +135,7 @@ _ARGS_START = re.compile(r"[\s,.!?;:，。！？；：、~～]|[A-Za-z0-9]")
 #: What may trail a command that stands alone: "我的工单呢？", "帮助！".
 _TRAILING = re.compile(r"[\s呢吗啊呀吧了,.!?，。！？~～]*")
 #: A ticket or notice code at the start of a command's arguments.
-_CODE_LEAD = re.compile(r"^[EVRNSJCevrnsjc]\s*\d{1,7}")
+_CODE_LEAD = re.compile(r"^[EVRNSJCQevrnsjcq]\s*\d{1,7}")
 
 
 def _follows_command(name: str, rest: str, alone: bool) -> bool:

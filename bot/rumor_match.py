@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -49,12 +49,15 @@ class Profile:
     negations: tuple[str, ...]
     numbers: tuple[str, ...]
     days: tuple[str, ...]
+    #: Words of the index's own ``must_agree`` pattern (the FAQ's 红码 / 黄码), like negations.
+    marks: tuple[str, ...] = ()
 
 
-def profile(key: str) -> Profile:
-    """The negations, numbers and days of a claim key."""
+def profile(key: str, must_agree: re.Pattern[str] | None = None) -> Profile:
+    """The negations, numbers and days of a claim key (and its ``must_agree`` words)."""
+    marks = tuple(sorted(set(must_agree.findall(key)))) if must_agree is not None else ()
     return Profile(tuple(sorted(NEGATION.findall(key))), tuple(sorted(NUMBER.findall(key))),
-                   tuple(sorted(DAY.findall(key))))
+                   tuple(sorted(DAY.findall(key))), marks)
 
 
 def _within(small: tuple[str, ...], big: tuple[str, ...]) -> bool:
@@ -66,7 +69,7 @@ def _within(small: tuple[str, ...], big: tuple[str, ...]) -> bool:
 def agreement(query: Profile, claim: Profile) -> Action:
     """"answer" when the profiles are the same; "suggest" when the query only adds numbers or
     days ("3号楼的人说明天封城"); "none" when they differ (a negation never may)."""
-    if query.negations != claim.negations:
+    if query.negations != claim.negations or query.marks != claim.marks:
         return "none"
     if query.numbers == claim.numbers and query.days == claim.days:
         return "answer"
@@ -116,9 +119,20 @@ def query_key(text: str) -> str:
 
 
 class RumorIndex:
-    """The active library entries in memory, by bigram; add and retire keep it current."""
+    """The active library entries in memory, by bigram; add and retire keep it current.
 
-    def __init__(self, entries: Iterable[tuple[str, str]] = ()):
+    Shared by the FAQ (:mod:`bot.faq`), which passes its own key (questions drop 请问 / 怎么办
+    rather than 听说 / 网传) and its own measured cut-offs.
+    """
+
+    def __init__(self, entries: Iterable[tuple[str, str]] = (), *, key: Callable[[str], str] = claim_key,
+                 answer_score: float | None = None, suggest_score: float | None = None,
+                 must_agree: re.Pattern[str] | None = None):
+        self._key_of = key
+        self._must_agree = must_agree
+        # None: the module's cut-offs, read at match time (benchmarks/rumor_quality.py sweeps them).
+        self._answer_score = answer_score
+        self._suggest_score = suggest_score
         self._keys: dict[str, str] = {}
         self._profiles: dict[str, Profile] = {}
         self._postings: dict[str, set[str]] = {}
@@ -131,11 +145,11 @@ class RumorIndex:
     def add(self, entry_id: str, claim: str) -> None:
         """Index (or re-index) one entry."""
         self.retire(entry_id)
-        key = claim_key(claim)[:KEY_LIMIT]
+        key = self._key_of(claim)[:KEY_LIMIT]
         if not key:
             return
         self._keys[entry_id] = key
-        self._profiles[entry_id] = profile(key)
+        self._profiles[entry_id] = profile(key, self._must_agree)
         for gram in _bigrams(key):
             self._postings.setdefault(gram, set()).add(entry_id)
 
@@ -164,21 +178,26 @@ class RumorIndex:
             counts.update(ids)
         return [entry_id for entry_id, _ in counts.most_common(CANDIDATES)]
 
-    def match(self, text: str) -> Match:
-        """The best entry for a resident's text and whether to answer, suggest or do nothing."""
-        key = query_key(text)
+    def match(self, text: str, allow: Callable[[str], bool] | None = None) -> Match:
+        """The best entry for a resident's text and whether to answer, suggest or do nothing;
+        ``allow`` (when given) says which entry ids may be matched at all."""
+        key = self._key_of(text[: KEY_LIMIT * 4])[:KEY_LIMIT]
         if not key:
             return NO_MATCH
-        mine = profile(key)
+        answer_cut = ANSWER_SCORE if self._answer_score is None else self._answer_score
+        suggest_cut = SUGGEST_SCORE if self._suggest_score is None else self._suggest_score
+        mine = profile(key, self._must_agree)
         best = NO_MATCH
         for entry_id in self.candidates(key):
+            if allow is not None and not allow(entry_id):
+                continue
             allowed = agreement(mine, self._profiles[entry_id])
             if allowed == "none":
                 continue
             score = similarity(key, self._keys[entry_id])
-            if score < SUGGEST_SCORE or score <= best.score:
+            if score < suggest_cut or score <= best.score:
                 continue
-            answer = score >= ANSWER_SCORE and allowed == "answer" and len(key) >= SHORT_KEY
+            answer = score >= answer_cut and allowed == "answer" and len(key) >= SHORT_KEY
             best = Match(entry_id, score, "answer" if answer else "suggest")
         return best
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.config import Config
 from bot.directory import Directory
+from bot.faq import FaqCache
 from bot.message import Reply
 from bot.rumor_match import RumorCache
 from bot.store import Store
@@ -59,6 +60,8 @@ class Services:
     scheduling: Scheduling | None = field(default=None)
     #: The rumour library's match index, loaded on first use (``bot/rumors.py``).
     rumors: RumorCache = field(default_factory=RumorCache)
+    #: The policy Q&A index, loaded on first use (``bot/faq.py``).
+    faq: FaqCache = field(default_factory=FaqCache)
 
     def now(self) -> datetime:
         """The current time in the configured zone (tests pass a clock)."""

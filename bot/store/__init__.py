@@ -22,6 +22,7 @@ from bot.store.audit import AuditRepo
 from bot.store.campaigns import CampaignRepo
 from bot.store.care import CareRepo
 from bot.store.errors import StoreError, StoreUnavailable
+from bot.store.faq import FaqRepo
 from bot.store.groups import BoundGroup, GroupRepo
 from bot.store.households import HouseholdRepo, MemberRepo
 from bot.store.messages import MessageRepo
@@ -84,6 +85,10 @@ class Store(Protocol):
     @property
     def rumors(self) -> RumorRepo:
         """The rumour library and the reports joined on rumour tickets."""
+
+    @property
+    def faq(self) -> FaqRepo:
+        """Policy Q&A entries and residents' open questions."""
 
     @property
     def jobstore_url(self) -> str:

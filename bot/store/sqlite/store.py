@@ -9,6 +9,7 @@ from bot.store.sqlite.audit import SqliteAuditRepo
 from bot.store.sqlite.base import Database
 from bot.store.sqlite.campaigns import SqliteCampaignRepo
 from bot.store.sqlite.care import SqliteCareRepo
+from bot.store.sqlite.faq import SqliteFaqRepo
 from bot.store.sqlite.groups import SqliteGroupRepo
 from bot.store.sqlite.households import SqliteHouseholdRepo, SqliteMemberRepo
 from bot.store.sqlite.messages import SqliteMessageRepo
@@ -36,6 +37,7 @@ class SqliteStore:
         self.audit = SqliteAuditRepo(self.db)
         self.retention = SqliteRetentionRepo(self.db)
         self.rumors = SqliteRumorRepo(self.db)
+        self.faq = SqliteFaqRepo(self.db)
 
     @property
     def jobstore_url(self) -> str:

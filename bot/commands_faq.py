@@ -1,0 +1,95 @@
+"""``gridbot faq import|list|match``: policy Q&A (政策问答) from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+
+from bot import faq
+from bot.audit import cli_actor
+from bot.commands import read_utf8
+from bot.commands_rumors import SHOW_ERRORS
+from bot.config import Config
+from bot.directory import Directory
+from bot.faq_file import FORMAT_HINT, parse
+from bot.store import Store, open_store
+from bot.text import one_line
+
+
+async def faq_command(args: argparse.Namespace, config: Config) -> int:
+    """Run one ``faq`` action against the configured database."""
+    store = await open_store(config.database)
+    try:
+        now = datetime.now(config.tz)
+        if args.action == "match":
+            return await _match(args, store, now, config)
+        if args.action == "import":
+            return await _import(args, store, now, config)
+        return await _list(args, store, now)
+    finally:
+        await store.close()
+
+
+async def _import(args: argparse.Namespace, store: Store, now: datetime, config: Config) -> int:
+    text, why = read_utf8(args.file, "问答文件 ")
+    if text is None:
+        print(why, file=sys.stderr)
+        return 2
+    keys = {g.key for g in Directory(config, await store.groups.all()).groups}
+    parsed = parse(text, csv_file=str(args.file).lower().endswith(".csv"), today=now.date(), groups=keys)
+    for line, reason in parsed.errors[:SHOW_ERRORS]:
+        print(f"第 {line} 行：{reason}", file=sys.stderr)
+    if len(parsed.errors) > SHOW_ERRORS:
+        print(f"……另有 {len(parsed.errors) - SHOW_ERRORS} 行有问题，未列出", file=sys.stderr)
+    taken = await store.faq.add_many(parsed.rows, now) if parsed.rows else []
+    if taken:
+        shown = "、".join(taken[:20]) + (" 等" if len(taken) > 20 else "")
+        print(f"{len(taken)} 条的编号已在问答库中，保持原样未导入：{shown}（要更新，请换一个新编号导入）",
+              file=sys.stderr)
+    added = len(parsed.rows) - len(taken)
+    if added:
+        await store.audit.record(cli_actor(), "faq_import", str(args.file),
+                                 f"导入 {added} 条，跳过 {len(parsed.errors) + len(taken)} 条", now)
+    print(f"已导入 {added} 条；有问题未导入 {len(parsed.errors)} 行；编号重复 {len(taken)} 条。")
+    if not parsed.rows and not parsed.errors:
+        print(f"文件里没有记录。{FORMAT_HINT}", file=sys.stderr)
+    return 0 if added or not (parsed.errors or taken) else 1
+
+
+async def _list(args: argparse.Namespace, store: Store, now: datetime) -> int:
+    shown = 0
+    async for e in store.faq.scan():
+        d = e.data
+        state = "" if d.valid_on(now.date()) else "（已过期）"
+        until = f"至 {d.valid_until}" if d.valid_until else "长期"
+        print(f"{d.id}{state}\t{one_line(d.question, 30)}\t{len(d.variants)} 种问法\t"
+              f"{one_line(d.answer, 40)}\t{d.source}\t{until}\t{d.scope or '全部群'}")
+        shown += 1
+    if not shown:
+        print("问答库是空的。用「gridbot faq import 文件」导入，例如 data/faq.jsonl。")
+    return 0
+
+
+async def _match(args: argparse.Namespace, store: Store, now: datetime, config: Config) -> int:
+    scopes = None
+    if args.group:
+        directory = Directory(config, await store.groups.all())
+        group = directory.find(args.group)
+        if group is None:
+            print(f"没有群「{one_line(args.group, 20)}」。--group 写群的 key 或完整群名"
+                  "（用「gridbot groups」查看）。", file=sys.stderr)
+            return 2
+        scopes = faq.chain(directory, group)
+    found = await faq.find(store, faq.FaqCache(), args.text, now, scopes)
+    if args.json:
+        print(json.dumps(found.match.as_json(), ensure_ascii=False))
+        return 0
+    if found.entry is None:
+        print("问答库里没有相近的问题（或相近的已过期、不适用于这个群）。")
+        return 0
+    verb = {"answer": "会自动答复", "suggest": "会推荐给群主确认"}[found.match.action]
+    print(f"{found.entry.id}（相似度 {found.match.score:.0f}，{verb}）：{found.entry.question}")
+    print(faq.answer_text(found.entry))
+    return 0
