@@ -34,7 +34,7 @@ async def test_old_texts_go_but_a_redelivered_old_message_is_still_seen(bot: Bot
     bot.clock.advance(days=20)
     await bot.say(VILLAGE, "王大爷", "代买 大米一袋 3栋")
     bot.clock.advance(days=11)  # the first is 31 days old, the second 11
-    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock())
+    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock(), tz=TZ)
     assert (plan.messages, plan.tickets) == (1, 0)
     done = await run(bot)
     assert (done.messages, done.tickets) == (1, 0)
@@ -52,7 +52,7 @@ async def test_sent_copies_go_with_the_messages_but_pending_ones_stay(bot: Bot) 
     bot.adapter.fail_next = [SendError("down", offline=True)]
     await bot.say("@", "李书记", "待办")  # its reply stays queued
     bot.clock.advance(days=31)
-    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock())
+    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock(), tz=TZ)
     done = await run(bot)
     assert plan.outbox == done.outbox >= 2
     rows = await sqlite_db(bot.app.store).fetchall("SELECT status, text, mentions FROM outbox ORDER BY id")
@@ -89,7 +89,7 @@ async def test_closed_tickets_lose_phone_id_and_address_after_n_days_only(bot: B
     e1 = await bot.app.store.tickets.get("E1")
     assert e1 is not None and "13812345678" in e1.text and e1.address == "5栋301"
     bot.clock.advance(days=2)
-    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock())
+    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock(), tz=TZ)
     assert plan.tickets == 1
     assert (await run(bot)).tickets == 1
     e1, e2 = await bot.app.store.tickets.get("E1"), await bot.app.store.tickets.get("E2")
@@ -114,7 +114,7 @@ async def test_dry_run_changes_nothing_and_counts_what_the_run_does(bot: Bot) ->
     await close_one_keep_one(bot)
     bot.clock.advance(days=200)
     before = await texts(bot)
-    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock())
+    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock(), tz=TZ)
     assert await texts(bot) == before and (plan.messages, plan.tickets) == (6, 1)
     assert await bot.app.store.audit.latest() == []
     done = await run(bot, batch=2)  # several batches, one audit entry kept current
