@@ -14,6 +14,8 @@ from typing import Protocol
 from bot.privacy import mask
 
 ADDRESS_GONE = "（地址已隐去）"
+#: Shown for an answer whose name and address retention blanked.
+NAME_GONE = "（已隐去）"
 #: An anonymised campaign answer's voter and user id: ``x:<n>``, n counting within the campaign.
 #: Real voters are ``a:``, ``h:`` or ``m:`` keys, which all sort before it.
 ANONYMOUS = "x:"
