@@ -98,7 +98,7 @@ async def measure(path: Path) -> dict[str, float | int]:
     actor = Actor("bench", "bench", "benchmark")
     try:
         start = time.perf_counter()
-        plan = await retention.plan(store, privacy, NOW)
+        plan = await retention.plan(store, privacy, NOW, tz=TZ)
         counted = time.perf_counter() - start
         start = time.perf_counter()
         done = await retention.purge(store, privacy, NOW, actor, tz=TZ)
@@ -120,7 +120,7 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each, medians reported")
     args = parser.parse_args()
-    cut = retention.cutoffs(PrivacyConfig(), NOW)
+    cut = retention.cutoffs(PrivacyConfig(), NOW, TZ)
     assert cut.messages is not None and cut.tickets is not None
     runs, floors = [], []
     with tempfile.TemporaryDirectory() as tmp:

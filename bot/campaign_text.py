@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.campaigns import DEFAULT_OPTION, LABEL, shown_options
 from bot.store.campaigns import Answer, Campaign, Tally
 from bot.store.households import Household
+from bot.store.retention import NAME_GONE
 
 
 def heading(c: Campaign) -> str:
@@ -112,9 +113,9 @@ def owner_report(c: Campaign, t: Tally, missing: Sequence[Household], tz: ZoneIn
     if t.households and c.kind != "vote":
         lines[1] = f"{_counts(c, t)}（已回复 {t.answered}/{t.households} 户）。"
     if c.kind == "vote" and not c.secret and answers:
-        lines += [f"{a.name}：{a.option}" for a in answers[:30]]
+        lines += [f"{a.name or NAME_GONE}：{a.option}" for a in answers[:30]]
     if c.kind == "signup" and answers:
-        lines.append("报名名单：" + "、".join(f"{a.address or a.name}{f'（{a.people}人）' if a.people > 1 else ''}"
+        lines.append("报名名单：" + "、".join(f"{a.address or a.name or NAME_GONE}{f'（{a.people}人）' if a.people > 1 else ''}"
                                            for a in answers[:30]) + (" 等" if len(answers) > 30 else ""))
     if missing and c.kind == "rollcall":
         more = t.households - t.answered - len(missing)

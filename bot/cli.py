@@ -101,11 +101,15 @@ def _operations(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 def _retention_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``purge`` and ``audit`` ([privacy] retention and the audit log)."""
     purge = sub.add_parser(
-        "purge", help="delete old message texts, anonymise long-closed tickets ([privacy])",
+        "purge", help="delete old message texts and care check-ins, anonymise long-closed "
+                      "tickets and campaign answers ([privacy])",
         description="Blank the text of handled messages older than keep_messages_days (their ids "
-                    "stay, so a redelivered message is still ignored) and mask phone/ID numbers "
-                    "and addresses of tickets closed more than anonymise_closed_after_days ago. "
-                    "The running bot does this daily at 03:30.")
+                    "stay, so a redelivered message is still ignored); blank the name, address and "
+                    "account of answers to campaigns closed more than keep_messages_days ago (the "
+                    "counts per option stay); delete care check-ins of days older than "
+                    "keep_messages_days (never today's or yesterday's); mask phone/ID numbers and "
+                    "addresses of tickets closed more than anonymise_closed_after_days ago. A "
+                    "setting of 0 keeps that data forever. The running bot does this daily at 03:30.")
     _common(purge)
     purge.add_argument("--dry-run", action="store_true", help="only print what would be done")
     audit = sub.add_parser("audit", help="print the audit log, newest first")

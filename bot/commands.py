@@ -286,7 +286,7 @@ async def purge(args: argparse.Namespace, config: Config) -> int:
     try:
         now = app.now()
         if args.dry_run:
-            print(retention.describe(await retention.plan(app.store, config.privacy, now),
+            print(retention.describe(await retention.plan(app.store, config.privacy, now, tz=config.tz),
                                      config.tz, done=False))
             print("（演练：没有做任何更改；去掉 --dry-run 即执行。"
                   f"运行中的机器人每天 {retention_job.AT} 自动执行。）")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.care import day_of
 from bot.config import PrivacyConfig
 from bot.store import Store
 from bot.store.audit import Actor
@@ -17,37 +19,51 @@ BATCH = 500
 
 @dataclass(frozen=True, slots=True)
 class Cutoffs:
-    """What is older than this goes; None when the setting is 0 (keep forever)."""
+    """What is older than this goes; None when the setting is 0 (keep forever).
+
+    ``messages`` also applies to answers of campaigns closed before it; ``care_day`` is the
+    first local day whose care check-ins stay (from keep_messages_days, never after yesterday)."""
 
     messages: datetime | None
     tickets: datetime | None
+    care_day: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """How many messages' texts, sent copies and tickets a run purges (or would), and the cut-offs."""
+    """How many messages' texts, sent copies, tickets, campaign answers and care check-ins a run
+    purges (or would), and the cut-offs."""
 
     cut: Cutoffs
     messages: int
     tickets: int
     outbox: int = 0
+    answers: int = 0
+    checkins: int = 0
 
 
-def cutoffs(privacy: PrivacyConfig, now: datetime) -> Cutoffs:
-    """The cut-off times for ``now``."""
+def cutoffs(privacy: PrivacyConfig, now: datetime, tz: ZoneInfo) -> Cutoffs:
+    """The cut-off times for ``now`` (check-in days are local days in ``tz``)."""
     def before(days: int) -> datetime | None:
         return now - timedelta(days=days) if days else None
 
-    return Cutoffs(before(privacy.keep_messages_days), before(privacy.anonymise_closed_after_days))
+    messages = before(privacy.keep_messages_days)
+    # Today's and yesterday's check-ins are still being answered and listed: never before those.
+    care_day = (min(day_of(messages, tz), day_of(now - timedelta(days=1), tz))
+                if messages else None)
+    return Cutoffs(messages, before(privacy.anonymise_closed_after_days), care_day)
 
 
-async def plan(store: Store, privacy: PrivacyConfig, now: datetime) -> Outcome:
+async def plan(store: Store, privacy: PrivacyConfig, now: datetime, *, tz: ZoneInfo) -> Outcome:
     """Count what a run at ``now`` would change, changing nothing."""
-    cut = cutoffs(privacy, now)
-    messages = await store.retention.count_messages(cut.messages) if cut.messages else 0
-    tickets = await store.retention.count_tickets(cut.tickets) if cut.tickets else 0
-    outbox = await store.retention.count_outbox(cut.messages) if cut.messages else 0
-    return Outcome(cut, messages, tickets, outbox)
+    cut = cutoffs(privacy, now, tz)
+    repo = store.retention
+    messages = await repo.count_messages(cut.messages) if cut.messages else 0
+    tickets = await repo.count_tickets(cut.tickets) if cut.tickets else 0
+    outbox = await repo.count_outbox(cut.messages) if cut.messages else 0
+    answers = await repo.count_answers(cut.messages) if cut.messages else 0
+    checkins = await repo.count_checkins(cut.care_day) if cut.care_day else 0
+    return Outcome(cut, messages, tickets, outbox, answers, checkins)
 
 
 async def purge(
@@ -55,8 +71,8 @@ async def purge(
     record_empty: bool = True, batch: int = BATCH,
 ) -> Outcome:
     """Purge and anonymise in batches; one audit entry, kept current in each batch's transaction."""
-    cut = cutoffs(privacy, now)
-    counts = {"messages": 0, "outbox": 0, "tickets": 0}
+    cut = cutoffs(privacy, now, tz)
+    counts = {"messages": 0, "outbox": 0, "tickets": 0, "answers": 0, "checkins": 0}
     entry: int | None = None
 
     async def audit() -> None:
@@ -67,13 +83,23 @@ async def purge(
         else:
             await store.audit.amend(entry, detail)
 
-    steps = ((cut.messages, "messages", store.retention.purge_messages),
-             (cut.messages, "outbox", store.retention.purge_outbox),
-             (cut.tickets, "tickets", store.retention.anonymise_tickets))
-    for before, what, step in steps:
-        while before is not None:
+    repo = store.retention
+    steps: list[tuple[str, Callable[[], Awaitable[int]]]] = []
+    if cut.messages is not None:
+        msgs = cut.messages
+        steps += [("messages", lambda: repo.purge_messages(msgs, now, batch)),
+                  ("outbox", lambda: repo.purge_outbox(msgs, now, batch)),
+                  ("answers", lambda: repo.anonymise_answers(msgs, now, batch))]
+    if cut.care_day is not None:
+        day = cut.care_day
+        steps.append(("checkins", lambda: repo.delete_checkins(day, batch)))
+    if cut.tickets is not None:
+        tix = cut.tickets
+        steps.append(("tickets", lambda: repo.anonymise_tickets(tix, now, batch)))
+    for what, step in steps:
+        while True:
             async with store.tx():
-                changed = await step(before, now, batch)
+                changed = await step()
                 if changed:
                     counts[what] += changed
                     await audit()  # commits with the rows it counts
@@ -93,8 +119,10 @@ def _day(at: datetime, tz: ZoneInfo) -> str:
 def summary(outcome: Outcome, tz: ZoneInfo) -> str:
     """One short line for the audit log."""
     cut = outcome.cut
-    msgs = ("消息原文永久保留" if cut.messages is None else
-            f"删除消息原文 {outcome.messages} 条、发出存档 {outcome.outbox} 条（{_day(cut.messages, tz)} 之前）")
+    msgs = ("消息原文、接龙回复和平安问询记录永久保留" if cut.messages is None else
+            f"删除消息原文 {outcome.messages} 条、发出存档 {outcome.outbox} 条（{_day(cut.messages, tz)} 之前）；"
+            f"隐去接龙回复 {outcome.answers} 条的姓名/地址/账号（{_day(cut.messages, tz)} 之前结束的接龙）；"
+            f"删除平安问询记录 {outcome.checkins} 条（{cut.care_day} 之前）")
     tix = ("工单永久保留" if cut.tickets is None else
            f"隐去已办结工单 {outcome.tickets} 张的电话/身份证号/地址（{_day(cut.tickets, tz)} 之前办结）")
     return f"{msgs}；{tix}"
@@ -106,15 +134,20 @@ def describe(outcome: Outcome, tz: ZoneInfo, *, done: bool) -> str:
         return _day(at, tz)
 
     cut = outcome.cut
+    delete, hide = ("已删除", "已隐去") if done else ("将删除", "将隐去")
     if cut.messages is None:
         msgs = "消息原文：keep_messages_days = 0，永久保留"
+        rest = ["接龙回复、平安问询记录：keep_messages_days = 0，永久保留"]
     else:
-        msgs = (f"{'已删除' if done else '将删除'} {outcome.messages} 条消息的原文"
+        msgs = (f"{delete} {outcome.messages} 条消息的原文"
                 f"（{day(cut.messages)} 之前收到并已处理的；只留去重所需的消息编号），"
                 f"以及 {outcome.outbox} 条机器人已发出消息的存档内容")
+        rest = [f"{hide} {outcome.answers} 条接龙/报名/投票回复的姓名、地址和账号"
+                f"（{day(cut.messages)} 之前结束的；各选项的统计数不变）",
+                f"{delete} {outcome.checkins} 条平安问询记录（{cut.care_day} 之前各天的；今天和昨天的总是保留）"]
     if cut.tickets is None:
         tix = "已办结工单：anonymise_closed_after_days = 0，永久保留电话、身份证号和地址"
     else:
-        tix = (f"{'已隐去' if done else '将隐去'} {outcome.tickets} 张已办结工单的电话、身份证号和地址"
+        tix = (f"{hide} {outcome.tickets} 张已办结工单的电话、身份证号和地址"
                f"（{day(cut.tickets)} 之前办结的）")
-    return f"{msgs}\n{tix}"
+    return "\n".join([msgs, tix, *rest])

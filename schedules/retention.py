@@ -1,4 +1,5 @@
-"""Daily retention run: purge old message texts and anonymise long-closed tickets."""
+"""Daily retention run: purge old message texts, anonymise long-closed tickets and old campaign
+answers, drop old care check-ins."""
 
 from __future__ import annotations
 
@@ -23,9 +24,10 @@ async def job(svc: Services, now: datetime) -> retention.Outcome:
     It says nothing to anyone; its audit entry is the record."""
     outcome = await retention.purge(svc.store, svc.config.privacy, now, ACTOR, tz=svc.config.tz,
                                     record_empty=False)
-    if outcome.messages or outcome.tickets:
-        log.info("retention: %d message texts purged, %d closed tickets anonymised",
-                 outcome.messages, outcome.tickets)
+    if outcome.messages or outcome.tickets or outcome.answers or outcome.checkins:
+        log.info("retention: %d message texts purged, %d closed tickets and %d campaign answers "
+                 "anonymised, %d care check-ins deleted",
+                 outcome.messages, outcome.tickets, outcome.answers, outcome.checkins)
     return outcome
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from bot.cli import main
 from tests.harness import TZ, Bot, Clock
+from tests.retention_setup import CLOSED, answered_campaigns, checkins
 
 VILLAGE = "幸福小区居民群"
 
@@ -63,7 +64,7 @@ def test_dry_run_changes_nothing_and_reports_what_purge_then_does(
     assert gridbot(db, "purge") == 0
     done = capsys.readouterr().out
     assert done.splitlines() == [line.replace("将删除", "已删除").replace("将隐去", "已隐去")
-                                 for line in dry.splitlines()[:2]]
+                                 for line in dry.splitlines()[:4]]
     assert not any("13812345678" in str(row) for row in snapshot(db))
     assert gridbot(db, "purge", "--dry-run") == 0
     assert "将删除 0 条" in capsys.readouterr().out
@@ -91,6 +92,65 @@ def test_audit_lists_purges_and_exports_newest_first(
     assert gridbot(db, "audit", "--since", tomorrow) == 0
     out, err = capsys.readouterr()
     assert out == "" and "审计记录为空" in err
+
+
+async def populate_campaigns(tmp_path: Path) -> None:
+    """Campaigns answered and closed 200 days ago; check-ins of days up to 40 days back."""
+    bot = await Bot.start(tmp_path, clock=Clock(datetime.now(TZ) - timedelta(days=200)))
+    try:
+        await answered_campaigns(bot)
+        bot.clock.now = datetime.now(TZ)
+        await checkins(bot, (0, 1, 29, 30, 31, 40))
+    finally:
+        await bot.close()
+
+
+def answers(db: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as conn:
+        return (conn.execute("SELECT * FROM campaign_answers ORDER BY campaign_id, voter").fetchall()
+                + conn.execute("SELECT day FROM care_checkins ORDER BY day").fetchall())
+
+
+def reports(db: Path, capsys: pytest.CaptureFixture[str]) -> list[object]:
+    """``gridbot campaigns report`` of each closed campaign: the JSON, and the CSV's answer columns."""
+    out: list[object] = []
+    for code in CLOSED:
+        for fmt in ("json", "csv"):
+            assert main(["campaigns", "report", "--config", str(db.parent / "bot.toml"), "--db", str(db),
+                         code, "--format", fmt]) == 0
+            text = capsys.readouterr().out
+            out.append(json.loads(text) if fmt == "json" else
+                       [row[4:6] for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))])
+    return out
+
+
+def test_purge_anonymises_old_campaign_answers_and_deletes_old_checkins_counts_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asyncio.run(populate_campaigns(tmp_path))
+    db = tmp_path / "gridbot.db"
+    before, kept = reports(db, capsys), answers(db)
+    assert any("王阿姨" in str(row) for row in kept)
+    assert gridbot(db, "purge", "--dry-run") == 0
+    dry = capsys.readouterr().out
+    assert answers(db) == kept
+    assert "将隐去 6 条接龙/报名/投票回复的姓名、地址和账号" in dry
+    assert "将删除 2 条平安问询记录" in dry and "今天和昨天的总是保留" in dry
+    assert gridbot(db, "purge") == 0
+    done = capsys.readouterr().out
+    assert "已隐去 6 条接龙/报名/投票回复" in done and "已删除 2 条平安问询记录" in done
+    after = answers(db)
+    assert not any("王阿姨" in str(row) or "刘叔" in str(row) for row in after if row[0] != 4)
+    assert len(after) == len(kept) - 2
+    assert reports(db, capsys) == before  # the same counts, options and missing households
+    assert gridbot(db, "purge", "--dry-run") == 0  # a second run has nothing left to do
+    again = capsys.readouterr().out
+    assert "将隐去 0 条接龙" in again and "将删除 0 条平安问询记录" in again
+    assert gridbot(db, "purge") == 0 and answers(db) == after
+    capsys.readouterr()
+    assert gridbot(db, "audit") == 0
+    audit = capsys.readouterr().out
+    assert "隐去接龙回复 6 条的姓名/地址/账号" in audit and "删除平安问询记录 2 条" in audit
 
 
 @pytest.mark.parametrize("args,why", [

@@ -60,7 +60,7 @@ async def test_retention_blanks_a_sent_decision_like_a_sent_text(bot: Bot) -> No
     await bot.app.outbox.drain("console")
     bot.clock.advance(days=31)
     privacy = PrivacyConfig(keep_messages_days=30, anonymise_closed_after_days=180)
-    assert (await retention.plan(bot.app.store, privacy, bot.clock())).outbox == 1
+    assert (await retention.plan(bot.app.store, privacy, bot.clock(), tz=TZ)).outbox == 1
     done = await retention.purge(bot.app.store, privacy, bot.clock(), Actor("cli", "t", "命令行"), tz=TZ)
     assert done.outbox == 1
     rows = await sqlite_db(bot.app.store).fetchall("SELECT status, action FROM outbox")

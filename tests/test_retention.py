@@ -1,15 +1,20 @@
-"""``[privacy]`` retention through the store: purged texts, masked closed tickets, dry-run counts."""
+"""``[privacy]`` retention through the store: purged texts, masked closed tickets, anonymised
+campaign answers, deleted care check-ins, dry-run counts."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 from bot import retention
 from bot.adapter import SendError
+from bot.care import day_of
 from bot.config import PrivacyConfig
 from bot.store.audit import Actor
-from bot.store.retention import ADDRESS_GONE
+from bot.store.retention import ADDRESS_GONE, NAME_GONE
+from tests.campaign_setup import register
 from tests.harness import TZ, Bot
+from tests.retention_setup import CLOSED, OPEN, answered_campaigns, checkins
 from tests.store_backends import sqlite_db
 
 VILLAGE = "幸福小区居民群"
@@ -34,7 +39,7 @@ async def test_old_texts_go_but_a_redelivered_old_message_is_still_seen(bot: Bot
     bot.clock.advance(days=20)
     await bot.say(VILLAGE, "王大爷", "代买 大米一袋 3栋")
     bot.clock.advance(days=11)  # the first is 31 days old, the second 11
-    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock())
+    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock(), tz=TZ)
     assert (plan.messages, plan.tickets) == (1, 0)
     done = await run(bot)
     assert (done.messages, done.tickets) == (1, 0)
@@ -52,7 +57,7 @@ async def test_sent_copies_go_with_the_messages_but_pending_ones_stay(bot: Bot) 
     bot.adapter.fail_next = [SendError("down", offline=True)]
     await bot.say("@", "李书记", "待办")  # its reply stays queued
     bot.clock.advance(days=31)
-    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock())
+    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock(), tz=TZ)
     done = await run(bot)
     assert plan.outbox == done.outbox >= 2
     rows = await sqlite_db(bot.app.store).fetchall("SELECT status, text, mentions FROM outbox ORDER BY id")
@@ -89,7 +94,7 @@ async def test_closed_tickets_lose_phone_id_and_address_after_n_days_only(bot: B
     e1 = await bot.app.store.tickets.get("E1")
     assert e1 is not None and "13812345678" in e1.text and e1.address == "5栋301"
     bot.clock.advance(days=2)
-    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock())
+    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock(), tz=TZ)
     assert plan.tickets == 1
     assert (await run(bot)).tickets == 1
     e1, e2 = await bot.app.store.tickets.get("E1"), await bot.app.store.tickets.get("E2")
@@ -114,7 +119,7 @@ async def test_dry_run_changes_nothing_and_counts_what_the_run_does(bot: Bot) ->
     await close_one_keep_one(bot)
     bot.clock.advance(days=200)
     before = await texts(bot)
-    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock())
+    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock(), tz=TZ)
     assert await texts(bot) == before and (plan.messages, plan.tickets) == (6, 1)
     assert await bot.app.store.audit.latest() == []
     done = await run(bot, batch=2)  # several batches, one audit entry kept current
@@ -134,6 +139,68 @@ async def test_zero_days_keeps_forever(bot: Bot) -> None:
     assert "永久保留" in retention.describe(done, TZ, done=True)
 
 
+async def reports(bot: Bot) -> dict[str, list[str]]:
+    """What the owner reads for each campaign (``接龙进度 C1``), line by line."""
+    return {code: (await bot.say("@", "李书记", f"接龙进度 {code}"))[0].text.splitlines()
+            for code in (*CLOSED, OPEN)}
+
+
+async def answer_rows(bot: Bot) -> list[dict[str, object]]:
+    rows = await sqlite_db(bot.app.store).fetchall(
+        "SELECT * FROM campaign_answers ORDER BY campaign_id, voter")
+    return [dict(r) for r in rows]
+
+
+async def test_answers_of_long_closed_campaigns_lose_who_gave_them_but_not_the_counts(bot: Bot) -> None:
+    await answered_campaigns(bot)
+    before = await reports(bot)
+    tallies = [await bot.app.store.campaigns.tally(i, ["xingfu"]) for i in (1, 2, 3, 4)]
+    bot.clock.advance(days=29)
+    assert (await retention.plan(bot.app.store, PRIVACY, bot.clock(), tz=TZ)).answers == 0
+    bot.clock.advance(days=2)  # closed 31 days ago
+    plan = await retention.plan(bot.app.store, PRIVACY, bot.clock(), tz=TZ)
+    done = await run(bot, batch=1)  # a batch ends inside each campaign: placeholders stay unique
+    assert plan.answers == done.answers == 6
+    rows = await answer_rows(bot)
+    gone = [r for r in rows if r["campaign_id"] != 4]
+    assert [(r["campaign_id"], r["voter"]) for r in gone] == [
+        (c, f"x:{n}") for c in (1, 2, 3) for n in (1, 2)]
+    assert all(r["user_id"] == r["voter"] and r["name"] == r["address"] == "" for r in gone)
+    assert not any(who in str(r) for r in gone for who in ("王阿姨", "刘叔", "3栋2单元"))
+    [kept] = [r for r in rows if r["campaign_id"] == 4]  # still open: untouched
+    assert (kept["voter"], kept["name"]) == ("h:2", "刘叔")
+    after = await reports(bot)
+    assert [await bot.app.store.campaigns.tally(i, ["xingfu"]) for i in (1, 2, 3, 4)] == tallies
+    # The counts, the options' results and the households still missing read the same; the
+    # named vote's list of who chose what names nobody any more.
+    assert {c: after[c] for c in ("C1", "C3", OPEN)} == {c: before[c] for c in ("C1", "C3", OPEN)}
+    assert after["C2"][:3] == before["C2"][:3] and "王阿姨：李四" in before["C2"]
+    assert after["C2"][3:] == [f"{NAME_GONE}：张三", f"{NAME_GONE}：李四"]
+    [entry] = await bot.app.store.audit.latest()
+    assert "隐去接龙回复 6 条的姓名/地址/账号" in entry.detail
+    assert (await run(bot)).answers == 0 and await answer_rows(bot) == rows  # nothing left
+
+
+async def kept_days(bot: Bot) -> list[str]:
+    rows = await sqlite_db(bot.app.store).fetchall("SELECT day FROM care_checkins ORDER BY day DESC")
+    return [r["day"] for r in rows]
+
+
+async def test_care_checkins_past_keep_messages_days_go_but_today_and_yesterday_stay(bot: Bot) -> None:
+    await register(bot)
+    await checkins(bot, (0, 1, 2, 30, 31, 45))
+    now = bot.clock()
+    days = [day_of(now - timedelta(days=n), TZ) for n in (0, 1, 2, 30, 31, 45)]
+    plan = await retention.plan(bot.app.store, PRIVACY, now, tz=TZ)
+    assert plan.cut.care_day == days[3] and plan.checkins == 2
+    assert (await run(bot)).checkins == 2 and await kept_days(bot) == days[:4]
+    one_day = replace(PRIVACY, keep_messages_days=1)
+    assert (await run(bot, one_day)).checkins == 2 and await kept_days(bot) == days[:2]
+    assert (await run(bot, one_day)).checkins == 0
+    forever = replace(PRIVACY, keep_messages_days=0)
+    assert (await retention.plan(bot.app.store, forever, now, tz=TZ)).cut.care_day is None
+
+
 async def test_queries_use_the_partial_indexes(bot: Bot) -> None:
     """Proportional to what changes: no full scan of messages or tickets."""
     db = sqlite_db(bot.app.store)
@@ -145,6 +212,10 @@ async def test_queries_use_the_partial_indexes(bot: Bot) -> None:
         ("SELECT * FROM audit WHERE at >= ? ORDER BY at DESC, id DESC LIMIT 20", "audit_at"),
         ("SELECT id FROM outbox WHERE text != '' AND created_at < ? AND status IN ('sent', 'failed') "
          "LIMIT 5", "outbox_to_purge"),
+        ("SELECT a.campaign_id, a.voter FROM campaigns c JOIN campaign_answers a "
+         "ON a.campaign_id = c.id WHERE c.closed_at < ? AND a.voter < 'x:' ORDER BY c.id, a.voter "
+         "LIMIT 5", "PRIMARY KEY (campaign_id=? AND voter<?)"),
+        ("SELECT id FROM care_checkins WHERE day < ? LIMIT 5", "sqlite_autoindex_care_checkins_1"),
     ):
         plan = " ".join(str(r[3]) for r in await db.fetchall("EXPLAIN QUERY PLAN " + sql, ("x",)))
         assert index in plan and "TEMP B-TREE" not in plan, plan

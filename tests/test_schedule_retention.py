@@ -8,7 +8,8 @@ from pathlib import Path
 from bot.message import ChatRef, Incoming
 from bot.scheduler import Scheduler, run_job
 from schedules import JOBS, retention
-from tests.harness import Bot, FakeAdapter, make_config, open_app
+from tests.harness import TZ, Bot, FakeAdapter, make_config, open_app
+from tests.retention_setup import answered_campaigns, checkins
 from tests.store_backends import sqlite_db
 
 VILLAGE = "幸福小区居民群"
@@ -30,6 +31,26 @@ async def test_each_daily_run_takes_what_aged_past_the_limit_since_the_last(bot:
     entries = await bot.app.store.audit.latest()
     assert [(e.actor.platform, e.action) for e in entries] == [("scheduler", "purge")] * 2
     assert "删除消息原文 1 条" in entries[0].detail
+
+
+async def test_the_daily_run_anonymises_campaign_answers_and_drops_old_checkins_at_a_fixed_now(
+        bot: Bot) -> None:
+    await answered_campaigns(bot)  # closed on 2026-11-22
+    await checkins(bot, (0, 1, 2))  # 2026-11-22, -21, -20
+    run_at = datetime(2026, 12, 23, 3, 30, tzinfo=TZ)  # 03:30, 31 days after the closing
+    bot.clock.now = run_at
+    await checkins(bot, (0, 1))  # today's and yesterday's: kept
+    outcome = await retention.job(bot.app.services, run_at)
+    assert (outcome.answers, outcome.checkins, outcome.cut.care_day) == (6, 3, "2026-11-23")
+    again = await retention.job(bot.app.services, run_at)
+    assert (again.answers, again.checkins) == (0, 0)
+    [entry] = await bot.app.store.audit.latest()
+    assert "隐去接龙回复 6 条" in entry.detail and "删除平安问询记录 3 条（2026-11-23 之前）" in entry.detail
+    days = await sqlite_db(bot.app.store).fetchall("SELECT day FROM care_checkins ORDER BY day")
+    assert [r["day"] for r in days] == ["2026-12-22", "2026-12-23"]
+    rows = await sqlite_db(bot.app.store).fetchall(
+        "SELECT voter, name FROM campaign_answers WHERE campaign_id != 4")
+    assert {r["name"] for r in rows} == {""} and all(r["voter"].startswith("x:") for r in rows)
 
 
 async def test_scheduler_runs_it_once_a_day_at_half_past_three(tmp_path: Path) -> None:

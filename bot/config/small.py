@@ -10,9 +10,11 @@ from bot.config.reader import Document, Reader, Table
 
 @dataclass(frozen=True, slots=True)
 class PrivacyConfig:
-    """Retention: how long raw messages and closed tickets' personal details are kept (0 = forever)."""
+    """Retention: how long raw messages, campaign answerers, care check-ins and closed tickets'
+    personal details are kept (0 = forever)."""
 
-    #: Days an inbound message's text, sender name and chat title are kept once handled.
+    #: Days an inbound message's text, sender name and chat title are kept once handled; also how
+    #: long answers keep their answerer after a campaign closes, and care check-ins are kept.
     keep_messages_days: int = 30
     #: Days after closing (done/rejected) a ticket's phone and ID numbers and address are blanked.
     anonymise_closed_after_days: int = 180

@@ -1,4 +1,5 @@
-"""Retention: purge old inbound texts, anonymise long-closed tickets, in small batches.
+"""Retention: purge old inbound texts, anonymise long-closed tickets and campaign answers, drop
+old care check-ins, in small batches.
 
 A purged message keeps its dedup key (platform, chat_id, platform_message_id) and handled_at, so
 a redelivered old update is still recognised as seen; unhandled messages are never touched.
@@ -13,6 +14,11 @@ from typing import Protocol
 from bot.privacy import mask
 
 ADDRESS_GONE = "（地址已隐去）"
+#: Shown for an answer whose name and address retention blanked.
+NAME_GONE = "（已隐去）"
+#: An anonymised campaign answer's voter and user id: ``x:<n>``, n counting within the campaign.
+#: Real voters are ``a:``, ``h:`` or ``m:`` keys, which all sort before it.
+ANONYMOUS = "x:"
 
 
 def scrub(text: str, address: str) -> str:
@@ -23,7 +29,7 @@ def scrub(text: str, address: str) -> str:
 
 
 class RetentionRepo(Protocol):
-    """Counting and doing the ``[privacy]`` work over ``messages``, ``tickets`` and history."""
+    """Counting and doing the ``[privacy]`` work over messages, tickets, campaign answers and check-ins."""
 
     async def count_messages(self, before: datetime) -> int:
         """Handled messages received before ``before`` whose text is still kept."""
@@ -42,3 +48,16 @@ class RetentionRepo(Protocol):
 
     async def anonymise_tickets(self, before: datetime, now: datetime, limit: int) -> int:
         """Mask phone/ID numbers and drop the address of up to ``limit`` closed tickets."""
+
+    async def count_answers(self, before: datetime) -> int:
+        """Answers to campaigns closed before ``before`` that still say who gave them."""
+
+    async def count_checkins(self, before_day: str) -> int:
+        """Care check-ins of local days before ``before_day`` (``YYYY-MM-DD``)."""
+
+    async def anonymise_answers(self, before: datetime, now: datetime, limit: int) -> int:
+        """Blank name and address and replace the voter and user id of up to ``limit`` answers to
+        campaigns closed before ``before`` by a placeholder unique in the campaign (counts stay)."""
+
+    async def delete_checkins(self, before_day: str, limit: int) -> int:
+        """Delete up to ``limit`` care check-ins of local days before ``before_day``."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.store.retention import scrub
+from bot.store.retention import ANONYMOUS, scrub
 from bot.store.sqlite.base import Database, to_db
 from bot.tickets import FINAL
 
@@ -16,10 +16,16 @@ _OLD_SENT = ("(text != '' OR action IS NOT NULL) AND created_at < ? "
              "AND status IN ('sent', 'failed')")
 #: Tickets closed and untouched since before the cut-off, not yet anonymised.
 _OLD_TICKETS = f"anonymised_at IS NULL AND {_CLOSED} AND updated_at < ?"
+#: Answers to campaigns closed before the cut-off still naming their voter: a range of the
+#: primary key (campaign_id, voter) per campaign, empty once a campaign is done.
+_OLD_ANSWERS = ("FROM campaigns c JOIN campaign_answers a ON a.campaign_id = c.id "
+                f"WHERE c.closed_at < ? AND a.voter < '{ANONYMOUS}'")
 _BLANK_MESSAGE = ("text = '', sender_name = '', sender_id = '', chat_title = '', reply_chat_id = NULL, "
                   "purged_at = ?")
+
+
 class SqliteRetentionRepo:
-    """Counting and doing the ``[privacy]`` work over ``messages``, ``tickets`` and history."""
+    """Counting and doing the ``[privacy]`` work over messages, tickets, campaign answers and check-ins."""
 
     def __init__(self, db: Database):
         self.db = db
@@ -95,3 +101,47 @@ class SqliteRetentionRepo:
                     f"UPDATE messages SET {_BLANK_MESSAGE} WHERE id IN ({sources}) "
                     "AND purged_at IS NULL AND handled_at IS NOT NULL", (stamp,))
             return len(rows)
+
+    async def count_answers(self, before: datetime) -> int:
+        """Answers to campaigns closed before ``before`` that still say who gave them."""
+        row = await self.db.fetchone(f"SELECT COUNT(*) AS n {_OLD_ANSWERS}", (to_db(before),))
+        return int(row["n"]) if row else 0
+
+    async def count_checkins(self, before_day: str) -> int:
+        """Care check-ins of local days before ``before_day`` (``YYYY-MM-DD``)."""
+        row = await self.db.fetchone("SELECT COUNT(*) AS n FROM care_checkins WHERE day < ?",
+                                     (before_day,))
+        return int(row["n"]) if row else 0
+
+    async def anonymise_answers(self, before: datetime, now: datetime, limit: int) -> int:
+        """Blank name and address and replace the voter and user id of up to ``limit`` answers to
+        campaigns closed before ``before`` by a placeholder unique in the campaign (counts stay)."""
+        async with self.db.tx():
+            rows = await self.db.fetchall(
+                f"SELECT a.campaign_id, a.voter {_OLD_ANSWERS} ORDER BY c.id, a.voter LIMIT ?",
+                (to_db(before), limit))
+            taken: dict[int, int] = {}
+            for cid in dict.fromkeys(r["campaign_id"] for r in rows):
+                # Placeholders so far in this campaign (an earlier batch may have stopped inside it).
+                done = await self.db.fetchone(
+                    "SELECT COUNT(*) AS n FROM campaign_answers WHERE campaign_id = ? AND voter >= ?",
+                    (cid, ANONYMOUS))
+                taken[cid] = int(done["n"]) if done else 0
+            changes = []
+            for r in rows:
+                taken[r["campaign_id"]] += 1
+                placeholder = f"{ANONYMOUS}{taken[r['campaign_id']]}"
+                changes.append((placeholder, placeholder, r["campaign_id"], r["voter"]))
+            # The household link stays: it holds no name, and the report counts households by it.
+            await self.db.executemany(
+                """UPDATE campaign_answers SET voter = ?, user_id = ?, name = '', address = ''
+                   WHERE campaign_id = ? AND voter = ?""", changes)
+            return len(rows)
+
+    async def delete_checkins(self, before_day: str, limit: int) -> int:
+        """Delete up to ``limit`` care check-ins of local days before ``before_day``."""
+        async with self.db.tx():
+            cur = await self.db.execute(
+                """DELETE FROM care_checkins WHERE id IN
+                      (SELECT id FROM care_checkins WHERE day < ? LIMIT ?)""", (before_day, limit))
+            return cur.rowcount
