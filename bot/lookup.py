@@ -6,11 +6,12 @@ import re
 
 from bot.directory import Role
 from bot.dispatcher import Ctx
+from bot.kinds import PREFIXES
 from bot.message import Reply
 from bot.text import one_line
 from bot.tickets import Ticket, normalize_code
 
-_CODE_ARGS = re.compile(r"^([EVRevr])\s*(\d{1,7})(?:\s+|(?=\D)|$)(.*)$", re.S)
+_CODE_ARGS = re.compile(rf"^([{PREFIXES}{PREFIXES.lower()}])\s*(\d{{1,7}})(?:\s+|(?=\D)|$)(.*)$", re.S)
 
 
 def split_code(args: str) -> tuple[str | None, str]:

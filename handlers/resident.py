@@ -7,6 +7,7 @@ import re
 from bot import render
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
+from bot.kinds import REGISTRY
 from bot.lookup import find_ticket
 from bot.message import Reply
 from bot.tickets import CATEGORY_LABEL, DONE
@@ -15,23 +16,22 @@ from handlers.audit import STAFF_HELP
 
 router = Router("resident")
 
-RESIDENT_HELP = """网格助手使用说明（在小区/村群里发，也可以私聊我发，私聊的内容不会公开到群里）：
-· 代买/代办/跑腿/求助 + 事情和地址，例：代买 大米一袋 3栋2单元501
-· 报备 + 地址、人员、情况，例：报备 3-2-501 一家三口从外地返回
-· 核实/举报 + 要核实的情况，例：举报 有陌生车辆进村 李家村3组
-· 求证/辟谣 + 听到的说法，例：求证 听说明天停水是真的吗
+_KIND_LINES = "\n".join(line for k in REGISTRY for line in k.help_lines)
+_KIND_FILTERS = "|".join(k.filter_words[0] for k in REGISTRY)
+_KIND_VERBS = "".join(f"\n{line}" for k in REGISTRY for line in k.owner_help)
+RESIDENT_HELP = f"""网格助手使用说明（在小区/村群里发，也可以私聊我发，私聊的内容不会公开到群里）：
+{_KIND_LINES}
 · 我的工单　查看自己的工单
 · 进度 E12　查看一张工单的进展
 · 评价 E12 5　给已完成的工单打分（1-5 分）
 · 实名 姓名 地址　入群实名登记（群主审核），例：实名 张三 3栋2单元501"""
 
-OWNER_HELP = """群主/工作人员指令（私聊我使用）：
-· 待办 [代办|核实|谣言|群名]　列出未办结的工单
+OWNER_HELP = f"""群主/工作人员指令（私聊我使用）：
+· 待办 [{_KIND_FILTERS}|群名]　列出未办结的工单
 · 详情 E12　工单全部信息和记录
 · 接单 E12 ／ 指派 E12 姓名
 · 进展 E12 说明（会告知居民） ／ 备注 E12 内容（仅内部）
-· 完成 E12 [说明] ／ 驳回 E12 原因
-· 辟谣 R7 官方说法 ／ 属实 R7 [说明]
+· 完成 E12 [说明] ／ 驳回 E12 原因{_KIND_VERBS}
 通知（私聊我使用）：
 · 通知 [群名] 内容　发到本群和下级各群（加「仅本群」只发一个群）
 · 同意 N3　放行等待本级审核的通知

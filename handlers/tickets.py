@@ -13,6 +13,7 @@ from bot.classify import EmptyRequest, classify
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.floodgate import hold_back, said_lately
+from bot.kinds import REGISTRY
 from bot.message import ChatRef, Mention, Reply
 from bot.store.households import Household
 from bot.text import claim_key
@@ -20,16 +21,8 @@ from bot.tickets import CODE_RE, DONE, VERDICT_FALSE, NewTicket, Ticket
 
 router = Router("tickets")
 
-EXAMPLES = {
-    "errand": "代买 大米一袋 3栋2单元501",
-    "verification": "报备 3-2-501 一家三口 从外地返回 居家观察",
-    "rumor": "求证 听说明天超市关门，是真的吗",
-}
-WHAT_TO_ADD = {
-    "errand": "要办的事和地址",
-    "verification": "地址、人员和情况",
-    "rumor": "听到的说法",
-}
+EXAMPLES = {k.key: k.example for k in REGISTRY}
+WHAT_TO_ADD = {k.key: k.what_to_add for k in REGISTRY}
 # A new rumour report gets an earlier verdict at once only when it states the same claim:
 # nearly the same characters, and the same negation, numbers and day. "明天超市不关门" is not
 # "明天超市关门", nor is "明天全区停电" "明天全区停水"; anything less sure waits for a person.
