@@ -146,6 +146,7 @@ def _find_keyword(text: str) -> tuple[str, str, int, int] | None:
         for m in pattern.finditer(text):
             after = text[m.end():].lstrip()
             noun = after.startswith(kw.NOT_A_REQUEST_AFTER) and not after.startswith(kw.STILL_A_REQUEST)
+            noun = noun or after.startswith(kind_of(kind).not_after)
             if noun or text[: m.start()].endswith(kw.NOT_A_REQUEST_BEFORE) or m.start() in rejected:
                 rejected.add(m.start())
                 continue

@@ -16,6 +16,10 @@ ERRAND_KEYWORDS = (
     "代买", "代购", "代办", "代取", "代收", "代领", "代送", "代缴", "代交", "代充", "跑腿",
     "求助", "求救", "救命", "帮帮我", "帮买", "帮忙买", "帮我买", "求购",
 )
+# Suggestions and complaints count only when the keyword leads the message ("专家建议…" is news).
+FEEDBACK_KEYWORDS = ("建议", "投诉", "意见")
+# "建议大家多通风" advises the group; it is no feedback to the community.
+FEEDBACK_NOT_AFTER = ("大家", "各位", "你们", "您", "你")
 
 # "核实" about a piece of news is a rumour check, not a home visit.
 NEWS_WORDS = ("消息", "传言", "谣言", "网传", "听说", "有人说", "朋友圈", "视频", "是真的吗", "真的假的")

@@ -60,7 +60,9 @@ class TicketKind:
     owner_help: tuple[str, ...] = ()
     #: Whether an address is read out of the request (a rumour's place stays in the claim).
     has_address: bool = True
-    #: Whether it counts only when the keyword leads the message ("我建议大家…" is chat).
+    #: Words that, right after its keyword, make the keyword no request ("建议大家…").
+    not_after: tuple[str, ...] = ()
+    #: Whether it counts only when the keyword leads the message ("专家建议…" is news).
     leading_only: bool = False
     #: Whether a question after the keyword is itself the request ("求证 …是真的吗").
     questions: bool = False
@@ -94,6 +96,10 @@ def _verification(keyword: str, full: str) -> str:
 
 def _rumor(keyword: str, full: str) -> str:
     return "claim"
+
+
+def _feedback(keyword: str, full: str) -> str:
+    return "complaint" if keyword == "投诉" else "suggestion"
 
 
 REGISTRY: tuple[TicketKind, ...] = (
@@ -134,6 +140,17 @@ REGISTRY: tuple[TicketKind, ...] = (
         push_hint="辟谣请附官方说法：辟谣 {code} 官方说法",
         owner_help=("· 辟谣 R7 官方说法 ／ 属实 R7 [说明]",),
         has_address=False, questions=True,
+    ),
+    TicketKind(
+        key="feedback", prefix="F", label="意见建议", keywords=kw.FEEDBACK_KEYWORDS,
+        slash="feedback", command_hint="建议/投诉/意见：/feedback 物业消毒不到位",
+        help_lines=("· 建议/投诉/意见 + 想反映的事，例：投诉 物业消毒不到位（只转给工作人员，不在群里公开）",),
+        filter_words=("建议", "投诉", "意见", "feedback"),
+        what_to_add="想反映的事", example="投诉 物业消毒不到位",
+        categories={"suggestion": "意见建议", "complaint": "投诉"}, category=_feedback,
+        acks={"": "已收到您的{cat} {code}，已转给负责的工作人员，{withheld}。处理结果会通知您，{follow}"},
+        confidential=True, push_hint="答复居民：完成 {code} 处理结果",
+        not_after=kw.FEEDBACK_NOT_AFTER, leading_only=True, questions=True, to_grid=False, has_contacts=True,
     ),
 )
 

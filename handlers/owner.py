@@ -79,7 +79,7 @@ async def todo(ctx: Ctx) -> Reply:
         title = f"未办结的{kind_of(kind).label}工单"
     tickets = await ctx.store.tickets.list(groups=[g.key for g in groups], kind=kind, open_only=True)
     if not (ctx.args and kind is None):  # not narrowed to one group
-        tickets += await _grid_tickets(ctx, kind, exclude={g.key for g in groups})
+        tickets += await _narrow_tickets(ctx, kind, exclude={g.key for g in groups})
         tickets.sort(key=lambda t: (t.priority != "urgent", t.created_at))
     if not tickets:
         return ctx.reply(f"{title}：没有了，辛苦了！")
@@ -90,15 +90,16 @@ async def todo(ctx: Ctx) -> Reply:
     return ctx.reply("\n".join(lines))
 
 
-async def _grid_tickets(ctx: Ctx, kind: str | None, exclude: set[str]) -> list[Ticket]:
-    """Open tickets of the grids this person works in, outside the groups they manage."""
-    grids = ctx.directory.grids_of(ctx.platform, ctx.msg.sender_id)
-    if not grids:
+async def _narrow_tickets(ctx: Ctx, kind: str | None, exclude: set[str]) -> list[Ticket]:
+    """Open tickets outside the groups this person manages that they may still act on: their
+    grids' (grid workers) and their groups' feedback (property-service contacts)."""
+    me = (ctx.platform, ctx.msg.sender_id)
+    grids = ctx.directory.grids_of(*me)
+    groups = sorted(({g.group for g in grids} | set(ctx.directory.contact_groups(*me))) - exclude)
+    if not groups:
         return []
-    groups = sorted({g.group for g in grids} - exclude)
-    mine = {g.key for g in grids}
-    found = await ctx.store.tickets.list(groups=groups, kind=kind, open_only=True) if groups else []
-    return [t for t in found if t.grid_key in mine]
+    found = await ctx.store.tickets.list(groups=groups, kind=kind, open_only=True)
+    return [t for t in found if ctx.directory.may_act_on(*me, t.group_key, t.grid_key, t.kind)]
 
 
 @router.command("详情", "/detail", where="private", role=Role.GRID)

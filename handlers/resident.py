@@ -47,6 +47,11 @@ GRID_HELP = """网格员指令（私聊我使用，只能处理本网格住户�
 · 接单 E12 ／ 进展 E12 说明（会告知居民） ／ 备注 E12 内容（仅内部）
 · 完成 E12 [说明] ／ 驳回 E12 原因"""
 
+CONTACT_HELP = """意见建议联系人指令（私聊我使用，只能处理所负责群的建议和投诉）：
+· 待办　未办结的意见建议 ／ 详情 F1
+· 接单 F1 ／ 进展 F1 说明（会告知居民） ／ 备注 F1 内容（仅内部）
+· 完成 F1 处理结果 ／ 驳回 F1 原因"""
+
 _SCORE = re.compile(r"^([1-5一二三四五])(?![\d.])\s*(?:分|星)?\s*(.*)$", re.S)
 _CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 _HELP_WORDS = ("帮助", "怎么用", "菜单", "说明", "指令", "功能")
@@ -59,7 +64,10 @@ async def help_card(ctx: Ctx) -> Reply:
     if not ctx.msg.is_group and ctx.role >= Role.OWNER:
         text += "\n\n" + OWNER_HELP
     elif not ctx.msg.is_group and ctx.role == Role.GRID:
-        text += "\n\n" + GRID_HELP
+        if ctx.directory.grids_of(ctx.platform, ctx.msg.sender_id):
+            text += "\n\n" + GRID_HELP
+        if ctx.directory.contact_groups(ctx.platform, ctx.msg.sender_id):
+            text += "\n\n" + CONTACT_HELP
     if not ctx.msg.is_group and ctx.role >= Role.STAFF:
         text += "\n" + STAFF_HELP
     return ctx.reply(text)

@@ -14,7 +14,7 @@ from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.floodgate import hold_back, said_lately
 from bot.kinds import REGISTRY
-from bot.message import ChatRef, Mention, Reply
+from bot.message import Mention, Reply
 from bot.store.households import Household
 from bot.text import claim_key
 from bot.tickets import CODE_RE, DONE, VERDICT_FALSE, NewTicket, Ticket
@@ -123,14 +123,9 @@ async def household_of(ctx: Ctx, found: NewTicket) -> Household | None:
 
 
 def _owner_pushes(ctx: Ctx, t: Ticket) -> list[Reply]:
-    """The new ticket, with one-tap actions, to its grid's workers first, then the owners."""
+    """The new ticket, with one-tap actions, to whoever handles it first (bot.directory)."""
     assert ctx.group is not None
-    chats = ctx.directory.grid_worker_chats(t.grid_key) if t.grid_key else []
-    owners = ctx.directory.owner_chats(ctx.group)
-    if not owners:
-        staff = ctx.config.staff.get(ctx.group.platform, ())
-        owners = [ChatRef.private(ctx.group.platform, s) for s in staff]
-    chats += [chat for chat in owners if chat not in chats]
+    chats = ctx.directory.new_ticket_chats(ctx.group, t.kind, t.grid_key)
     text = render.new_ticket_push(t)
     return [Reply(chat, text, buttons=render.owner_buttons(t)) for chat in chats]
 

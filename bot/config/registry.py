@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.config.feedback import FEEDBACK, FeedbackConfig
 from bot.config.groups import GROUPS, STAFF, GroupConfig
 from bot.config.people import GRIDS, JOIN, GridConfig, JoinConfig
 from bot.config.platforms import BOT, TELEGRAM, WECHAT, BotConfig, TelegramConfig, WechatConfig
@@ -33,7 +34,7 @@ from bot.config.small import (
 
 #: In the order messages list them; a table that needs another reads it first (``doc[GROUPS]``).
 TABLES: tuple[Table[Any], ...] = (BOT, STAFF, TELEGRAM, WECHAT, PRIVACY, NOTICES, DIGEST, LIMITS, GROUPS, SCHEDULES,
-                                  GRIDS, JOIN)
+                                  GRIDS, JOIN, FEEDBACK)
 #: Every key each table may hold, as written in the file; anything else is a typo.
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {t.name: t.keys for t in TABLES}
 #: How each table is written in TOML, for messages.
@@ -60,6 +61,7 @@ class Config:
     schedules: tuple[ScheduledNoticeConfig, ...]
     grids: tuple[GridConfig, ...]
     join: JoinConfig
+    feedback: FeedbackConfig
 
     @property
     def name(self) -> str:
