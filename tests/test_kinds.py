@@ -9,6 +9,7 @@ import pytest
 from bot import keywords as kw
 from bot.adapters.telegram import COMMANDS
 from bot.classify import classify
+from bot.export import ledger_rows, to_csv
 from bot.kinds import CODE_RE, OTHER_CODE_LETTERS, REGISTRY, SLASH_KINDS, TicketKind, by_filter_word, kind_of
 from bot.lookup import split_code
 from bot.tickets import CATEGORY_LABEL, NewTicket, normalize_code
@@ -81,7 +82,10 @@ async def test_every_kind_reaches_the_ledger_and_the_digest(tmp_path: Path) -> N
         tickets = await bot.app.store.tickets.list()
         assert sorted(t.kind for t in tickets) == sorted(k.key for k in REGISTRY)
         assert {t.code[0] for t in tickets} == {k.prefix for k in REGISTRY}
-        assert {t.kind_label for t in tickets} == {k.label for k in REGISTRY}
+        rows = ledger_rows(await bot.app.store.tickets.export_rows(), bot.app.config.tz)
+        assert {r.labelled()["kind"] for r in rows} == {k.label for k in REGISTRY}
+        ledger = to_csv(rows).decode("utf-8-sig")
+        assert all(f",{k.key}," in ledger and k.label in ledger for k in REGISTRY)
         texts = [r.text for r in await digests(bot.app.services, bot.clock())]
         owner = next(t for t in texts if "幸福小区" in t and "工作日报" in t)
         assert all(f"{k.label} 1" in owner for k in REGISTRY)
