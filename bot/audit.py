@@ -12,6 +12,8 @@ ACTION_LABEL = {
     "purge": "清理过期数据",
     "approve": "审核同意通知",
     "bind": "绑定群（登记群主）",
+    "household": "住户登记",
+    "households_import": "导入住户",
 }
 
 

@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(check)
     _operations(sub)
     _retention_parsers(sub)
+    _household_parsers(sub)
     return parser
 
 
@@ -111,6 +112,29 @@ def _retention_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     audit.add_argument("--format", choices=["text", "csv", "json"], default="text")
 
 
+def _household_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``households import`` and ``households export``: the household register (住户登记)."""
+    households = sub.add_parser("households", help="the household register (住户登记)")
+    hsub = households.add_subparsers(dest="action", required=True)
+    load = hsub.add_parser(
+        "import", help="add or update households from CSV (UTF-8 or GBK), XLSX or JSON",
+        description="Columns group,address,head,phone,members,tags,grid (or 群,地址,户主,电话,人数,标签,"
+                    "网格). A row updates the household at the same (group, address). Bad rows are "
+                    "listed by line and reason and skipped; the good rows go in one transaction. Exit "
+                    "0 when every row was imported, 1 when some were skipped, 2 when the file is unusable.")
+    _common(load)
+    load.add_argument("file", type=Path, help="the .csv, .xlsx or .json file")
+    load.add_argument("--group", help="group key or name for rows without a group column")
+    load.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    dump = hsub.add_parser("export", help="write the households as CSV, XLSX or JSON",
+                           description="The same columns as import takes, so a file can be edited "
+                                       "and imported again.")
+    _common(dump)
+    dump.add_argument("--format", choices=["csv", "xlsx", "json"], default="csv")
+    dump.add_argument("--out", type=Path, help="output file (default: stdout; xlsx needs --out)")
+    dump.add_argument("--group", help="only this group (key or name) and the groups below it")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gridbot`` script."""
     # Databases (and their -wal/-shm), backups, exports and lock files hold residents' data:
@@ -125,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     quiet = args.command in ("console", "tickets", "groups", "notice", "doctor", "backup", "purge",
-                             "audit")
+                             "audit", "households")
     redactor = logsafe.install(
         logging.DEBUG if args.verbose else (logging.WARNING if quiet else logging.INFO))
     try:
@@ -152,7 +176,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 async def _dispatch(args: argparse.Namespace, config: Config) -> int:
-    from bot import commands
+    from bot import commands, commands_households
 
     handler = {
         "run": commands.run,
@@ -165,6 +189,7 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         "backup": commands.backup,
         "purge": commands.purge,
         "audit": commands.audit,
+        "households": commands_households.households,
     }[args.command]
     try:
         return await handler(args, config)

@@ -6,11 +6,17 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.config import GroupConfig
+from bot.message import ChatRef
 from bot.store import Store
 from bot.store.households import Household, Member
 
 #: At most this many names per list in one message; the rest is counted.
 LIST_LIMIT = 30
+
+
+def request_chat(member: Member, platform: str) -> ChatRef | None:
+    """Where a pending join request may be written to (stored whole: ``@`` + the chat's id)."""
+    return ChatRef(platform, member.reply_chat) if member.reply_chat else None
 
 
 async def card(store: Store, member: Member, group: GroupConfig, home: Household | None) -> str:
@@ -23,7 +29,8 @@ async def card(store: Store, member: Member, group: GroupConfig, home: Household
         linked = await store.members.linked([home.id])
         head = f"户主 {home.head}" if home.head else "户主未登记"
         lines.append(f"住户册：{head}，{home.members} 人，已有 {len(linked)} 人实名入群。")
-    lines.append(f"回复「批准 {member.code}」或「拒绝 {member.code} 原因」。")
+    approve = f"批准 {member.code}" + (" 新建" if home is None else "")  # 新建: no household yet
+    lines.append(f"回复「{approve}」或「拒绝 {member.code} 原因」。")
     return "\n".join(lines)
 
 

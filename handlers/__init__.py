@@ -3,7 +3,20 @@
 from __future__ import annotations
 
 from bot.dispatcher import Router
-from handlers import audit, groups, join, notices, owner, resident, rumor, tickets, whoami
+from handlers import (
+    audit,
+    care,
+    groups,
+    households,
+    join,
+    join_rate,
+    notices,
+    owner,
+    resident,
+    rumor,
+    tickets,
+    whoami,
+)
 
 ROUTERS: tuple[Router, ...] = (
     owner.router,
@@ -14,5 +27,8 @@ ROUTERS: tuple[Router, ...] = (
     whoami.router,
     audit.router,
     join.router,
+    care.router,
+    households.router,
+    join_rate.router,
     tickets.router,
 )

@@ -19,6 +19,7 @@ from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.message import Button, ChatRef, JoinDecision, Mention, Reply
 from bot.store.households import HouseholdData, Member
+from bot.text import one_line
 from handlers.audit import actor_of
 
 router = Router("join")
@@ -71,7 +72,7 @@ async def register(ctx: Ctx) -> Reply | list[Reply]:
         return ctx.reply(f"请写上姓名和地址，例如：{HOW_TO}{where}", mention=ctx.msg.is_group)
     address = normalise_address(address_text) or _found(address_text)
     if address is None:
-        shown = "" if ctx.msg.is_group else f"「{address_text}」"
+        shown = "" if ctx.msg.is_group else f"「{one_line(address_text, 30)}」"
         return ctx.reply(f"没看懂地址{shown}。请写成 楼栋-单元-门牌，例如：{HOW_TO}",
                          mention=ctx.msg.is_group)
     member = await ctx.store.members.find(ctx.platform, ctx.msg.sender_id, group.key)
@@ -128,7 +129,7 @@ async def reject(ctx: Ctx) -> Reply | list[Reply]:
     if isinstance(found, Reply):
         return found
     member, group, reason = found
-    reason = reason.strip() or "未说明原因"
+    reason = one_line(reason, 200) or "未说明原因"
     member = await ctx.store.members.decide(member, approve=False, household_id=None,
                                             who=ctx.msg.sender_name, reason=reason, now=ctx.now)
     await ctx.store.audit.record(actor_of(ctx), "member_reject", member.code,
@@ -151,8 +152,8 @@ def _tell(member: Member, group: GroupConfig, text: str, *, approve: bool) -> li
     if member.via_request:
         decision = JoinDecision(member.user_id, approve, member.real_name or member.name)
         out = [Reply(ChatRef(group.platform, group.chat_id), "", action=decision)]
-        if member.reply_chat:
-            out.append(Reply(ChatRef.private(group.platform, member.reply_chat), text))
+        if (chat := registration.request_chat(member, group.platform)) is not None:
+            out.append(Reply(chat, text))
         return out
     if approve:
         return [Reply(ChatRef(group.platform, group.chat_id), text,

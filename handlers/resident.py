@@ -13,6 +13,7 @@ from bot.message import Reply
 from bot.tickets import CATEGORY_LABEL, DONE
 from handlers import filing
 from handlers.audit import STAFF_HELP
+from handlers.households import OWNER_HELP as HOUSEHOLD_HELP
 
 router = Router("resident")
 
@@ -62,7 +63,7 @@ async def help_card(ctx: Ctx) -> Reply:
     """The usage card; owners and staff also get theirs in private chat."""
     text = RESIDENT_HELP
     if not ctx.msg.is_group and ctx.role >= Role.OWNER:
-        text += "\n\n" + OWNER_HELP
+        text += "\n\n" + OWNER_HELP + "\n" + HOUSEHOLD_HELP
     elif not ctx.msg.is_group and ctx.role == Role.GRID:
         if ctx.directory.grids_of(ctx.platform, ctx.msg.sender_id):
             text += "\n\n" + GRID_HELP

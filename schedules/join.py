@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from bot.config import Config
 from bot.message import ChatRef, Mention, Reply
+from bot.registration import request_chat
 from bot.services import Job, Services, Triggers
 
 
@@ -22,8 +23,8 @@ async def job(svc: Services, now: datetime) -> int:
         text = ("提醒：您还没有完成实名登记。请发送「实名 姓名 地址」，例如：实名 张三 3栋2单元501；"
                 "群主审核后即可使用全部服务。")
         if member.via_request:
-            if member.reply_chat:
-                replies.append(Reply(ChatRef.private(group.platform, member.reply_chat), text))
+            if (chat := request_chat(member, group.platform)) is not None:
+                replies.append(Reply(chat, text))
         else:
             replies.append(Reply(ChatRef(group.platform, group.chat_id), text,
                                  (Mention(member.user_id, member.name),)))

@@ -26,6 +26,7 @@ from tests.harness import Bot
 
 GROUP = "幸福小区居民群"
 NOTE = "家里钥匙在门垫下"
+TAG = "独居老人"  # a household's tag: a card of it in a group would show it
 MAX_TEXT = 4096  # Telegram's limit; WeChat's is larger
 
 WORDS = sorted({n for r in ROUTERS for route in r.routes for n in route.names}
@@ -74,6 +75,8 @@ def bot(loop: asyncio.AbstractEventLoop, tmp_path_factory: pytest.TempPathFactor
         await b.say(GROUP, "孙姐", "举报 3栋王某某一家从外地返回 电话13900001111")
         await b.say(GROUP, "张阿姨", "求证 听说明天停水")
         await b.say("@", "区指挥部小王", "通知 东城街道群 明天停水")
+        [added] = await b.say("@", "李书记", f"住户 新增 5-301 张阿姨 13812345678 2 {TAG}")
+        assert added.text.startswith("已登记"), added.text
         return b
 
     b = loop.run_until_complete(start())
@@ -91,7 +94,7 @@ def check(replies: list[Reply]) -> None:
         assert notice or len(r.text) <= MAX_TEXT, f"{len(r.text)} characters to {r.chat}"
         if not r.chat.is_private:
             assert leaks(r.text) == [], r.text
-            assert NOTE not in r.text and "王某某" not in r.text, r.text
+            assert NOTE not in r.text and "王某某" not in r.text and TAG not in r.text, r.text
 
 
 SETTINGS = settings(deadline=None, database=None,

@@ -69,6 +69,18 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("@物业老周|", "F2 已完成"),
         ("阳光花园居民群|@小陈 ", "F2 已办结"),
     ],
+    "join.txt": [
+        (f"{VILLAGE}|@王五 ", "本群实行实名制"),
+        (f"{VILLAGE}|@王五 ", "已收到您的实名登记（J1）"),
+        ("@李书记|", "【实名登记 J1】幸福小区居民群：王五 登记为 5栋301"),
+        ("@李书记|", "确认这一户存在就发送「批准 J1 新建」"),
+        ("@李书记|", "已批准 J1"),
+        (f"{VILLAGE}|@王五 ", "实名登记已通过"),
+        ("@赵六|", "已收到您的实名登记（J2）"),
+        ("@李书记|", "【实名登记 J2】"),
+        (f"{VILLAGE}|@孙七 ", "本群实行实名制"),
+        ("@李书记|", "【待审核】"),
+    ],
     "notice.txt": [
         *((f"{group}|", "【通知 N1】") for group in GROUPS),
         ("@区指挥部小王|", "已发布通知 N1"),
@@ -130,6 +142,15 @@ def test_demo_keeps_internal_notes_out_of_the_group(printed: dict[str, list[str]
     assert not [line for line in lines if "保温袋" in line and not line.startswith("@")]
     # Thanks in the group get no reply: 王大爷 hears only about his prompt and his ticket E2.
     assert all("E2" in line or "「代买」后面" in line for line in lines if line.startswith(f"{VILLAGE}|@王大爷"))
+
+
+def test_join_keeps_addresses_out_of_the_group_and_lists_who_waits(printed: dict[str, list[str]]) -> None:
+    lines = printed["join.txt"]
+    group = [line for line in lines if line.startswith(f"{VILLAGE}|")]
+    assert group and not [line for line in group if "5栋301" in line or "602" in line]
+    listing = next(line for line in lines if line.startswith("@李书记|【待审核】"))
+    assert "J2" in listing and "赵六" in listing and "入群未登记" in listing and "孙七" in listing
+    assert "王五" not in listing  # approved: no longer waiting
 
 
 def test_rumour_repeats_do_not_reach_the_owner_as_new_work(printed: dict[str, list[str]]) -> None:

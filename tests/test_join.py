@@ -97,3 +97,34 @@ async def test_members_who_never_register_are_reminded_once_and_listed(bot: Bot)
 
 def _home(address_key: str, head: str) -> HouseholdData:
     return HouseholdData("xingfu", address_key, address_key, head=head)
+
+
+async def test_a_pending_join_request_registers_in_private_for_its_group(bot: Bot) -> None:
+    """Someone who only asked to join (not in the group yet) sends 实名 in private: that group."""
+    private = bot.message("@", "老钱", "")
+    request = bot.message(GROUP, "老钱", "", kind="join_request", reply_chat=private.chat)
+    [hello] = await bot.send(request)
+    assert hello.chat.chat_id == "@老钱" and "实名 姓名 地址" in hello.text
+    replies = await bot.say("@", "老钱", "实名 钱七 5栋301")
+    [ack] = to(replies, "@老钱")
+    assert "J1" in ack.text and "幸福小区居民群" in ack.text
+    [card] = to(replies, OWNER_CHAT)
+    assert "钱七" in card.text and "批准 J1 新建" in card.text
+    replies = await bot.say("@", OWNER, "批准 J1 新建")
+    [decision] = [r for r in replies if r.action is not None]
+    assert decision.chat.chat_id == GROUP and decision.action is not None
+    assert (decision.action.user_id, decision.action.approve) == ("老钱", True)
+    [told] = to(replies, "@老钱")  # the private chat the request named (once "@@老钱": lost)
+    assert "通过" in told.text
+    assert to(replies, GROUP) == [decision]  # nothing said in the group before they are in
+
+
+async def test_a_join_request_is_reminded_in_the_private_chat_it_named(bot: Bot) -> None:
+    request = bot.message(GROUP, "老周", "", kind="join_request",
+                          reply_chat=bot.message("@", "老周", "").chat)
+    await bot.send(request)
+    bot.clock.advance(hours=25)
+    assert await join_job.job(bot.app.services, bot.clock()) == 1
+    await bot.app.outbox.drain("console")
+    reminder = bot.adapter.sent[-1]
+    assert reminder.chat.chat_id == "@老周" and "实名" in reminder.text  # was "@@老周": never sent

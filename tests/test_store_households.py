@@ -56,6 +56,7 @@ async def test_join_rate_counts_households_with_an_approved_member(store: Store)
     assert (rate.households, rate.joined, rate.rate) == (3, 1, 1 / 3)
     assert empty.rate is None
     assert [h.address_key for h in await store.households.unjoined(["xingfu"])] == ["1-1-102", "1-1-103"]
+    assert [h.address_key for h in await store.households.unjoined(["xingfu"], 1, offset=1)] == ["1-1-103"]
     assert [m.user_id for m in await store.members.linked([a.id, b.id])] == ["u1", "u2"]
 
 
@@ -110,3 +111,13 @@ async def test_a_ticket_remembers_its_household_and_grid(store: Store) -> None:
     again = await store.tickets.get(ticket.code)
     assert again is not None and (again.household_id, again.grid_key) == (h.id, "g1")
     assert [x.address_key for x in await store.households.in_grid("g1")] == ["3-2-501"]
+
+
+async def test_one_address_is_found_across_the_groups_asked(store: Store) -> None:
+    await store.households.save(home("3-2-501", head="张三"), NOW)
+    await store.households.save(home("3-2-501", group="yangguang", head="王五"), NOW)
+    await store.households.save(home("3-2-502"), NOW)
+    found = await store.households.find_address(["yangguang", "xingfu", "nowhere"], "3-2-501")
+    assert [(h.group_key, h.head) for h in found] == [("xingfu", "张三"), ("yangguang", "王五")]
+    assert await store.households.find_address(["yangguang"], "3-2-502") == []
+    assert await store.households.find_address([], "3-2-501") == []

@@ -4,6 +4,7 @@ One module per table (or small family of tables); :mod:`bot.config.registry` lis
 them together. Everything the rest of the bot uses is importable from ``bot.config`` itself.
 """
 
+from bot.config.care import CareConfig
 from bot.config.feedback import FeedbackConfig
 from bot.config.groups import (
     FIND_TELEGRAM_ID,
@@ -32,7 +33,7 @@ from bot.config.small import MAX_DAYS, DigestConfig, LimitsConfig, NoticeConfig,
 __all__ = [
     "FIND_TELEGRAM_ID", "KNOWN_KEYS", "LEVELS", "LEVEL_NAMES", "MAX_DAYS", "PLATFORMS", "SAVE_AS_UTF8",
     "TABLES", "TABLE_HEADERS", "TELEGRAM_CHAT_ID", "TELEGRAM_USER_ID",
-    "BotConfig", "Config", "ConfigError", "DigestConfig", "FeedbackConfig", "GridConfig", "GroupConfig", "JoinConfig", "LimitsConfig", "NoticeConfig",
+    "BotConfig", "CareConfig", "Config", "ConfigError", "DigestConfig", "FeedbackConfig", "GridConfig", "GroupConfig", "JoinConfig", "LimitsConfig", "NoticeConfig",
     "PrivacyConfig", "ScheduledNoticeConfig", "Table", "TelegramConfig", "WechatConfig",
     "env_secret", "load_config", "parse_config", "validate_hierarchy",
 ]

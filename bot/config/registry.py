@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.config.care import CARE, CareConfig
 from bot.config.feedback import FEEDBACK, FeedbackConfig
 from bot.config.groups import GROUPS, STAFF, GroupConfig
 from bot.config.people import GRIDS, JOIN, GridConfig, JoinConfig
@@ -34,7 +35,7 @@ from bot.config.small import (
 
 #: In the order messages list them; a table that needs another reads it first (``doc[GROUPS]``).
 TABLES: tuple[Table[Any], ...] = (BOT, STAFF, TELEGRAM, WECHAT, PRIVACY, NOTICES, DIGEST, LIMITS, GROUPS, SCHEDULES,
-                                  GRIDS, JOIN, FEEDBACK)
+                                  GRIDS, JOIN, CARE, FEEDBACK)
 #: Every key each table may hold, as written in the file; anything else is a typo.
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {t.name: t.keys for t in TABLES}
 #: How each table is written in TOML, for messages.
@@ -61,6 +62,7 @@ class Config:
     schedules: tuple[ScheduledNoticeConfig, ...]
     grids: tuple[GridConfig, ...]
     join: JoinConfig
+    care: CareConfig
     feedback: FeedbackConfig
 
     @property

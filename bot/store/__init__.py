@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.store.audit import AuditRepo
+from bot.store.care import CareRepo
 from bot.store.errors import StoreError, StoreUnavailable
 from bot.store.groups import BoundGroup, GroupRepo
 from bot.store.households import HouseholdRepo, MemberRepo
@@ -57,6 +58,10 @@ class Store(Protocol):
     @property
     def members(self) -> MemberRepo:
         """People in the groups and their real-name registrations."""
+
+    @property
+    def care(self) -> CareRepo:
+        """Daily check-ins of vulnerable households."""
 
     @property
     def notices(self) -> NoticeRepo:

@@ -113,6 +113,9 @@ class HouseholdRepo(Protocol):
     async def find(self, group_key: str, address_key: str) -> Household | None:
         """The household at a normalised address in a group."""
 
+    async def find_address(self, group_keys: Sequence[str], address_key: str) -> list[Household]:
+        """The households at a normalised address in any of these groups, by group."""
+
     async def delete(self, household_id: int) -> bool:
         """Remove a household (its members stay, unlinked); False if there was none."""
 
@@ -126,8 +129,9 @@ class HouseholdRepo(Protocol):
     async def join_rates(self, group_keys: Sequence[str]) -> list[JoinRate]:
         """Households and households with a linked member, per group, in the order given."""
 
-    async def unjoined(self, group_keys: Sequence[str], limit: int | None = None) -> list[Household]:
-        """Households with nobody linked in the group, by group and address."""
+    async def unjoined(self, group_keys: Sequence[str], limit: int | None = None,
+                       offset: int = 0) -> list[Household]:
+        """Households with nobody linked in the group, by group and address (``offset`` pages on)."""
 
     async def in_grid(self, grid_key: str) -> list[Household]:
         """The households of one grid."""

@@ -354,7 +354,11 @@ class TelegramApi:
 
     def describe(self) -> str:
         """Every send and edit, for assertion messages."""
+        def said(e: Json) -> str:  # answerCallbackQuery's result is a bare ``true``
+            result = e.get("result")
+            return str(result.get("text", "") if isinstance(result, dict)
+                       else e.get("params", {}).get("text", e.get("error", "")))
+
         lines = [f"  #{e['seq']} {e['method']} {e['status']} chat={e['params'].get('chat_id')} "
-                 f"{(e.get('result') or {}).get('text', e.get('error', ''))!r}"[:300]
-                 for e in self.log if e["method"] in SHOWN]
+                 f"{said(e)!r}"[:300] for e in self.log if e["method"] in SHOWN]
         return "\n".join(lines) or "  (nothing)"

@@ -92,6 +92,15 @@ class SqliteHouseholdRepo:
             "SELECT * FROM households WHERE group_key = ? AND address_key = ?", (group_key, address_key))
         return _household(row) if row else None
 
+    async def find_address(self, group_keys: Sequence[str], address_key: str) -> list[Household]:
+        """The households at a normalised address in any of these groups, by group."""
+        if not group_keys:
+            return []
+        rows = await self.db.fetchall(
+            f"""SELECT * FROM households WHERE address_key = ? AND group_key IN ({_marks(len(group_keys))})
+                ORDER BY group_key""", (address_key, *group_keys))
+        return [_household(r) for r in rows]
+
     async def delete(self, household_id: int) -> bool:
         """Remove a household (its members stay, unlinked); False if there was none."""
         async with self.db.tx():
@@ -139,16 +148,17 @@ class SqliteHouseholdRepo:
         found = {r["group_key"]: JoinRate(r["group_key"], r["households"], r["joined"]) for r in rows}
         return [found.get(key, JoinRate(key, 0, 0)) for key in group_keys]
 
-    async def unjoined(self, group_keys: Sequence[str], limit: int | None = None) -> list[Household]:
-        """Households with nobody linked in the group, by group and address."""
+    async def unjoined(self, group_keys: Sequence[str], limit: int | None = None,
+                       offset: int = 0) -> list[Household]:
+        """Households with nobody linked in the group, by group and address (``offset`` pages on)."""
         if not group_keys:
             return []
         rows = await self.db.fetchall(
             f"""SELECT * FROM households h WHERE h.group_key IN ({_marks(len(group_keys))})
                 AND NOT EXISTS (SELECT 1 FROM members m WHERE m.household_id = h.id
                                 AND m.status = 'approved')
-                ORDER BY h.group_key, h.address_key LIMIT ?""",
-            (*group_keys, -1 if limit is None else limit))
+                ORDER BY h.group_key, h.address_key LIMIT ? OFFSET ?""",
+            (*group_keys, -1 if limit is None else limit, offset))
         return [_household(r) for r in rows]
 
     async def in_grid(self, grid_key: str) -> list[Household]:

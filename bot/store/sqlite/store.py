@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.store.sqlite.audit import SqliteAuditRepo
 from bot.store.sqlite.base import Database
+from bot.store.sqlite.care import SqliteCareRepo
 from bot.store.sqlite.groups import SqliteGroupRepo
 from bot.store.sqlite.households import SqliteHouseholdRepo, SqliteMemberRepo
 from bot.store.sqlite.messages import SqliteMessageRepo
@@ -27,6 +28,7 @@ class SqliteStore:
         self.groups = SqliteGroupRepo(self.db)
         self.households = SqliteHouseholdRepo(self.db)
         self.members = SqliteMemberRepo(self.db)
+        self.care = SqliteCareRepo(self.db)
         self.notices = SqliteNoticeRepo(self.db)
         self.audit = SqliteAuditRepo(self.db)
         self.retention = SqliteRetentionRepo(self.db)
