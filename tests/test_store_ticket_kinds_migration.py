@@ -78,9 +78,9 @@ async def test_rebuild_keeps_rows_history_ratings_and_indexes(tmp_path: Path) ->
         # The same table and indexes as a database created at this version, and no kind CHECK.
         assert _schema(conn) == _schema(new)
         assert "kind IN" not in dict(_schema(conn))["tickets"]
-        # Exactly the columns and indexes it had: nothing a migration before 014 added is lost.
+        # Exactly the columns it had, every index it had: nothing an earlier migration added is lost.
         assert conn.execute("PRAGMA table_info(tickets)").fetchall() == columns
-        assert _indexes(conn) == indexes
+        assert indexes <= _indexes(conn)
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("UPDATE tickets SET kind = 'feedback', code = 'F1' WHERE id = 1")
         try:  # history still points at tickets that exist

@@ -55,3 +55,6 @@ CREATE INDEX tickets_requester_group_time ON tickets (platform, requester_id, gr
 CREATE INDEX tickets_to_anonymise ON tickets (updated_at)
     WHERE anonymised_at IS NULL AND status IN ('done', 'rejected');
 CREATE INDEX tickets_by_grid ON tickets (grid_key, status) WHERE grid_key != '';
+-- Made first by the rumour library's migration (012), dropped with the old table above.
+CREATE INDEX tickets_open_rumors ON tickets (created_at)
+    WHERE kind = 'rumor' AND status NOT IN ('done', 'rejected');
