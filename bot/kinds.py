@@ -155,7 +155,6 @@ REGISTRY: tuple[TicketKind, ...] = (
 )
 
 BY_KEY: dict[str, TicketKind] = {k.key: k for k in REGISTRY}
-BY_PREFIX: dict[str, TicketKind] = {k.prefix: k for k in REGISTRY}
 KINDS: tuple[str, ...] = tuple(BY_KEY)
 PREFIXES = "".join(k.prefix for k in REGISTRY)
 #: A ticket code anywhere in a text: a kind's letter (either case) and up to 7 digits.
