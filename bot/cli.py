@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     _operations(sub)
     _retention_parsers(sub)
     _household_parsers(sub)
+    _rumor_parsers(sub)
+    _campaign_parsers(sub)
     return parser
 
 
@@ -135,6 +137,45 @@ def _household_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     dump.add_argument("--group", help="only this group (key or name) and the groups below it")
 
 
+def _rumor_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``rumors import|list|retire|match``: the rumour library (谣言库)."""
+    rumors = sub.add_parser("rumors", help="the rumour library: import, list, retire, match")
+    rsub = rumors.add_subparsers(dest="action", required=True)
+    imp = rsub.add_parser(
+        "import", help="add entries from a JSON Lines or CSV file, keeping their ids",
+        description="Each row: id, claim, verdict (false|true|misleading|unverified), refutation, "
+                    "source, published_at. Bad rows are listed by line with the reason and left "
+                    "out; the rest are imported. An id already in the library is reported and "
+                    "left as it is. Exit 0 when something was imported or nothing was wrong.")
+    _common(imp)
+    imp.add_argument("file", type=Path, help="the .jsonl or .csv file (UTF-8)")
+    lst = rsub.add_parser("list", help="print the entries, oldest first")
+    _common(lst)
+    lst.add_argument("--all", action="store_true", help="retired entries too")
+    retire = rsub.add_parser("retire", help="stop answering with one entry")
+    _common(retire)
+    retire.add_argument("id", help="the entry id, e.g. L12")
+    match = rsub.add_parser("match", help="what the bot would do with a resident's text")
+    _common(match)
+    match.add_argument("--json", action="store_true",
+                       help='print {"match": id or null, "score": 0-100, "action": answer|suggest|none}')
+    match.add_argument("text", help="the text, e.g. 网传明天封城，是真的吗？")
+
+
+def _campaign_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``campaigns report`` (接龙 / 报名 / 投票)."""
+    campaigns = sub.add_parser("campaigns", help="roll-calls, sign-ups and votes (接龙 / 报名 / 投票)")
+    csub = campaigns.add_subparsers(dest="action", required=True)
+    report = csub.add_parser(
+        "report", help="one campaign's counts and the households that have not answered",
+        description="JSON: code, title, households, answered, options (count per option) and "
+                    "missing (address, head, phone). CSV/XLSX: every household with its answer.")
+    _common(report)
+    report.add_argument("code", help="campaign code, e.g. C1 (full-width Ｃ１ works)")
+    report.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+    report.add_argument("--out", type=Path, help="output file (default: stdout; xlsx needs one)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gridbot`` script."""
     # Databases (and their -wal/-shm), backups, exports and lock files hold residents' data:
@@ -149,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     quiet = args.command in ("console", "tickets", "groups", "notice", "doctor", "backup", "purge",
-                             "audit", "households")
+                             "audit", "households", "rumors", "campaigns")
     redactor = logsafe.install(
         logging.DEBUG if args.verbose else (logging.WARNING if quiet else logging.INFO))
     try:
@@ -176,7 +217,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 async def _dispatch(args: argparse.Namespace, config: Config) -> int:
-    from bot import commands, commands_households
+    from bot import commands, commands_campaigns, commands_households, commands_rumors
 
     handler = {
         "run": commands.run,
@@ -190,6 +231,8 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         "purge": commands.purge,
         "audit": commands.audit,
         "households": commands_households.households,
+        "rumors": commands_rumors.rumors,
+        "campaigns": commands_campaigns.report,
     }[args.command]
     try:
         return await handler(args, config)

@@ -138,7 +138,8 @@ REGISTRY: tuple[TicketKind, ...] = (
         acks={"": "已收到求证 {code}：「{text}」。核实后会在群里答复，在此之前请不要转发未经证实的消息。"},
         close_verbs=("辟谣", "属实"), close_usage="请用「辟谣 {code} 官方说法」或「属实 {code}」给出结论",
         push_hint="辟谣请附官方说法：辟谣 {code} 官方说法",
-        owner_help=("· 辟谣 R7 官方说法 ／ 属实 R7 [说明]",),
+        owner_help=("· 辟谣 R7 官方说法 ／ 属实 R7 [说明]",
+                    "· 辟谣 R7 按 L12　按谣言库答复 ／ 下发辟谣 L12 [群名]　把谣言库条目作为通知下发"),
         has_address=False, questions=True,
     ),
     TicketKind(

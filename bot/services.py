@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from bot.config import Config
 from bot.directory import Directory
 from bot.message import Reply
+from bot.rumor_match import RumorCache
 from bot.store import Store
 
 if TYPE_CHECKING:
@@ -56,6 +57,8 @@ class Services:
     outbox: Sending
     #: Set while a scheduler runs (``gridbot run``); None in one-shot commands and most tests.
     scheduling: Scheduling | None = field(default=None)
+    #: The rumour library's match index, loaded on first use (``bot/rumors.py``).
+    rumors: RumorCache = field(default_factory=RumorCache)
 
     def now(self) -> datetime:
         """The current time in the configured zone (tests pass a clock)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.dispatcher import Router
 from handlers import (
     audit,
+    campaigns,
     care,
     groups,
     households,
@@ -31,4 +32,5 @@ ROUTERS: tuple[Router, ...] = (
     households.router,
     join_rate.router,
     tickets.router,
+    campaigns.router,
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from rapidfuzz import fuzz
@@ -14,23 +13,20 @@ from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.floodgate import hold_back, said_lately
 from bot.kinds import REGISTRY
-from bot.message import Mention, Reply
+from bot.message import Button, Reply
+from bot.rumor_match import query_key
+from bot.rumors import Found
 from bot.store.households import Household
 from bot.text import claim_key
-from bot.tickets import CODE_RE, DONE, VERDICT_FALSE, NewTicket, Ticket
+from bot.tickets import CODE_RE, NewTicket, Ticket
+from handlers import rumor_reports
 
 router = Router("tickets")
 
 EXAMPLES = {k.key: k.example for k in REGISTRY}
 WHAT_TO_ADD = {k.key: k.what_to_add for k in REGISTRY}
-# A new rumour report gets an earlier verdict at once only when it states the same claim:
-# nearly the same characters, and the same negation, numbers and day. "明天超市不关门" is not
-# "明天超市关门", nor is "明天全区停电" "明天全区停水"; anything less sure waits for a person.
+#: A request is the same as an earlier one of the same person at this fuzz.ratio of their keys.
 SAME_RUMOR_SCORE = 90
-NEGATIONS = re.compile(r"[不没未无别非]")
-DAYS = ("今天", "明天", "后天", "大后天", "今晚", "明晚", "昨天", "本周", "下周", "周末")
-#: Verdicts older than this are not repeated automatically: the situation may have changed.
-RUMOR_MEMORY = timedelta(days=14)
 #: The same request sent again this soon is pointed to the ticket it already has.
 REPEAT_WINDOW = timedelta(hours=6)
 #: The repeat check compares this many of the sender's latest tickets, on this many characters
@@ -46,7 +42,9 @@ async def new_ticket(ctx: Ctx) -> list[Reply] | Reply | None:
         return None
     found = classify(ctx.msg.text)
     if found is None:
-        return None
+        if ctx.group is None or ctx.role >= Role.OWNER or not ctx.group.tickets:
+            return None
+        return await rumor_reports.answer_unworded(ctx)  # "网传明天封城，是真的吗？"
     if ctx.group is None:
         return ctx.reply("本群还没有在网格助手登记，暂时不能受理。请群主在群里发送「绑定 群名」完成登记。",
                          mention=True)
@@ -82,18 +80,25 @@ async def file_request(ctx: Ctx, found: NewTicket, message_row: int | None = Non
     if earlier is not None:
         return ctx.reply(f"您已登记过 {earlier.code}（{earlier.status_label}），不用重复发送，工作人员正在处理。"
                          f"发送「进度 {earlier.code}」可查看进展。", mention=in_group)
+    if found.kind == "rumor" and not query_key(found.text):  # "求证 😀😀😀": nothing to check
+        return ctx.reply(f"请写上{WHAT_TO_ADD['rumor']}（文字），例如：{EXAMPLES['rumor']}", mention=in_group)
+    rumor = await rumor_reports.find(ctx, found.text) if found.kind == "rumor" else None
+    if rumor is not None and rumor.match.action != "answer":
+        joined = await rumor_reports.join_open(ctx, found.text)  # reported already, still open
+        if joined is not None:
+            return await rumor_reports.joined_reply(ctx, joined)
     home = await household_of(ctx, found)
     ticket = await ctx.store.tickets.create(found, ctx.group, ctx.msg, message_row, ctx.now,
                                             household_id=home.id if home else None,
                                             grid_key=home.grid_key if home else "")
-    if ticket.kind == "rumor":
-        answered = await _answer_known_rumor(ctx, ticket)
-        if answered is not None:
-            return answered
+    if rumor is not None and rumor.entry is not None and rumor.match.action == "answer":
+        return await rumor_reports.answer_from_library(ctx, ticket, rumor.entry)
+    if rumor is not None:
+        await rumor_reports.record_report(ctx, ticket)
     # A report names a household or a neighbour: no @ to point the village at its author.
     mention = in_group and not render.confidential(ticket)
     return [ctx.reply(render.ack(ticket, private=not in_group), mention=mention),
-            *_owner_pushes(ctx, ticket)]
+            *_owner_pushes(ctx, ticket, rumor)]
 
 
 async def _same_request(ctx: Ctx, new: NewTicket) -> Ticket | None:
@@ -122,56 +127,14 @@ async def household_of(ctx: Ctx, found: NewTicket) -> Household | None:
     return await ctx.store.households.find(ctx.group.key, address.key) if address else None
 
 
-def _owner_pushes(ctx: Ctx, t: Ticket) -> list[Reply]:
-    """The new ticket, with one-tap actions, to whoever handles it first (bot.directory)."""
+def _owner_pushes(ctx: Ctx, t: Ticket, rumor: Found | None = None) -> list[Reply]:
+    """The new ticket, with one-tap actions, to whoever handles it first (bot.directory);
+    a rumour with the library's likely answer and a button to give it."""
     assert ctx.group is not None
     chats = ctx.directory.new_ticket_chats(ctx.group, t.kind, t.grid_key)
     text = render.new_ticket_push(t)
-    return [Reply(chat, text, buttons=render.owner_buttons(t)) for chat in chats]
-
-
-async def _answer_known_rumor(ctx: Ctx, ticket: Ticket) -> list[Reply] | None:
-    """Answer a rumour that was already debunked, closing the new report with the same verdict."""
-    claim = claim_key(ticket.text)
-    best: tuple[float, Ticket] | None = None
-    for old in await ctx.store.tickets.list(kind="rumor"):
-        if old.id == ticket.id or old.status != DONE or old.verdict != VERDICT_FALSE:
-            continue
-        if ctx.now - old.updated_at > RUMOR_MEMORY:
-            continue
-        score = same_claim_score(claim, claim_key(old.text))
-        if score >= SAME_RUMOR_SCORE and (best is None or score > best[0]):
-            best = (score, old)
-    if best is None:
-        return None
-    old = best[1]
-    statement = await _statement(ctx, old)
-    bot_name = ctx.config.name
-    closed = await ctx.store.tickets.update(
-        ticket, now=ctx.now, actor_id="bot", actor_name=bot_name, action="auto", to_status=DONE,
-        note=f"与 {old.code} 相同：{statement}", verdict=VERDICT_FALSE,
-    )
-    notice = render.status_notice(closed, "auto", f"{statement}（同 {old.code}）")
-    mention = (Mention(ctx.msg.sender_id, ctx.msg.sender_name),) if ctx.msg.is_group else ()
-    info = f"{closed.code} 与已辟谣的 {old.code} 相同，已自动答复：\n{render.summary(closed)}"
-    assert ctx.group is not None
-    return [Reply(ctx.msg.chat, notice, mention),
-            *(Reply(chat, info) for chat in ctx.directory.owner_chats(ctx.group))]
-
-
-def same_claim_score(a: str, b: str) -> float:
-    """0-100: how surely two claim keys state the same rumour; 0 when they differ in substance."""
-    if not a or not b:
-        return 0.0
-    def profile(claim: str) -> tuple[list[str], list[str], list[str]]:
-        return (NEGATIONS.findall(claim), re.findall(r"\d+", claim), [d for d in DAYS if d in claim])
-    if profile(a) != profile(b):
-        return 0.0
-    return float(fuzz.ratio(a, b))
-
-
-async def _statement(ctx: Ctx, t: Ticket) -> str:
-    for ev in reversed(await ctx.store.tickets.history(t)):
-        if ev.action in ("debunk", "auto"):
-            return ev.note.split("：", 1)[-1] if ev.action == "auto" else ev.note
-    return "此前已确认是谣言"
+    buttons: tuple[Button, ...] = render.owner_buttons(t)
+    if rumor is not None and rumor.match.action == "suggest":
+        line, button = rumor_reports.suggestion(t, rumor)
+        text, buttons = f"{text}\n{line}", (*button, *buttons)
+    return [Reply(chat, text, buttons=buttons) for chat in chats]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
+from bot import campaign_flow
 from bot.config import Config
 from bot.kinds import REGISTRY
 from bot.message import ChatRef, Reply
@@ -28,6 +29,7 @@ def _numbers(svc: Services, tickets: list[Ticket], now: datetime) -> str:
 async def digests(svc: Services, now: datetime) -> list[Reply]:
     """One digest per owner and per staff member, for this run of the schedule."""
     tickets = await svc.store.tickets.list()
+    closed = await svc.store.campaigns.undigested()  # since the last digest: job() marks them
     local = now.astimezone(svc.config.tz)
     stamp = f"{local:%m-%d %H:%M}"
     out: list[Reply] = []
@@ -39,7 +41,8 @@ async def digests(svc: Services, now: datetime) -> list[Reply]:
         mine = [t for t in tickets if t.group_key in keys]
         names = "、".join(g.name for g in svc.directory.groups if g.key in keys)
         text = f"【工作日报 {stamp}】{names}：{_numbers(svc, mine, now)}。发送「待办」查看清单。"
-        out.append(Reply(chat, text))
+        lines = await campaign_flow.digest_lines(svc, closed, keys)
+        out.append(Reply(chat, "\n".join([text, *lines])))
     ranking = Counter({g.key: 0 for g in svc.directory.groups if g.tickets})  # groups that take tickets
     for t in tickets:
         if not t.is_final and now - t.created_at > sla(svc.config, t):
@@ -51,6 +54,7 @@ async def digests(svc: Services, now: datetime) -> list[Reply]:
     since = now - timedelta(days=1)
     new = sum(1 for t in tickets if t.created_at >= since)
     lines.append(f"近 24 小时新增 {new} 张。导出台账：gridbot tickets export --format xlsx")
+    lines += await campaign_flow.digest_lines(svc, closed, None)
     for platform, ids in svc.config.staff.items():
         for staff in ids:
             out.append(Reply(ChatRef.private(platform, staff), "\n".join(lines)))
@@ -58,8 +62,17 @@ async def digests(svc: Services, now: datetime) -> list[Reply]:
 
 
 async def job(svc: Services, now: datetime) -> int:
-    """Queue this slot's digests; one per slot, even if a restart runs the job again."""
-    return await svc.queue(await digests(svc, now), dedupe_prefix=f"digest:{now:%Y%m%d%H%M}")
+    """Queue this slot's digests; one per slot, even if a restart runs the job again.
+
+    Campaigns closed since the last digest are marked in the same transaction, so each is
+    reported in exactly one digest.
+    """
+    closed = [c.id for c in await svc.store.campaigns.undigested()]
+    replies = await digests(svc, now)
+    async with svc.store.tx():
+        queued = await svc.queue(replies, dedupe_prefix=f"digest:{now:%Y%m%d%H%M}")
+        await svc.store.campaigns.mark_digested(closed, now)
+    return queued
 
 
 def _at_digest_times(config: Config) -> Triggers:

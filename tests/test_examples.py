@@ -92,6 +92,17 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         ("@陈网格员|", "已确认「阳光花园居民群」收到通知 N2"),
         ("@刘主任|", "已确认 1"),
     ],
+    "rollcall.txt": [
+        ("@李书记|", "已发起接龙 C1「核酸检测」"),
+        (f"{VILLAGE}|", "【接龙 C1】核酸检测"),
+        (f"{VILLAGE}|@刘阿姨 ", "请写上选项（已做／未做）"),
+        (f"{VILLAGE}|@张阿姨 ", "3栋2单元501 已改为「未做」"),
+        (f"{VILLAGE}|@王大爷 ", "已登记代办工单 E1"),
+        ("@李书记|", "已接龙 3 户"),
+        ("@李书记|", "已做 1 户（3 人）；未做 2 户"),
+        (f"{VILLAGE}|", "【接龙 C1】核酸检测 已截止：已接龙 3 户。"),
+        (f"{VILLAGE}|@李大妈 ", "已于"),
+    ],
 }
 
 
@@ -165,3 +176,9 @@ def test_notice_only_owners_confirm_and_one_group_notice_stays_there(printed: di
     report = next(line for line in lines if line.startswith("@区指挥部小王|通知 N1"))
     unconfirmed = report.split("未确认：")[1]
     assert VILLAGE not in unconfirmed and "李家村村民群" not in unconfirmed and "阳光花园居民群" in unconfirmed
+
+
+def test_rollcall_answers_are_not_acknowledged_one_by_one(printed: dict[str, list[str]]) -> None:
+    lines = printed["rollcall.txt"]
+    # 王大爷's answer gets nothing; only his request does (E1).
+    assert all("E1" in line for line in lines if line.startswith(f"{VILLAGE}|@王大爷"))

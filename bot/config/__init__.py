@@ -4,6 +4,7 @@ One module per table (or small family of tables); :mod:`bot.config.registry` lis
 them together. Everything the rest of the bot uses is importable from ``bot.config`` itself.
 """
 
+from bot.config.campaigns import CampaignConfig
 from bot.config.care import CareConfig
 from bot.config.feedback import FeedbackConfig
 from bot.config.groups import (
@@ -27,13 +28,14 @@ from bot.config.registry import (
     load_config,
     parse_config,
 )
+from bot.config.rumors import RumorConfig
 from bot.config.schedules import ScheduledNoticeConfig
 from bot.config.small import MAX_DAYS, DigestConfig, LimitsConfig, NoticeConfig, PrivacyConfig
 
 __all__ = [
     "FIND_TELEGRAM_ID", "KNOWN_KEYS", "LEVELS", "LEVEL_NAMES", "MAX_DAYS", "PLATFORMS", "SAVE_AS_UTF8",
     "TABLES", "TABLE_HEADERS", "TELEGRAM_CHAT_ID", "TELEGRAM_USER_ID",
-    "BotConfig", "CareConfig", "Config", "ConfigError", "DigestConfig", "FeedbackConfig", "GridConfig", "GroupConfig", "JoinConfig", "LimitsConfig", "NoticeConfig",
-    "PrivacyConfig", "ScheduledNoticeConfig", "Table", "TelegramConfig", "WechatConfig",
+    "BotConfig", "CampaignConfig", "CareConfig", "Config", "ConfigError", "DigestConfig", "FeedbackConfig", "GridConfig", "GroupConfig", "JoinConfig", "LimitsConfig", "NoticeConfig",
+    "PrivacyConfig", "RumorConfig", "ScheduledNoticeConfig", "Table", "TelegramConfig", "WechatConfig",
     "env_secret", "load_config", "parse_config", "validate_hierarchy",
 ]

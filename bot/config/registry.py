@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.config.campaigns import CAMPAIGNS, CampaignConfig
 from bot.config.care import CARE, CareConfig
 from bot.config.feedback import FEEDBACK, FeedbackConfig
 from bot.config.groups import GROUPS, STAFF, GroupConfig
 from bot.config.people import GRIDS, JOIN, GridConfig, JoinConfig
 from bot.config.platforms import BOT, TELEGRAM, WECHAT, BotConfig, TelegramConfig, WechatConfig
 from bot.config.reader import ConfigError, Document, Table
+from bot.config.rumors import RUMORS, RumorConfig
 from bot.config.schedules import SCHEDULES, ScheduledNoticeConfig
 from bot.config.small import (
     DIGEST,
@@ -35,7 +37,7 @@ from bot.config.small import (
 
 #: In the order messages list them; a table that needs another reads it first (``doc[GROUPS]``).
 TABLES: tuple[Table[Any], ...] = (BOT, STAFF, TELEGRAM, WECHAT, PRIVACY, NOTICES, DIGEST, LIMITS, GROUPS, SCHEDULES,
-                                  GRIDS, JOIN, CARE, FEEDBACK)
+                                  GRIDS, JOIN, CARE, RUMORS, CAMPAIGNS, FEEDBACK)
 #: Every key each table may hold, as written in the file; anything else is a typo.
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {t.name: t.keys for t in TABLES}
 #: How each table is written in TOML, for messages.
@@ -63,6 +65,8 @@ class Config:
     grids: tuple[GridConfig, ...]
     join: JoinConfig
     care: CareConfig
+    rumors: RumorConfig
+    campaigns: CampaignConfig
     feedback: FeedbackConfig
 
     @property

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.store.audit import AuditRepo
+from bot.store.campaigns import CampaignRepo
 from bot.store.care import CareRepo
 from bot.store.errors import StoreError, StoreUnavailable
 from bot.store.groups import BoundGroup, GroupRepo
@@ -27,6 +28,7 @@ from bot.store.messages import MessageRepo
 from bot.store.notices import NoticeRepo
 from bot.store.outbox import OutboxItem, OutboxRepo
 from bot.store.retention import RetentionRepo
+from bot.store.rumors import RumorRepo
 from bot.store.tickets import TicketRepo
 
 __all__ = ["BoundGroup", "OutboxItem", "Store", "StoreError", "StoreUnavailable", "make_store", "open_store"]
@@ -64,6 +66,10 @@ class Store(Protocol):
         """Daily check-ins of vulnerable households."""
 
     @property
+    def campaigns(self) -> CampaignRepo:
+        """Roll-calls, sign-ups and votes, and their answers."""
+
+    @property
     def notices(self) -> NoticeRepo:
         """Notices, deliveries, approvals and schedules."""
 
@@ -74,6 +80,10 @@ class Store(Protocol):
     @property
     def retention(self) -> RetentionRepo:
         """The ``[privacy]`` purges."""
+
+    @property
+    def rumors(self) -> RumorRepo:
+        """The rumour library and the reports joined on rumour tickets."""
 
     @property
     def jobstore_url(self) -> str:

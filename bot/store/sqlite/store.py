@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.store.sqlite.audit import SqliteAuditRepo
 from bot.store.sqlite.base import Database
+from bot.store.sqlite.campaigns import SqliteCampaignRepo
 from bot.store.sqlite.care import SqliteCareRepo
 from bot.store.sqlite.groups import SqliteGroupRepo
 from bot.store.sqlite.households import SqliteHouseholdRepo, SqliteMemberRepo
@@ -14,6 +15,7 @@ from bot.store.sqlite.messages import SqliteMessageRepo
 from bot.store.sqlite.notices import SqliteNoticeRepo
 from bot.store.sqlite.outbox import SqliteOutboxRepo
 from bot.store.sqlite.retention import SqliteRetentionRepo
+from bot.store.sqlite.rumors import SqliteRumorRepo
 from bot.store.sqlite.tickets import SqliteTicketRepo
 
 
@@ -28,10 +30,12 @@ class SqliteStore:
         self.groups = SqliteGroupRepo(self.db)
         self.households = SqliteHouseholdRepo(self.db)
         self.members = SqliteMemberRepo(self.db)
+        self.campaigns = SqliteCampaignRepo(self.db)
         self.care = SqliteCareRepo(self.db)
         self.notices = SqliteNoticeRepo(self.db)
         self.audit = SqliteAuditRepo(self.db)
         self.retention = SqliteRetentionRepo(self.db)
+        self.rumors = SqliteRumorRepo(self.db)
 
     @property
     def jobstore_url(self) -> str:

@@ -58,7 +58,7 @@ class SqliteTicketRepo:
     async def get(self, code: str) -> Ticket | None:
         """The ticket with this code, or None."""
         row = await self.db.fetchone("SELECT * FROM tickets WHERE code = ?", (code,))
-        return _ticket(row) if row else None
+        return ticket_row(row) if row else None
 
     async def update(
         self, ticket: Ticket, *, now: datetime, actor_id: str, actor_name: str, action: str,
@@ -118,7 +118,7 @@ class SqliteTicketRepo:
         sql += f" ORDER BY {order}"
         if limit:
             sql += f" LIMIT {int(limit)}"
-        return [_ticket(r) for r in await self.db.fetchall(sql, params)]
+        return [ticket_row(r) for r in await self.db.fetchall(sql, params)]
 
     async def filed_since(self, platform: str, requester_id: str, group_key: str,
                           since: datetime) -> int:
@@ -143,7 +143,7 @@ class SqliteTicketRepo:
                 ORDER BY created_at DESC, id DESC LIMIT ?""",
             (platform, requester_id, group_key, to_db(since), kind, *sorted(FINAL), limit),
         )
-        return [_ticket(r) for r in rows]
+        return [ticket_row(r) for r in rows]
 
     async def flood_burst(self, platform: str, requester_id: str, group_key: str) -> Burst | None:
         """The person's latest burst of held-back requests in this group, if any."""
@@ -229,7 +229,7 @@ class SqliteTicketRepo:
                ORDER BY t.id"""
         )
         return [
-            (_ticket(r),
+            (ticket_row(r),
              None if r["rating_score"] is None else
              Rating(int(r["rating_score"]), r["rating_comment"], from_db(r["rating_at"])),
              None if r["closed_at"] is None or r["status"] not in FINAL else
@@ -252,7 +252,8 @@ def _burst(r: aiosqlite.Row) -> Burst:
     return Burst(from_db(r["started_at"]), from_db(r["last_held_at"]), int(r["held"]))
 
 
-def _ticket(r: aiosqlite.Row) -> Ticket:
+def ticket_row(r: aiosqlite.Row) -> Ticket:
+    """A ticket from its row (the rumour repository reads tickets too)."""
     return Ticket(
         id=r["id"], code=r["code"], kind=r["kind"], category=r["category"],
         priority=r["priority"], status=r["status"], group_key=r["group_key"],

@@ -1,0 +1,93 @@
+"""``gridbot rumors import|list|retire|match``: the rumour library from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+
+from bot import rumors as library
+from bot.audit import cli_actor
+from bot.commands import read_utf8
+from bot.config import Config
+from bot.rumor_file import FORMAT_HINT, parse
+from bot.rumor_match import RumorCache
+from bot.store import Store, open_store
+from bot.text import one_line
+
+#: Bad rows printed one by one up to this many; the rest are counted.
+SHOW_ERRORS = 50
+
+
+async def rumors(args: argparse.Namespace, config: Config) -> int:
+    """Run one ``rumors`` action against the configured database."""
+    store = await open_store(config.database)
+    try:
+        now = datetime.now(config.tz)
+        action = {"import": _import, "list": _list, "retire": _retire, "match": _match}[args.action]
+        return await action(args, store, now)
+    finally:
+        await store.close()
+
+
+async def _import(args: argparse.Namespace, store: Store, now: datetime) -> int:
+    text, why = read_utf8(args.file, "谣言库文件 ")
+    if text is None:
+        print(why, file=sys.stderr)
+        return 2
+    parsed = parse(text, csv_file=str(args.file).lower().endswith(".csv"), today=now.date())
+    for line, reason in parsed.errors[:SHOW_ERRORS]:
+        print(f"第 {line} 行：{reason}", file=sys.stderr)
+    if len(parsed.errors) > SHOW_ERRORS:
+        print(f"……另有 {len(parsed.errors) - SHOW_ERRORS} 行有问题，未列出", file=sys.stderr)
+    taken = await store.rumors.add_many(parsed.rows, now) if parsed.rows else []
+    if taken:
+        shown = "、".join(taken[:20]) + (" 等" if len(taken) > 20 else "")
+        print(f"{len(taken)} 条的编号已在谣言库中，保持原样未导入：{shown}"
+              "（要更换，请先「gridbot rumors retire 编号」，再用新编号导入）", file=sys.stderr)
+    added = len(parsed.rows) - len(taken)
+    if added:
+        await store.audit.record(cli_actor(), "rumors_import", str(args.file),
+                                 f"导入 {added} 条，跳过 {len(parsed.errors) + len(taken)} 条", now)
+    print(f"已导入 {added} 条；有问题未导入 {len(parsed.errors)} 行；编号重复 {len(taken)} 条。")
+    if not parsed.rows and not parsed.errors:
+        print(f"文件里没有记录。{FORMAT_HINT}", file=sys.stderr)
+    return 0 if added or not (parsed.errors or taken) else 1
+
+
+async def _list(args: argparse.Namespace, store: Store, now: datetime) -> int:
+    shown = 0
+    async for e in store.rumors.scan(include_retired=args.all):
+        d = e.data
+        state = "（已停用）" if e.retired else ""
+        print(f"{d.id}{state}\t{library.VERDICT_WORDS[d.verdict]}\t{d.published_at}\t"
+              f"{one_line(d.claim, 40)}\t{one_line(d.refutation, 40)}\t{d.source}")
+        shown += 1
+    if not shown:
+        print("谣言库是空的。用「gridbot rumors import 文件」导入，例如 data/rumors.jsonl。")
+    return 0
+
+
+async def _retire(args: argparse.Namespace, store: Store, now: datetime) -> int:
+    entry = await library.retire(store, RumorCache(), args.id, now)
+    if entry is None:
+        print(f"谣言库里没有编号 {args.id}。用「gridbot rumors list」查看编号。", file=sys.stderr)
+        return 1
+    await store.audit.record(cli_actor(), "rumors_retire", args.id, one_line(entry.data.claim, 60), now)
+    print(f"已停用 {args.id}：{one_line(entry.data.claim, 40)}。之后不再用它答复。")
+    return 0
+
+
+async def _match(args: argparse.Namespace, store: Store, now: datetime) -> int:
+    found = await library.find(store, RumorCache(), args.text, now)
+    if args.json:
+        print(json.dumps(found.match.as_json(), ensure_ascii=False))
+        return 0
+    if found.entry is None:
+        print("谣言库里没有相近的说法。")
+        return 0
+    verb = {"answer": "会自动答复", "suggest": "会推荐给群主确认"}[found.match.action]
+    print(f"{found.entry.id}（相似度 {found.match.score:.0f}，{verb}）：{found.entry.data.claim}")
+    print(library.answer_text(found.entry))
+    return 0
