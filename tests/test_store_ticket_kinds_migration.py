@@ -1,4 +1,4 @@
-"""Migration 014 drops the kind CHECK of tickets: rows, history, ratings and indexes survive."""
+"""Migration 015 drops the kind CHECK of tickets: rows, history, ratings and indexes survive."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from pathlib import Path
 from bot.store.sqlite import SqliteStore
 from bot.store.sqlite.base import _migrations, _split_sql
 
-REBUILD = 14
+REBUILD = 15
 NOW = "2026-11-22T01:00:00+00:00"
 
 
 def _previous_version(path: Path) -> tuple[list[tuple[object, ...]], set[tuple[str, str]]]:
-    """A database as the release before 014 left it, with tickets, history and a rating."""
+    """A database as the release before 015 left it, with tickets, history and a rating."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT)")
