@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot import keywords as kw
+from bot.kinds import REGISTRY, SLASH_KINDS, errand_category, kind_of
 from bot.text import chinese_punct, normalize, strip_mentions, strip_quote
 from bot.tickets import TEXT_LIMIT, NewTicket
 
@@ -67,7 +68,7 @@ def classify(raw: str) -> NewTicket | EmptyRequest | None:
         return None
     slash = _SLASH.match(text)
     if slash:
-        kind = kw.SLASH_KINDS.get(slash.group(1).lower())
+        kind = SLASH_KINDS.get(slash.group(1).lower())
         if kind is None:
             return None
         return _leading(kind, slash.group(1), text[slash.end():], text)
@@ -91,7 +92,7 @@ def _leading(kind: str, keyword: str, after: str, full: str) -> NewTicket | Empt
     if not _has_content(body):
         return EmptyRequest(kind, keyword)
     # "代买需要自己出钱吗": a question about the service; the prompt says how to ask.
-    if kind != "rumor" and _is_question(body) and not _says_what(kind, body):
+    if not kind_of(kind).questions and _is_question(body) and not _says_what(kind, body):
         return EmptyRequest(kind, keyword)
     return _ticket(kind, keyword, body, full)
 
@@ -100,7 +101,9 @@ def _inside_sentence(kind: str, keyword: str, text: str) -> NewTicket | None:
     """The keyword stands inside a sentence: a request only if the sentence says what is needed."""
     if any(t in text for t in kw.THANKS) or any(o in text for o in _OFFER):
         return None
-    if kind == "rumor":
+    if kind_of(kind).leading_only:
+        return None
+    if kind_of(kind).questions:  # a rumour heard is the whole request
         return _ticket(kind, keyword, text, text) if _has_content(text) else None
     if not _says_what(kind, text):
         return None
@@ -129,16 +132,10 @@ def _rumor_or_check(kind: str, keyword: str, text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _keyword_patterns() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
-    """Every keyword as a pattern that also matches it typed with a space inside ("代 买")."""
-    tables = (
-        ("rumor", kw.RUMOR_KEYWORDS),
-        ("verification", kw.VERIFICATION_KEYWORDS),
-        ("errand", kw.ERRAND_KEYWORDS),
-    )
-    return tuple(
-        (kind, word, re.compile(r"\s?".join(map(re.escape, word))))
-        for kind, words in tables for word in words
-    )
+    """Every kind's keywords as patterns that also match them typed with a space inside ("代 买"),
+    longest first: "举报谣言的功能" must rule out 举报 at the same place."""
+    words = sorted(((k.key, w) for k in REGISTRY for w in k.keywords), key=lambda kw_: -len(kw_[1]))
+    return tuple((kind, word, re.compile(r"\s?".join(map(re.escape, word)))) for kind, word in words)
 
 
 def _find_keyword(text: str) -> tuple[str, str, int, int] | None:
@@ -149,6 +146,7 @@ def _find_keyword(text: str) -> tuple[str, str, int, int] | None:
         for m in pattern.finditer(text):
             after = text[m.end():].lstrip()
             noun = after.startswith(kw.NOT_A_REQUEST_AFTER) and not after.startswith(kw.STILL_A_REQUEST)
+            noun = noun or after.startswith(kind_of(kind).not_after)
             if noun or text[: m.start()].endswith(kw.NOT_A_REQUEST_BEFORE) or m.start() in rejected:
                 rejected.add(m.start())
                 continue
@@ -188,30 +186,19 @@ def _says_what(kind: str, text: str) -> bool:
         return True
     if kind == "verification":
         return _any(text, kw.VERIFICATION_SIGNALS) or _any(text, kw.CHECK_WORDS)
-    return _errand_category(text) != "other" or _QUANTITY.search(text) is not None
+    return errand_category(text) != "other" or _QUANTITY.search(text) is not None
 
 
 def _ticket(kind: str, keyword: str, body: str, full: str) -> NewTicket:
-    if kind == "errand":
-        category = _errand_category(full)
-    elif kind == "verification":
-        category = "report" if keyword == "报备" and not _any(full, kw.CHECK_WORDS) else "check"
-    else:
-        category = "claim"
+    declared = kind_of(kind)
+    category = declared.category(keyword, full)
     text = chinese_punct(body.strip(_PUNCT))
     # A rumour is about news, not a home to visit: a place it names stays in the claim, and an
     # address field would make "听说3栋501确诊" look like that household's own record.
     # Only the kept part of a request is searched: an address past the cap would point at text
     # nobody can read, and a 4,000-character paste full of 栋/号 must not cost milliseconds.
-    address = "" if kind == "rumor" else extract_address(body[:TEXT_LIMIT])
+    address = extract_address(body[:TEXT_LIMIT]) if declared.has_address else ""
     return NewTicket(kind, category, _priority(full), text, address)
-
-
-def _errand_category(text: str) -> str:
-    for category, words in kw.CATEGORY_WORDS:
-        if _any(text, words):
-            return category
-    return "other"
 
 
 def _priority(text: str) -> str:

@@ -6,6 +6,7 @@ import dataclasses
 from enum import IntEnum
 
 from bot.config import Config, GridConfig, GroupConfig
+from bot.kinds import BY_KEY
 from bot.message import ChatRef
 from bot.store.groups import BoundGroup
 
@@ -14,7 +15,8 @@ class Role(IntEnum):
     """What a person may do; higher includes lower."""
 
     RESIDENT = 0
-    #: A grid worker (网格员): acts on the tickets of their grid's households only.
+    #: A grid worker (网格员): acts on the tickets of their grid's households only; a
+    #: property-service contact ([feedback]) likewise on their groups' feedback only.
     GRID = 1
     OWNER = 2
     STAFF = 3
@@ -117,10 +119,12 @@ class Directory:
             if group.platform == platform and user_id in group.owners:
                 return Role.OWNER
             grids = self.grids_of(platform, user_id)
-            return Role.GRID if any(g.group == group.key for g in grids) else Role.RESIDENT
+            narrow = any(g.group == group.key for g in grids) or group.key in self.contact_groups(platform, user_id)
+            return Role.GRID if narrow else Role.RESIDENT
         if self.owned_groups(platform, user_id):
             return Role.OWNER
-        return Role.GRID if self.grids_of(platform, user_id) else Role.RESIDENT
+        narrow = bool(self.grids_of(platform, user_id) or self.contact_groups(platform, user_id))
+        return Role.GRID if narrow else Role.RESIDENT
 
     def grid(self, key: str) -> GridConfig | None:
         """The grid with this key (households may name grids that have no workers configured)."""
@@ -139,11 +143,34 @@ class Directory:
             return []
         return [ChatRef.private(group.platform, w) for w in grid.workers]
 
-    def may_act_on(self, platform: str, user_id: str, group_key: str, grid_key: str) -> bool:
-        """Whether this person may act on a ticket: they manage its group, or work in its grid."""
+    def contact_groups(self, platform: str, user_id: str) -> list[str]:
+        """Keys of the groups whose feedback this person answers ([feedback] contacts)."""
+        return [key for key, ids in self.config.feedback.contacts.items() if user_id in ids
+                and (group := self._groups.get(key)) is not None and group.platform == platform]
+
+    def may_act_on(self, platform: str, user_id: str, group_key: str, grid_key: str, kind: str = "") -> bool:
+        """Whether this person may act on a ticket: they manage its group, work in its grid (for
+        kinds grid workers handle), or answer its group's feedback (for kinds with contacts)."""
         if self.may_manage(platform, user_id, group_key):
             return True
+        declared = BY_KEY.get(kind)
+        if declared is not None and declared.has_contacts and group_key in self.contact_groups(platform, user_id):
+            return True
+        if declared is not None and not declared.to_grid:
+            return False
         return bool(grid_key) and any(g.key == grid_key for g in self.grids_of(platform, user_id))
+
+    def new_ticket_chats(self, group: GroupConfig, kind: str, grid_key: str) -> list[ChatRef]:
+        """Who hears of a new ticket: its group's contacts for a kind that has them, else its
+        grid's workers first (for kinds they handle), then the owners, or staff if none."""
+        declared = BY_KEY[kind]
+        contacts = self.config.feedback.contacts.get(group.key, ()) if declared.has_contacts else ()
+        if contacts:
+            return [ChatRef.private(group.platform, c) for c in contacts]
+        chats = self.grid_worker_chats(grid_key) if grid_key and declared.to_grid else []
+        owners = self.owner_chats(group) or [ChatRef.private(group.platform, s)
+                                             for s in self.config.staff.get(group.platform, ())]
+        return chats + [chat for chat in owners if chat not in chats]
 
     def managed_groups(self, platform: str, user_id: str) -> list[GroupConfig]:
         """Groups whose tickets this person may act on: their own and every group below them.

@@ -11,6 +11,7 @@ from typing import Any, Literal, TypeVar
 
 from bot.config import Config, GroupConfig
 from bot.directory import MAY_USE, ROLE_LABEL, Directory, Role
+from bot.kinds import OTHER_CODE_LETTERS, PREFIXES
 from bot.message import Button, Incoming, Mention, Reply
 from bot.services import Scheduling, Services
 from bot.store import Store
@@ -135,7 +136,8 @@ _ARGS_START = re.compile(r"[\s,.!?;:，。！？；：、~～]|[A-Za-z0-9]")
 #: What may trail a command that stands alone: "我的工单呢？", "帮助！".
 _TRAILING = re.compile(r"[\s呢吗啊呀吧了,.!?，。！？~～]*")
 #: A ticket or notice code at the start of a command's arguments.
-_CODE_LEAD = re.compile(r"^[EVRNSJCQevrnsjcq]\s*\d{1,7}")
+_LETTERS = PREFIXES + OTHER_CODE_LETTERS
+_CODE_LEAD = re.compile(rf"^[{_LETTERS}{_LETTERS.lower()}]\s*\d{{1,7}}")
 
 
 def _follows_command(name: str, rest: str, alone: bool) -> bool:

@@ -98,7 +98,7 @@ CSV_FIELDS = (*FIELDS, *(f"{f}_label" for f in LABELLED))
 def to_csv(rows: list[LedgerRow]) -> bytes:
     """CSV in UTF-8 with a BOM so Excel and WPS open the Chinese correctly.
 
-    The documented columns keep their codes (``kind`` is errand/verification/rumor) for
+    The documented columns keep their codes (``kind`` is a key of bot.kinds: errand, verification…) for
     scripts; ``*_label`` columns carry the Chinese words for people.
     """
     buf = io.StringIO()

@@ -3,7 +3,7 @@
 Matching reuses the rumour library's machinery (:class:`bot.rumor_match.RumorIndex`: the same
 normalising, bigram index, rapidfuzz scoring and number/day/negation guards) with a key of its
 own: a question drops 请问 / 咨询一下 and reads "能不能" as "能", so "不" in it is no negation.
-Every phrasing of an entry is indexed (``F3#0`` the question, ``F3#1`` … its variants); expired
+Every phrasing of an entry is indexed (``P3#0`` the question, ``P3#1`` … its variants); expired
 entries and entries scoped to other parts of the tree are passed over at match time. The cut-offs
 were chosen on ``tests/data/faq_eval.jsonl`` (``benchmarks/faq_quality.py``).
 """
@@ -85,7 +85,7 @@ def add(index: RumorIndex, d: FaqData) -> None:
 
 
 def entry_id(indexed: str) -> str:
-    """The entry id of an indexed phrasing (``F3#1`` -> ``F3``)."""
+    """The entry id of an indexed phrasing (``P3#1`` -> ``P3``)."""
     return indexed.rpartition("#")[0] or indexed
 
 

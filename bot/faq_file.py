@@ -25,7 +25,7 @@ COLUMNS = {"id": "id", "编号": "id", "question": "question", "问题": "questi
 #: In CSV, the variants of one question share a cell, split by | or ；.
 VARIANT_SEP = re.compile(r"[|｜;；\n]")
 QUESTION_LIMIT, ANSWER_LIMIT, VARIANTS_LIMIT = 200, 1500, 30
-FORMAT_HINT = ('每行一条，JSON Lines 例如 {"id": "F1", "question": "从外地返回要隔离吗", "variants": ["返乡要隔离几天"], '
+FORMAT_HINT = ('每行一条，JSON Lines 例如 {"id": "P1", "question": "从外地返回要隔离吗", "variants": ["返乡要隔离几天"], '
                '"answer": "……", "source": "区防控办", "valid_until": "2022-06-30", "scope": ""}；'
                "CSV 第一行写列名 id,question,variants,answer,source,published_at,valid_until,scope（variants 用 | 分隔）")
 
@@ -114,7 +114,7 @@ def _row(r: dict[str, Any], today: date) -> FaqData | str:
               if v is not None and k in COLUMNS.values() and k != "variants"}
     entry_id, question, answer = values.get("id", ""), values.get("question", ""), values.get("answer", "")
     if not entry_id:
-        return "缺少 id（编号），例如 F1"
+        return "缺少 id（编号），例如 P1"
     if len(entry_id) > 40 or any(c.isspace() for c in entry_id) or "#" in entry_id:
         return f"编号 {entry_id[:40]!r} 太长或含空格、#（最多 40 个字符）"
     if not question:

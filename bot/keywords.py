@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import re
 
-# Longer keywords first where one contains another (举报谣言 before 举报).
+# Each kind's keywords (bot.kinds declares which table is whose); the parser tries longer
+# keywords first where one contains another (举报谣言 before 举报).
 RUMOR_KEYWORDS = ("举报谣言", "谣言举报", "辟谣", "求证", "是不是谣言", "是谣言吗")
 VERIFICATION_KEYWORDS = ("报备", "核实", "举报", "上报")
 ERRAND_KEYWORDS = (
     "代买", "代购", "代办", "代取", "代收", "代领", "代送", "代缴", "代交", "代充", "跑腿",
     "求助", "求救", "救命", "帮帮我", "帮买", "帮忙买", "帮我买", "求购",
 )
-SLASH_KINDS = {"/errand": "errand", "/verify": "verification", "/rumor": "rumor"}
+# Suggestions and complaints count only when the keyword leads the message ("专家建议…" is news).
+FEEDBACK_KEYWORDS = ("建议", "投诉", "意见")
+# "建议大家多通风" advises the group; it is no feedback to the community.
+FEEDBACK_NOT_AFTER = ("大家", "各位", "你们", "您", "你")
 
 # "核实" about a piece of news is a rumour check, not a home visit.
 NEWS_WORDS = ("消息", "传言", "谣言", "网传", "听说", "有人说", "朋友圈", "视频", "是真的吗", "真的假的")

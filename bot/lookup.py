@@ -6,11 +6,12 @@ import re
 
 from bot.directory import Role
 from bot.dispatcher import Ctx
+from bot.kinds import PREFIXES
 from bot.message import Reply
 from bot.text import one_line
 from bot.tickets import Ticket, normalize_code
 
-_CODE_ARGS = re.compile(r"^([EVRevr])\s*(\d{1,7})(?:\s+|(?=\D)|$)(.*)$", re.S)
+_CODE_ARGS = re.compile(rf"^([{PREFIXES}{PREFIXES.lower()}])\s*(\d{{1,7}})(?:\s+|(?=\D)|$)(.*)$", re.S)
 
 
 def split_code(args: str) -> tuple[str | None, str]:
@@ -41,7 +42,8 @@ async def find_managed_ticket(ctx: Ctx, usage: str) -> tuple[Ticket, str] | Repl
     if isinstance(found, Reply):
         return found
     ticket, rest = found
-    if not ctx.directory.may_act_on(ctx.platform, ctx.msg.sender_id, ticket.group_key, ticket.grid_key):
+    if not ctx.directory.may_act_on(ctx.platform, ctx.msg.sender_id, ticket.group_key, ticket.grid_key,
+                                    ticket.kind):
         return ctx.reply(f"{ticket.code} 属于「{ticket.group_name}」，您不是该群的负责人"
                          f"{'或该网格的网格员' if ctx.role == Role.GRID else ''}，不能处理。")
     return ticket, rest

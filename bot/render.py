@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.keywords import is_emergency
+from bot.kinds import kind_of
 from bot.message import Button
 from bot.privacy import mask
 from bot.text import one_line
@@ -41,12 +42,12 @@ def when(ts: datetime, tz: ZoneInfo) -> str:
 
 def rateable(t: Ticket) -> bool:
     """Residents rate a service done for them: errands and checks, not reports or verdicts."""
-    return t.kind == "errand" or (t.kind == "verification" and t.category == "check")
+    return t.category in kind_of(t.kind).rated
 
 
 def confidential(t: Ticket) -> bool:
     """Reports and checks name households and neighbours: their content is for staff only."""
-    return t.kind == "verification"
+    return kind_of(t.kind).confidential
 
 
 def public_text(t: Ticket, limit: int = 40) -> str:
@@ -121,10 +122,7 @@ def owner_buttons(t: Ticket) -> tuple[Button, ...]:
     buttons = []
     if t.status == OPEN:
         buttons.append(Button("接单", f"接单 {t.code}"))
-    if t.kind == "rumor":
-        buttons += [Button("辟谣", f"辟谣 {t.code}"), Button("属实", f"属实 {t.code}")]
-    else:
-        buttons.append(Button("完成", f"完成 {t.code}"))
+    buttons += [Button(verb, f"{verb} {t.code}") for verb in kind_of(t.kind).close_verbs]
     buttons += [Button("驳回", f"驳回 {t.code}"), Button("详情", f"详情 {t.code}")]
     return tuple(buttons)
 
@@ -137,10 +135,7 @@ def new_ticket_push(t: Ticket) -> str:
         lines.append(f"地址：{t.address}")
     # The buttons (or, where a platform has none, the line the adapter writes for them) carry
     # the one-word actions; only what needs words of the owner's own is spelt out here.
-    if t.kind == "rumor":
-        lines.append(f"辟谣请附官方说法：辟谣 {t.code} 官方说法")
-    else:
-        lines.append(f"派给志愿者：指派 {t.code} 姓名")
+    lines.append(kind_of(t.kind).push_hint.format(code=t.code))
     return "\n".join(lines)
 
 
@@ -159,15 +154,8 @@ def ack(t: Ticket, *, private: bool = False) -> str:
     if t.kind == "errand" and is_emergency(t.text):
         return (f"已登记紧急求助 {t.code}（{cat}）：{text}{where}。工作人员马上联系您。"
                 f"情况危急请立即拨打 120 急救电话！{follow}")
-    if t.kind == "errand":
-        return f"已登记代办工单 {t.code}（{urgent}{cat}）：{text}{where}。工作人员会尽快联系您，{follow}"
-    if t.kind == "verification" and t.category == "report":
-        return f"已收到报备 {t.code}，感谢配合。内容只转给工作人员，不在群里公开。{follow}"
-    if t.kind == "verification":
-        return (f"已收到您的核实/举报 {t.code}，工作人员会私下核实处理，{WITHHELD}。"
-                "以后也可以私聊我发送，更加保密。")
-    return (f"已收到求证 {t.code}：「{text}」。核实后会在群里答复，"
-            "在此之前请不要转发未经证实的消息。")
+    return kind_of(t.kind).ack(t.category).format(
+        code=t.code, urgent=urgent, cat=cat, text=text, where=where, follow=follow, withheld=WITHHELD)
 
 
 def status_notice(t: Ticket, action: str, note: str = "", *, private: bool = False) -> str:

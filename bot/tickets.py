@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
-KINDS = ("errand", "verification", "rumor")
-KIND_PREFIX = {"errand": "E", "verification": "V", "rumor": "R"}
-PREFIX_KIND = {v: k for k, v in KIND_PREFIX.items()}
-KIND_LABEL = {"errand": "代办", "verification": "核实", "rumor": "谣言求证"}
+# Kinds, their labels and categories are declared in bot.kinds; these names derive from it.
+from bot.kinds import CATEGORY_LABEL as CATEGORY_LABEL
+from bot.kinds import CODE_RE as CODE_RE
+from bot.kinds import KIND_LABEL as KIND_LABEL
+from bot.kinds import KINDS as KINDS
+from bot.kinds import kind_of
 
-CATEGORY_LABEL = {
-    "groceries": "买菜/生活物资",
-    "medicine": "买药/就医",
-    "trash": "垃圾清运",
-    "printing": "打印/复印",
-    "utilities": "水电燃气",
-    "other": "其他",
-    "report": "居家报备",
-    "check": "上门核实",
-    "claim": "待核实传言",
-}
 PRIORITY_LABEL = {"urgent": "紧急", "normal": "普通"}
 
 OPEN, ACCEPTED, ASSIGNED, DONE, REJECTED = "open", "accepted", "assigned", "done", "rejected"
@@ -43,7 +33,6 @@ RUMOR_DONE_LABEL = {VERDICT_FALSE: "已辟谣", VERDICT_TRUE: "经核实属实"}
 #: megabyte. The inbound message row keeps the whole text.
 TEXT_LIMIT = 1000
 
-CODE_RE = re.compile(r"([EVRevr])\s*(\d{1,7})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +94,7 @@ class Ticket:
     @property
     def kind_label(self) -> str:
         """The kind in Chinese."""
-        return KIND_LABEL[self.kind]
+        return kind_of(self.kind).label
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +139,7 @@ class NewTicket:
     address: str
 
     def __post_init__(self) -> None:
+        kind_of(self.kind)  # an undeclared kind never reaches the store
         object.__setattr__(self, "text", cap_text(self.text))
         object.__setattr__(self, "address", self.address[:100])
 

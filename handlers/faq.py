@@ -1,6 +1,6 @@
 """Policy Q&A (政策问答) in groups: a question an entry answers is answered at once; an explicit
 question nothing answers goes to the group's owners (``Q3``), whose ``答复 Q3 …`` reaches the
-resident in the group and can be kept with ``存为问答 Q3``. ``下发问答 F3`` pushes an entry down
+resident in the group and can be kept with ``存为问答 Q3``. ``下发问答 P3`` pushes an entry down
 the tree as a notice."""
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ async def _managed_question(ctx: Ctx, usage: str) -> tuple[Question, str] | Repl
 
 @router.command("答复", "/answer", where="private", role=Role.OWNER)
 async def answer(ctx: Ctx) -> list[Reply] | Reply:
-    """``答复 Q3 内容`` or ``答复 Q3 按 F12``: the resident hears the answer in the group."""
+    """``答复 Q3 内容`` or ``答复 Q3 按 P12``: the resident hears the answer in the group."""
     found = await _managed_question(ctx, "答复 Q3 核酸点在社区服务中心门口")
     if isinstance(found, Reply):
         return found
@@ -178,10 +178,10 @@ async def save(ctx: Ctx) -> Reply:
 
 @router.command("下发问答", "/pushfaq", where="private", role=Role.OWNER)
 async def push(ctx: Ctx) -> Reply:
-    """``下发问答 F3 [群名]``: an entry as a notice to a group and every group below it."""
+    """``下发问答 P3 [群名]``: an entry as a notice to a group and every group below it."""
     entry_id, _, rest = ctx.args.strip().partition(" ")
     if not entry_id:
-        return ctx.reply("请写上问答编号，例如：下发问答 F3（可在后面写从哪个群发：下发问答 F3 东城街道群）")
+        return ctx.reply("请写上问答编号，例如：下发问答 P3（可在后面写从哪个群发：下发问答 P3 东城街道群）")
     stored = await ctx.store.faq.get(entry_id) or await ctx.store.faq.get(entry_id.upper())
     if stored is None:
         return ctx.reply(f"问答库里没有 {one_line(entry_id, 20)}。用「gridbot faq list」查看编号。")

@@ -5,18 +5,14 @@ from __future__ import annotations
 from bot import render
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
+from bot.kinds import REGISTRY, by_filter_word, kind_of
 from bot.lookup import find_managed_ticket
 from bot.message import ChatRef, Mention, Reply
 from bot.text import one_line
-from bot.tickets import ACCEPTED, ASSIGNED, DONE, KIND_LABEL, REJECTED, Ticket, can_move, cap_text
+from bot.tickets import ACCEPTED, ASSIGNED, DONE, REJECTED, Ticket, can_move, cap_text
 
 router = Router("owner")
 
-KIND_WORDS = {
-    "errand": ("代办", "代买", "跑腿", "求助", "errand"),
-    "verification": ("核实", "报备", "举报", "verification", "verify"),
-    "rumor": ("谣言", "辟谣", "求证", "rumor"),
-}
 LIST_LIMIT = 30
 #: A volunteer is named with a phone number at most, not a letter.
 NAME_LIMIT = 40
@@ -70,19 +66,20 @@ async def todo(ctx: Ctx) -> Reply:
     groups = ctx.directory.managed_groups(ctx.platform, ctx.msg.sender_id)
     if ctx.args in ("全部", "所有", "all"):
         ctx.args = ""
-    kind = next((k for k, words in KIND_WORDS.items() if ctx.args in words), None)
+    declared = by_filter_word(ctx.args)
+    kind = declared.key if declared else None
     title = "未办结工单"
     if ctx.args and kind is None:
         group = ctx.directory.find(ctx.args)
         if group is None or group not in groups:
             return ctx.reply(f"「{one_line(ctx.args, 20)}」既不是工单类别也不是您负责的群。"
-                             "可以写：待办、待办 代办、待办 核实、待办 谣言，或 待办 群名。")
+                             f"可以写：待办、{'、'.join(f'待办 {k.filter_words[0]}' for k in REGISTRY)}，或 待办 群名。")
         groups, title = [group], f"{group.name} 未办结工单"
     elif kind:
-        title = f"未办结的{KIND_LABEL[kind]}工单"
+        title = f"未办结的{kind_of(kind).label}工单"
     tickets = await ctx.store.tickets.list(groups=[g.key for g in groups], kind=kind, open_only=True)
     if not (ctx.args and kind is None):  # not narrowed to one group
-        tickets += await _grid_tickets(ctx, kind, exclude={g.key for g in groups})
+        tickets += await _narrow_tickets(ctx, kind, exclude={g.key for g in groups})
         tickets.sort(key=lambda t: (t.priority != "urgent", t.created_at))
     if not tickets:
         return ctx.reply(f"{title}：没有了，辛苦了！")
@@ -93,15 +90,16 @@ async def todo(ctx: Ctx) -> Reply:
     return ctx.reply("\n".join(lines))
 
 
-async def _grid_tickets(ctx: Ctx, kind: str | None, exclude: set[str]) -> list[Ticket]:
-    """Open tickets of the grids this person works in, outside the groups they manage."""
-    grids = ctx.directory.grids_of(ctx.platform, ctx.msg.sender_id)
-    if not grids:
+async def _narrow_tickets(ctx: Ctx, kind: str | None, exclude: set[str]) -> list[Ticket]:
+    """Open tickets outside the groups this person manages that they may still act on: their
+    grids' (grid workers) and their groups' feedback (property-service contacts)."""
+    me = (ctx.platform, ctx.msg.sender_id)
+    grids = ctx.directory.grids_of(*me)
+    groups = sorted(({g.group for g in grids} | set(ctx.directory.contact_groups(*me))) - exclude)
+    if not groups:
         return []
-    groups = sorted({g.group for g in grids} - exclude)
-    mine = {g.key for g in grids}
-    found = await ctx.store.tickets.list(groups=groups, kind=kind, open_only=True) if groups else []
-    return [t for t in found if t.grid_key in mine]
+    found = await ctx.store.tickets.list(groups=groups, kind=kind, open_only=True)
+    return [t for t in found if ctx.directory.may_act_on(*me, t.group_key, t.grid_key, t.kind)]
 
 
 @router.command("详情", "/detail", where="private", role=Role.GRID)
@@ -181,8 +179,9 @@ async def done(ctx: Ctx) -> Reply | list[Reply]:
     if isinstance(found, Reply):
         return found
     t, note = found
-    if t.kind == "rumor":
-        return ctx.reply(f"{t.code} 是谣言求证，请用「辟谣 {t.code} 官方说法」或「属实 {t.code}」给出结论。")
+    declared = kind_of(t.kind)
+    if "完成" not in declared.close_verbs:
+        return ctx.reply(f"{t.code} 是{declared.label}，{declared.close_usage.format(code=t.code)}。")
     return await move(ctx, t, action="done", to_status=DONE, note=note, headline=f"{t.code} 已完成。")
 
 

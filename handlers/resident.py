@@ -7,6 +7,7 @@ import re
 from bot import render
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
+from bot.kinds import REGISTRY
 from bot.lookup import find_ticket
 from bot.message import Reply
 from bot.tickets import CATEGORY_LABEL, DONE
@@ -16,26 +17,24 @@ from handlers.households import OWNER_HELP as HOUSEHOLD_HELP
 
 router = Router("resident")
 
-RESIDENT_HELP = """网格助手使用说明（在小区/村群里发，也可以私聊我发，私聊的内容不会公开到群里）：
-· 代买/代办/跑腿/求助 + 事情和地址，例：代买 大米一袋 3栋2单元501
-· 报备 + 地址、人员、情况，例：报备 3-2-501 一家三口从外地返回
-· 核实/举报 + 要核实的情况，例：举报 有陌生车辆进村 李家村3组
-· 求证/辟谣 + 听到的说法，例：求证 听说明天停水是真的吗
+_KIND_LINES = "\n".join(line for k in REGISTRY for line in k.help_lines)
+_KIND_FILTERS = "|".join(k.filter_words[0] for k in REGISTRY)
+_KIND_VERBS = "".join(f"\n{line}" for k in REGISTRY for line in k.owner_help)
+RESIDENT_HELP = f"""网格助手使用说明（在小区/村群里发，也可以私聊我发，私聊的内容不会公开到群里）：
+{_KIND_LINES}
 · 请问 + 政策问题，例：请问核酸检测点在哪里
 · 我的工单　查看自己的工单
 · 进度 E12　查看一张工单的进展
 · 评价 E12 5　给已完成的工单打分（1-5 分）
 · 实名 姓名 地址　入群实名登记（群主审核），例：实名 张三 3栋2单元501"""
 
-OWNER_HELP = """群主/工作人员指令（私聊我使用）：
-· 待办 [代办|核实|谣言|群名]　列出未办结的工单
+OWNER_HELP = f"""群主/工作人员指令（私聊我使用）：
+· 待办 [{_KIND_FILTERS}|群名]　列出未办结的工单
 · 详情 E12　工单全部信息和记录
 · 接单 E12 ／ 指派 E12 姓名
 · 进展 E12 说明（会告知居民） ／ 备注 E12 内容（仅内部）
-· 完成 E12 [说明] ／ 驳回 E12 原因
-· 辟谣 R7 官方说法 ／ 属实 R7 [说明]
-· 辟谣 R7 按 L12　按谣言库答复 ／ 下发辟谣 L12 [群名]　把谣言库条目作为通知下发
-· 待答 ／ 答复 Q3 内容 ／ 答复 Q3 按 F12　答复居民提问 ／ 存为问答 Q3 ／ 下发问答 F3 [群名]
+· 完成 E12 [说明] ／ 驳回 E12 原因{_KIND_VERBS}
+· 待答 ／ 答复 Q3 内容 ／ 答复 Q3 按 P12　答复居民提问 ／ 存为问答 Q3 ／ 下发问答 P3 [群名]
 通知（私聊我使用）：
 · 通知 [群名] 内容　发到本群和下级各群（加「仅本群」只发一个群）
 · 同意 N3　放行等待本级审核的通知
@@ -55,6 +54,11 @@ GRID_HELP = """网格员指令（私聊我使用，只能处理本网格住户�
 · 接单 E12 ／ 进展 E12 说明（会告知居民） ／ 备注 E12 内容（仅内部）
 · 完成 E12 [说明] ／ 驳回 E12 原因"""
 
+CONTACT_HELP = """意见建议联系人指令（私聊我使用，只能处理所负责群的建议和投诉）：
+· 待办　未办结的意见建议 ／ 详情 F1
+· 接单 F1 ／ 进展 F1 说明（会告知居民） ／ 备注 F1 内容（仅内部）
+· 完成 F1 处理结果 ／ 驳回 F1 原因"""
+
 _SCORE = re.compile(r"^([1-5一二三四五])(?![\d.])\s*(?:分|星)?\s*(.*)$", re.S)
 _CN_DIGIT = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 _HELP_WORDS = ("帮助", "怎么用", "菜单", "说明", "指令", "功能")
@@ -67,7 +71,10 @@ async def help_card(ctx: Ctx) -> Reply:
     if not ctx.msg.is_group and ctx.role >= Role.OWNER:
         text += "\n\n" + OWNER_HELP + "\n" + HOUSEHOLD_HELP
     elif not ctx.msg.is_group and ctx.role == Role.GRID:
-        text += "\n\n" + GRID_HELP
+        if ctx.directory.grids_of(ctx.platform, ctx.msg.sender_id):
+            text += "\n\n" + GRID_HELP
+        if ctx.directory.contact_groups(ctx.platform, ctx.msg.sender_id):
+            text += "\n\n" + CONTACT_HELP
     if not ctx.msg.is_group and ctx.role >= Role.STAFF:
         text += "\n" + STAFF_HELP
     return ctx.reply(text)

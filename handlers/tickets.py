@@ -12,7 +12,8 @@ from bot.classify import EmptyRequest, classify
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.floodgate import hold_back, said_lately
-from bot.message import Button, ChatRef, Reply
+from bot.kinds import REGISTRY
+from bot.message import Button, Reply
 from bot.rumor_match import query_key
 from bot.rumors import Found
 from bot.store.households import Household
@@ -22,16 +23,8 @@ from handlers import rumor_reports
 
 router = Router("tickets")
 
-EXAMPLES = {
-    "errand": "代买 大米一袋 3栋2单元501",
-    "verification": "报备 3-2-501 一家三口 从外地返回 居家观察",
-    "rumor": "求证 听说明天超市关门，是真的吗",
-}
-WHAT_TO_ADD = {
-    "errand": "要办的事和地址",
-    "verification": "地址、人员和情况",
-    "rumor": "听到的说法",
-}
+EXAMPLES = {k.key: k.example for k in REGISTRY}
+WHAT_TO_ADD = {k.key: k.what_to_add for k in REGISTRY}
 #: A request is the same as an earlier one of the same person at this fuzz.ratio of their keys.
 SAME_RUMOR_SCORE = 90
 #: The same request sent again this soon is pointed to the ticket it already has.
@@ -135,15 +128,10 @@ async def household_of(ctx: Ctx, found: NewTicket) -> Household | None:
 
 
 def _owner_pushes(ctx: Ctx, t: Ticket, rumor: Found | None = None) -> list[Reply]:
-    """The new ticket, with one-tap actions, to its grid's workers first, then the owners;
+    """The new ticket, with one-tap actions, to whoever handles it first (bot.directory);
     a rumour with the library's likely answer and a button to give it."""
     assert ctx.group is not None
-    chats = ctx.directory.grid_worker_chats(t.grid_key) if t.grid_key else []
-    owners = ctx.directory.owner_chats(ctx.group)
-    if not owners:
-        staff = ctx.config.staff.get(ctx.group.platform, ())
-        owners = [ChatRef.private(ctx.group.platform, s) for s in staff]
-    chats += [chat for chat in owners if chat not in chats]
+    chats = ctx.directory.new_ticket_chats(ctx.group, t.kind, t.grid_key)
     text = render.new_ticket_push(t)
     buttons: tuple[Button, ...] = render.owner_buttons(t)
     if rumor is not None and rumor.match.action == "suggest":

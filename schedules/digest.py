@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 
 from bot import campaign_flow
 from bot.config import Config
+from bot.kinds import REGISTRY
 from bot.message import ChatRef, Reply
 from bot.services import Job, Services, Triggers
-from bot.tickets import DONE, KIND_LABEL, Ticket
+from bot.tickets import DONE, Ticket
 from schedules.sla import sla
 
 
@@ -19,7 +20,7 @@ def _numbers(svc: Services, tickets: list[Ticket], now: datetime) -> str:
     overdue = sum(1 for t in open_ if now - t.created_at > sla(svc.config, t))
     day_start = now.astimezone(svc.config.tz).replace(hour=0, minute=0, second=0, microsecond=0)
     done_today = sum(1 for t in tickets if t.status == DONE and t.updated_at >= day_start)
-    by_kind = "，".join(f"{KIND_LABEL[k]} {n}" for k, n in kinds.items()) or "无"
+    by_kind = "，".join(f"{k.label} {kinds[k.key]}" for k in REGISTRY if kinds[k.key]) or "无"
     urgent = sum(1 for t in open_ if t.priority == "urgent")
     return (f"未办结 {len(open_)} 张（{by_kind}），其中紧急 {urgent}、超时 {overdue}；"
             f"今日办结 {done_today} 张")

@@ -24,18 +24,18 @@ def test_import_the_sample_then_match_and_list(tmp_path: Path, capsys: pytest.Ca
     code, out, _ = run(tmp_path, capsys, "import", str(ROOT / "data" / "faq.jsonl"))
     assert code == 0 and "已导入 32 条" in out
     code, out, _ = run(tmp_path, capsys, "match", "--json", "請問核酸檢測點在哪裡？")
-    assert code == 0 and json.loads(out) == {"match": "F6", "score": 100.0, "action": "answer"}
+    assert code == 0 and json.loads(out) == {"match": "P6", "score": 100.0, "action": "answer"}
     _, out, _ = run(tmp_path, capsys, "match", "--json", "今天晚上吃什么")
     assert json.loads(out) == {"match": None, "score": 0.0, "action": "none"}
-    # F16 (expired plates) held until 2022-12-31: today it is never used.
+    # P16 (expired plates) held until 2022-12-31: today it is never used.
     _, out, _ = run(tmp_path, capsys, "match", "--json", "临时号牌过期了怎么办")
-    assert json.loads(out)["match"] != "F16"
+    assert json.loads(out)["match"] != "P16"
     _, out, _ = run(tmp_path, capsys, "match", "--group", "xingfu", "黄码怎么转绿？")
-    assert "F3" in out and "来源：市大数据局" in out
+    assert "P3" in out and "来源：市大数据局" in out
     code, _, err = run(tmp_path, capsys, "match", "--group", "nowhere", "黄码怎么转绿？")
     assert code == 2 and "没有群「nowhere」" in err
     _, out, _ = run(tmp_path, capsys, "list")
-    assert out.startswith("F1（已过期）\t从外地返回要隔离几天") and "\nF2\t返乡人员怎么报备" in out
+    assert out.startswith("P1（已过期）\t从外地返回要隔离几天") and "\nP2\t返乡人员怎么报备" in out
     code, out, err = run(tmp_path, capsys, "import", str(ROOT / "data" / "faq.jsonl"))
     assert code == 1 and "已导入 0 条" in out and "32 条的编号已在问答库中" in err
 
@@ -60,7 +60,7 @@ def test_empty_and_unreadable_files_get_a_clear_answer(tmp_path: Path, capsys: p
     code, out, err = run(tmp_path, capsys, "import", str(empty))
     assert code == 0 and "文件里没有记录" in err
     gbk = tmp_path / "gbk.csv"
-    gbk.write_bytes("id,question,answer\nF1,核酸在哪,门口\n".encode("gbk"))
+    gbk.write_bytes("id,question,answer\nP1,核酸在哪,门口\n".encode("gbk"))
     code, _, err = run(tmp_path, capsys, "import", str(gbk))
     assert code == 2 and "UTF-8" in err
     code, _, err = run(tmp_path, capsys, "list")

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import keywords as kw
 from bot.app import ERROR_REPLY
+from bot.kinds import REGISTRY
 from bot.message import Reply
 from bot.privacy import leaks
 from handlers import ROUTERS
@@ -30,7 +30,7 @@ TAG = "独居老人"  # a household's tag: a card of it in a group would show it
 MAX_TEXT = 4096  # Telegram's limit; WeChat's is larger
 
 WORDS = sorted({n for r in ROUTERS for route in r.routes for n in route.names}
-               | set(kw.ERRAND_KEYWORDS + kw.VERIFICATION_KEYWORDS + kw.RUMOR_KEYWORDS))
+               | {w for k in REGISTRY for w in k.keywords})
 CODES = ("E1", "E2", "V1", "R1", "N1", "S1", "E999", "e 1", "Ｅ１", "E99999999")
 HOSTILE = (
     "'; DROP TABLE tickets; --", "%s", "%(x)s", "{0}", "{}", "{text}", "<b>&amp;</b>", "<i>",

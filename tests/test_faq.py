@@ -42,15 +42,15 @@ def test_what_counts_as_a_question(text: str, kind: str | None) -> None:
 
 def test_expired_entries_are_never_used_and_scope_reaches_down_only() -> None:
     entries = sample()
-    entries["F3"] = replace(entries["F3"], valid_until=date(2022, 4, 30))
-    entries["F6"] = replace(entries["F6"], scope="dongcheng")
+    entries["P3"] = replace(entries["P3"], valid_until=date(2022, 4, 30))
+    entries["P6"] = replace(entries["P6"], scope="dongcheng")
     index = faq.new_index(list(entries.values()))
     assert faq.best(index, entries, "健康码变黄了怎么办", ON).match.action == "none"
-    assert faq.best(index, entries, "健康码变黄了怎么办", ON.replace(month=4, day=30)).match.entry_id == "F3"
+    assert faq.best(index, entries, "健康码变黄了怎么办", ON.replace(month=4, day=30)).match.entry_id == "P3"
     inside = faq.best(index, entries, "核酸检测点在哪里", ON, ("xingfu", "dongcheng", "district"))
-    assert inside.match.action == "answer" and inside.entry is not None and inside.entry.id == "F6"
+    assert inside.match.action == "answer" and inside.entry is not None and inside.entry.id == "P6"
     outside = faq.best(index, entries, "核酸检测点在哪里", ON, ("other", "district")).match
-    assert outside.entry_id != "F6" and outside.action != "answer"
+    assert outside.entry_id != "P6" and outside.action != "answer"
 
 
 @pytest.mark.parametrize("text", ["", "😀😀😀", "？？？", "请问", "啊" * 10_000, "核酸在哪" * 5_000])
@@ -61,7 +61,7 @@ def test_empty_emoji_and_huge_texts_get_an_answer_not_a_crash(text: str) -> None
 
 
 def test_answer_text_names_source_date_and_masks() -> None:
-    d = sample()["F3"]
+    d = sample()["P3"]
     text = faq.answer_text(d, about="我电话13812345678，黄码怎么办")
     assert "13812345678" not in text and "市大数据局" in text and "2022-04-12" in text
 

@@ -31,7 +31,7 @@ async def test_a_question_an_entry_answers_gets_the_answer_source_and_date(bot: 
 
 async def test_expired_entries_are_never_used(bot: Bot) -> None:
     await load_sample(bot)
-    # F16 (expired plates) held until 2022-12-31; the harness lives in 2026.
+    # P16 (expired plates) held until 2022-12-31; the harness lives in 2026.
     replies = await bot.say(XINGFU, "张阿姨", "请问临时号牌过期了怎么办")
     assert all("延期至疫情结束后" not in r.text for r in replies)
     assert "已转给群主" in to(replies, XINGFU)[0].text
@@ -82,7 +82,7 @@ async def test_a_suggested_entry_is_one_tap_for_the_owner(bot: Bot) -> None:
     await load_sample(bot)
     replies = await bot.say(XINGFU, "张阿姨", "做核酸要不要钱")
     [push] = to(replies, "@李书记")
-    assert push.buttons and push.buttons[0].command.startswith("答复 Q1 按 F")
+    assert push.buttons and push.buttons[0].command.startswith("答复 Q1 按 P")
     entry = push.buttons[0].command.rsplit(" ", 1)[1]
     replies = await bot.say("@", "李书记", push.buttons[0].command)
     [public] = to(replies, XINGFU)
@@ -97,20 +97,20 @@ async def test_bad_owner_commands_get_a_clear_answer(bot: Bot) -> None:
     assert "没有提问 Q9" in (await bot.say("@", "李书记", "答复 Q9 好的"))[0].text
     await bot.say(XINGFU, "张阿姨", "请问物业电话是多少")
     assert "请写上答复内容" in (await bot.say("@", "李书记", "答复 Q1"))[0].text
-    assert "没有可用的 F404" in (await bot.say("@", "李书记", "答复 Q1 按 F404"))[0].text
+    assert "没有可用的 P404" in (await bot.say("@", "李书记", "答复 Q1 按 P404"))[0].text
     assert "太长" in (await bot.say("@", "李书记", "答复 Q1 " + "很" * 2000))[0].text
     assert "还没有答复" in (await bot.say("@", "李书记", "存为问答 Q1"))[0].text
     assert "只有" in (await bot.say("@", "张阿姨", "答复 Q1 好的"))[0].text
     assert "请写上问答编号" in (await bot.say("@", "李书记", "下发问答"))[0].text
-    assert "没有 F404" in (await bot.say("@", "李书记", "下发问答 F404"))[0].text
-    assert "已于 2022-12-31 过期" in (await bot.say("@", "李书记", "下发问答 F16"))[0].text
+    assert "没有 P404" in (await bot.say("@", "李书记", "下发问答 P404"))[0].text
+    assert "已于 2022-12-31 过期" in (await bot.say("@", "李书记", "下发问答 P16"))[0].text
 
 
 async def test_staff_push_an_entry_down_the_tree_as_a_notice(bot: Bot) -> None:
     await load_sample(bot)
-    replies = await bot.say("@", "刘主任", "下发问答 F6")
+    replies = await bot.say("@", "刘主任", "下发问答 P6")
     [mine] = to(replies, "@刘主任")
-    assert "已把问答 F6 作为通知 N1 从「东城街道群」下发到下级各群" in mine.text
+    assert "已把问答 P6 作为通知 N1 从「东城街道群」下发到下级各群" in mine.text
     groups = {r.chat.chat_id for r in replies if "文化广场" in r.text}
     assert {XINGFU, YANGGUANG} <= groups
 

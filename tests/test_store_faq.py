@@ -21,24 +21,24 @@ def asked(text: str = "请问小区几点开门", group: str = "xingfu") -> NewQ
 
 async def test_entries_keep_ids_variants_validity_and_scope(store: Store) -> None:
     v0 = await store.faq.version()
-    until = entry("F2", "黄码怎么办", valid_until=date(2022, 6, 30), scope="dongcheng")
-    assert await store.faq.add_many([entry("F1"), until], NOW) == []
+    until = entry("P2", "黄码怎么办", valid_until=date(2022, 6, 30), scope="dongcheng")
+    assert await store.faq.add_many([entry("P1"), until], NOW) == []
     assert await store.faq.version() > v0
     v1 = await store.faq.version()
-    assert await store.faq.add_many([entry("F2", "别的"), entry("F3")], NOW) == ["F2"]
+    assert await store.faq.add_many([entry("P2", "别的"), entry("P3")], NOW) == ["P2"]
     assert await store.faq.version() > v1
-    got = await store.faq.get("F2")
+    got = await store.faq.get("P2")
     assert got is not None and got.data == until and got.added_at == NOW
-    first = await store.faq.get("F1")
+    first = await store.faq.get("P1")
     assert first is not None and first.data.variants == ("去哪里做核酸",) and first.data.valid_until is None
-    assert [e.id async for e in store.faq.scan(page=2)] == ["F1", "F2", "F3"]
-    assert await store.faq.get("F9") is None
+    assert [e.id async for e in store.faq.scan(page=2)] == ["P1", "P2", "P3"]
+    assert await store.faq.get("P9") is None
 
 
 async def test_a_batch_of_only_taken_ids_leaves_the_version(store: Store) -> None:
-    await store.faq.add_many([entry("F1")], NOW)
+    await store.faq.add_many([entry("P1")], NOW)
     v = await store.faq.version()
-    assert await store.faq.add_many([entry("F1")], NOW) == ["F1"]
+    assert await store.faq.add_many([entry("P1")], NOW) == ["P1"]
     assert await store.faq.version() == v
 
 

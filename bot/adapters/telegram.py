@@ -61,6 +61,7 @@ from bot.adapters.telegram_format import PLATFORM, keyboard, split_text, target_
 from bot.adapters.telegram_inbound import from_tap, read
 from bot.adapters.telegram_webhook import SECRET_HEADER, Webhook, receiver
 from bot.config import env_secret
+from bot.kinds import REGISTRY
 from bot.message import Incoming, Reply
 
 if TYPE_CHECKING:
@@ -72,9 +73,7 @@ log = logging.getLogger(__name__)
 
 TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 COMMANDS = (
-    BotCommand("errand", "代买/代办/跑腿/求助：/errand 大米一袋 3栋501"),
-    BotCommand("verify", "报备/核实/举报：/verify 3-2-501 一家三口返乡"),
-    BotCommand("rumor", "求证/辟谣：/rumor 听说明天停水是真的吗"),
+    *(BotCommand(k.slash, k.command_hint) for k in REGISTRY),
     BotCommand("my", "我的工单"),
     BotCommand("help", "使用说明"),
     BotCommand("bind", "群主登记本群（在群里发送）"),

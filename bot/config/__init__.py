@@ -6,6 +6,7 @@ them together. Everything the rest of the bot uses is importable from ``bot.conf
 
 from bot.config.campaigns import CampaignConfig
 from bot.config.care import CareConfig
+from bot.config.feedback import FeedbackConfig
 from bot.config.groups import (
     FIND_TELEGRAM_ID,
     LEVEL_NAMES,
@@ -34,7 +35,7 @@ from bot.config.small import MAX_DAYS, DigestConfig, LimitsConfig, NoticeConfig,
 __all__ = [
     "FIND_TELEGRAM_ID", "KNOWN_KEYS", "LEVELS", "LEVEL_NAMES", "MAX_DAYS", "PLATFORMS", "SAVE_AS_UTF8",
     "TABLES", "TABLE_HEADERS", "TELEGRAM_CHAT_ID", "TELEGRAM_USER_ID",
-    "BotConfig", "CampaignConfig", "CareConfig", "Config", "ConfigError", "DigestConfig", "GridConfig", "GroupConfig", "JoinConfig", "LimitsConfig", "NoticeConfig",
+    "BotConfig", "CampaignConfig", "CareConfig", "Config", "ConfigError", "DigestConfig", "FeedbackConfig", "GridConfig", "GroupConfig", "JoinConfig", "LimitsConfig", "NoticeConfig",
     "PrivacyConfig", "RumorConfig", "ScheduledNoticeConfig", "Table", "TelegramConfig", "WechatConfig",
     "env_secret", "load_config", "parse_config", "validate_hierarchy",
 ]

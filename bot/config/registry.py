@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config.campaigns import CAMPAIGNS, CampaignConfig
 from bot.config.care import CARE, CareConfig
+from bot.config.feedback import FEEDBACK, FeedbackConfig
 from bot.config.groups import GROUPS, STAFF, GroupConfig
 from bot.config.people import GRIDS, JOIN, GridConfig, JoinConfig
 from bot.config.platforms import BOT, TELEGRAM, WECHAT, BotConfig, TelegramConfig, WechatConfig
@@ -36,7 +37,7 @@ from bot.config.small import (
 
 #: In the order messages list them; a table that needs another reads it first (``doc[GROUPS]``).
 TABLES: tuple[Table[Any], ...] = (BOT, STAFF, TELEGRAM, WECHAT, PRIVACY, NOTICES, DIGEST, LIMITS, GROUPS, SCHEDULES,
-                                  GRIDS, JOIN, CARE, RUMORS, CAMPAIGNS)
+                                  GRIDS, JOIN, CARE, RUMORS, CAMPAIGNS, FEEDBACK)
 #: Every key each table may hold, as written in the file; anything else is a typo.
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {t.name: t.keys for t in TABLES}
 #: How each table is written in TOML, for messages.
@@ -66,6 +67,7 @@ class Config:
     care: CareConfig
     rumors: RumorConfig
     campaigns: CampaignConfig
+    feedback: FeedbackConfig
 
     @property
     def name(self) -> str:

@@ -475,7 +475,7 @@ async def test_command_menu_is_registered(telegram_api: TelegramApi, bot: Runnin
     assert len(call) == 1 and call[0]["status"] == 200
     menus = (await telegram_api.state())["commands"]
     (menu,) = menus.values()
-    assert [c["command"] for c in menu] == ["errand", "verify", "rumor", "my", "help", "bind"]
+    assert [c["command"] for c in menu] == ["errand", "verify", "rumor", "feedback", "my", "help", "bind"]
 
 
 async def test_a_push_to_an_owner_who_never_pressed_start_fails_for_good(

@@ -10,10 +10,11 @@ from typing import Any
 import aiosqlite
 
 from bot.floodgate import Burst
+from bot.kinds import kind_of
 from bot.message import Incoming
 from bot.store.sqlite.base import Database, from_db, to_db
 from bot.store.tickets import NamedGroup
-from bot.tickets import FINAL, KIND_PREFIX, Closing, NewTicket, Rating, Ticket, TicketEvent
+from bot.tickets import FINAL, Closing, NewTicket, Rating, Ticket, TicketEvent
 
 
 class SqliteTicketRepo:
@@ -35,7 +36,7 @@ class SqliteTicketRepo:
             )
             row = await self.db.fetchone("SELECT last FROM ticket_seq WHERE kind = ?", (new.kind,))
             assert row is not None
-            code = f"{KIND_PREFIX[new.kind]}{row['last']}"
+            code = f"{kind_of(new.kind).prefix}{row['last']}"
             ts = to_db(now)
             cur = await self.db.execute(
                 """INSERT INTO tickets (code, kind, category, priority, status, group_key,
