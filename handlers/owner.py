@@ -10,6 +10,7 @@ from bot.lookup import find_managed_ticket
 from bot.message import ChatRef, Mention, Reply
 from bot.text import one_line
 from bot.tickets import ACCEPTED, ASSIGNED, DONE, REJECTED, Ticket, can_move, cap_text
+from handlers import rumor_reports
 
 router = Router("owner")
 
@@ -56,7 +57,11 @@ async def move(
     )
     replies = [updated_card(ctx, updated, headline)]
     if notify:
-        replies.append(group_notice(updated, action, note))
+        notice = group_notice(updated, action, note)
+        replies.append(notice)
+        if updated.kind == "rumor" and action == "reject":
+            # Reports of one claim from other groups joined this ticket: they hear it too, once.
+            replies += await rumor_reports.tell_other_groups(ctx, updated, notice.text)
     return replies
 
 
