@@ -10,6 +10,7 @@ from handlers import (
     households,
     join,
     join_rate,
+    maybe_help,
     notices,
     owner,
     resident,
@@ -30,5 +31,6 @@ ROUTERS: tuple[Router, ...] = (
     care.router,
     households.router,
     join_rate.router,
+    maybe_help.router,
     tickets.router,
 )
