@@ -108,3 +108,8 @@ async def test_owners_and_chat_push_nothing(bot: Bot) -> None:
     assert await bot.say(GROUP, "李书记", ASK) == []  # an owner's own words in the group
     assert await bot.say(GROUP, "张阿姨", "今天的菜真新鲜，谢谢志愿者") == []
     assert await bot.say("东城街道群", "王大爷", ASK) == []  # a cadres' group files no tickets
+
+
+async def test_the_owners_help_card_lists_the_commands(bot: Bot) -> None:
+    assert any("登记 M12 代办|核实 ／ 忽略 M12" in r.text for r in await bot.say("@", "李书记", "帮助"))
+    assert not any("登记 M12" in r.text for r in await bot.say("@", "张阿姨", "帮助"))
