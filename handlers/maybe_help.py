@@ -70,12 +70,12 @@ async def register(ctx: Ctx) -> list[Reply] | Reply | None:
     if found is None:
         return None  # not about a message: someone's own words, for the other routers
     row, word = int(found.group(1)), found.group(2)
+    lead = await _lead(ctx, row)  # rights first: a resident learns nothing about M12
+    if isinstance(lead, Reply):
+        return lead
     kind = KIND_WORDS.get(word)
     if kind is None:
         return ctx.reply(f"不知道要登记成什么。{USAGE}")
-    lead = await _lead(ctx, row)
-    if isinstance(lead, Reply):
-        return lead
     msg, group = lead
     resident = replace(
         ctx, msg=msg, text=strip_quote(strip_mentions(normalize(msg.text))), group=group,

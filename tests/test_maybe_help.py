@@ -76,6 +76,10 @@ async def test_bad_commands_say_how_to_write_them(bot: Bot) -> None:
     m = _row(to(await bot.say(GROUP, "张阿姨", ASK), OWNER)[0].text)
     [r] = await bot.say("@", "李书记", f"登记 {m} 随便")
     assert r.text == "不知道要登记成什么。请写成「登记 M12 代办」或「登记 M12 核实」，不登记请发「忽略 M12」。"
+    [r] = await bot.say("@", "张阿姨", f"登记 {m}")  # not hers to register: no usage hint either
+    assert r.text.startswith(f"没有找到您可以登记的群消息 {m}")
+    [r] = await bot.say("@", "张阿姨", "登记 我家住5栋301")  # not about a message: as before
+    assert r.text.startswith("没看懂「登记 我家住5栋301」")
     [r] = await bot.say("@", "李书记", "登记 M999999 代办")
     assert r.text.startswith("没有找到您可以登记的群消息 M999999")
 
