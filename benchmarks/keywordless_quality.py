@@ -3,7 +3,8 @@
 Run:  .venv/bin/python benchmarks/keywordless_quality.py
 
 Routes every message of ``tests/data/keywordless_eval.jsonl`` (labelled request / emergency /
-chat, with Traditional Chinese and typos) with the shipped rules (``bot/maybe_request.route``,
+chat, with Traditional Chinese, typos, and rows marked ``unseen`` that were added after the
+rules and kept as a check on overfitting) with the shipped rules (``bot/maybe_request.route``,
 which the group handler uses): an urgent medical ticket, a 「可能需要帮助」 push to the owners,
 or nothing. A request "reaches the owner" as a push or as a ticket; an emergency counts only as
 an urgent medical ticket. The floor is the same set routed by keywords alone (``classify``, as
@@ -72,6 +73,10 @@ def main() -> None:
         print(f"{name}: requests reached {r['request_recall']:.0%}, emergencies as urgent medical "
               f"tickets {r['emergency_recall']:.0%}, precision {r['precision']:.0%}, "
               f"recall {r['recall']:.0%}, chat to owner {r['chat_to_owner']}, chat tickets {r['chat_tickets']}")
+    unseen = evaluate([r for r in rows if r.get("variant") == "unseen"])
+    print(f"rows marked unseen (written before the last rule change): requests reached "
+          f"{unseen['request_recall']:.0%} of {unseen['requests']}, chat to owner {unseen['chat_to_owner']} "
+          f"of {unseen['chat']}")
     result["missed"] = len(result["missed"])  # type: ignore[arg-type]
     print(json.dumps({**result, "floor_request_recall": floor["request_recall"],
                       "floor_emergency_recall": floor["emergency_recall"]}, ensure_ascii=False))
