@@ -112,11 +112,19 @@ def _inside_sentence(kind: str, keyword: str, text: str) -> NewTicket | None:
 
 def _unworded_emergency(text: str) -> NewTicket | None:
     """"老伴晕倒了 5栋302 快来人": no keyword, but a life may be at stake."""
-    if not kw.is_emergency(text) or any(w in text for w in kw.RECOVERED + kw.NEWS_WORDS + kw.THANKS):
+    if not kw.is_emergency(text) or _any(text, kw.RECOVERED + kw.HEALTH_RECOVERED + kw.NEWS_WORDS + kw.THANKS):
         return None
-    if not (extract_address(text) or any(w in text for w in kw.PLEA_WORDS)):
+    if not (extract_address(text) or _any(text, kw.PLEA_WORDS + kw.HEALTH_PLEA_WORDS)):
         return None
+    # Medical whatever else it names: "宝宝奶粉没了" is not a grocery run.
     return NewTicket("errand", "medicine", "urgent", chinese_punct(text), extract_address(text))
+
+
+def unworded_request(raw: str, kind: str) -> NewTicket:
+    """A message without a keyword that an owner registered as ``kind`` (errand or verification),
+    read as if the resident had written the keyword in front of it."""
+    text = strip_quote(strip_mentions(normalize(raw)))
+    return _ticket(kind, "核实" if kind == "verification" else "代办", text, text)
 
 
 def _rumor_or_check(kind: str, keyword: str, text: str) -> str:

@@ -15,6 +15,7 @@ VERIFICATION_KEYWORDS = ("报备", "核实", "举报", "上报")
 ERRAND_KEYWORDS = (
     "代买", "代购", "代办", "代取", "代收", "代领", "代送", "代缴", "代交", "代充", "跑腿",
     "求助", "求救", "救命", "帮帮我", "帮买", "帮忙买", "帮我买", "求购",
+    "预约",  # the seeds use it: "预约 核酸上门 3栋501"
 )
 # Suggestions and complaints count only when the keyword leads the message ("专家建议…" is news).
 FEEDBACK_KEYWORDS = ("建议", "投诉", "意见")
@@ -102,7 +103,33 @@ EMERGENCY_WORDS = (
 # Written without any keyword, these are still a call for help when a place or a plea comes
 # with them ("老伴晕倒了 5栋302 快来人").
 PLEA_WORDS = ("快来", "快来人", "救救", "帮帮", "怎么办", "急", "快")
+# More ways of asking for someone to come, for health emergencies written without a keyword
+# ("我妈发烧39度了，能不能派人来").
+HEALTH_PLEA_WORDS = ("派人", "派个人", "来人", "谁能", "谁可以", "有没有人", "能不能", "帮忙", "救护车",
+                     "送医", "送医院", "咋办", "如何是好")
 RECOVERED = ("好了", "没事了", "没事", "已经送医", "已送医", "已经好", "不用了")
+# ...and ways of saying it is over: "昨天摔倒了，现在好多了", "已经退烧了".
+HEALTH_RECOVERED = ("好多了", "退烧了", "已退烧", "烧退了", "止住了", "已经止血", "不疼了", "缓过来了",
+                    "去年", "上个月", "上周")
+# Health emergencies that are serious without being life-threatening this minute; with a high
+# fever, a supply running out (HEALTH_SUPPLY_OUT) and the words of EMERGENCY_WORDS they make an
+# urgent medical ticket even without a keyword, and the answer starts with 120.
+HEALTH_EMERGENCY_WORDS = ("摔倒", "跌倒", "摔了一跤", "摔伤", "出血", "流血不止", "大量出血", "见红",
+                          "破水", "要生了", "肚子疼得", "疼得受不了", "痛得受不了", "昏过去", "晕厥",
+                          "意识不清", "叫不醒", "嘴唇发紫", "脸色发紫", "惊厥")
+# A temperature of 38.5 °C or more next to a fever word, either way round: "发烧39度", "烧到39.5",
+# "39度高烧", "体温40℃".
+_NOT_DEGREES = r"(?:天|岁|个|小时|次|号|分钟|年|月|日|元|块|栋|楼)"
+HIGH_FEVER = re.compile(
+    rf"(?:发烧|发热|高烧|高热|烧到|烧了|体温)[^，。！？,!?]{{0,4}}?(?<!\d)(?:38\.[5-9]|39|40|41|42)(?:\.\d)?(?!\d|\s*{_NOT_DEGREES})"
+    r"|(?<!\d)(?:38\.[5-9]|39|40|41|42)(?:\.\d)?\s*(?:度|℃|°)[^，。！？,!?]{0,3}(?:发烧|发热|高烧|高热|烧)"
+)
+# What a life may depend on, running out: "宝宝奶粉没了", "胰岛素用完了", "家里没有降压药了".
+_LIFELINE = r"(?:奶粉|胰岛素|降压药|降糖药|救心丸|心脏病药|透析|氧气|制氧机|哮喘药|癫痫药|抗癫痫|药)"
+_RUN_OUT = r"(?:没了|没有了|断了|用完|吃完|喝完|快没|只剩|见底|断顿|断药|不够了|吃光)"
+HEALTH_SUPPLY_OUT = re.compile(
+    rf"{_LIFELINE}[^，。！？,!?]{{0,6}}?{_RUN_OUT}|没有?(?:[^，。！？,!?]{{0,4}}){_LIFELINE}了|断(?:奶|药)了?"
+)
 
 # Verification: a household's own status report versus a request to go and check.
 CHECK_WORDS = ("未报备", "没报备", "没有报备", "不报备", "陌生", "外来", "外地车", "车辆", "可疑")
@@ -112,5 +139,12 @@ VERIFICATION_SIGNALS = ("返回", "回来", "返乡", "外地", "车辆", "陌�
 
 
 def is_emergency(text: str) -> bool:
-    """Someone's life may be in danger now."""
-    return any(w in text for w in EMERGENCY_WORDS) or AMBULANCE.search(text) is not None
+    """Someone's life or health may be in danger now: the answer tells them to call 120."""
+    return (any(w in text for w in EMERGENCY_WORDS) or AMBULANCE.search(text) is not None
+            or is_health_emergency(text))
+
+
+def is_health_emergency(text: str) -> bool:
+    """A high fever with a number, a fall, bleeding, a pregnancy in trouble, a lifeline running out."""
+    return (any(w in text for w in HEALTH_EMERGENCY_WORDS) or HIGH_FEVER.search(text) is not None
+            or HEALTH_SUPPLY_OUT.search(text) is not None)

@@ -30,6 +30,8 @@ PUBLIC_ACTIONS = frozenset({"create", "accept", "assign", "progress", "done", "r
 #: Of those, the notes written for the resident to read (an assignee's note may hold a phone).
 PUBLIC_NOTES = frozenset({"progress", "done", "reject", "debunk", "confirm", "auto"})
 WITHHELD = "内容不在群里公开"
+#: The first sentence of the answer to an emergency.
+CALL_120 = "情况危急请立即拨打 120 急救电话！"
 #: Where a volunteer's name ends and their number begins.
 _NAME_ONLY = re.compile(r"[\s,，:：;；、]*[+＋(（0-9０-９]")
 _PHONE_WORD = re.compile(r"[\s,，:：;；、]*(?:电话|手机|联系方式|tel)?[\s,，:：;；、]*$", re.IGNORECASE)
@@ -147,13 +149,13 @@ def ack(t: Ticket, *, private: bool = False) -> str:
     text = one_line(mask(t.text))
     where = f"，地址 {t.address}" if t.address else ""
     follow = f"发送「进度 {t.code}」可查看进展。"
+    # In an emergency the first thing read is the number to call, before any ticket talk.
+    danger = CALL_120 if t.kind == "errand" and is_emergency(t.text) else ""
     if private:
-        danger = "情况危急请立即拨打 120 急救电话！" if t.kind == "errand" and is_emergency(t.text) else ""
-        return (f"已为您在「{t.group_name}」登记{t.kind_label} {t.code}（{urgent}{cat}）：{text}{where}。"
-                f"已转给该群的工作人员，群里不会公开，进展只在这里告诉您。{danger}{follow}")
-    if t.kind == "errand" and is_emergency(t.text):
-        return (f"已登记紧急求助 {t.code}（{cat}）：{text}{where}。工作人员马上联系您。"
-                f"情况危急请立即拨打 120 急救电话！{follow}")
+        return (f"{danger}已为您在「{t.group_name}」登记{t.kind_label} {t.code}（{urgent}{cat}）：{text}{where}。"
+                f"已转给该群的工作人员，群里不会公开，进展只在这里告诉您。{follow}")
+    if danger:
+        return f"{danger}已登记紧急求助 {t.code}（{cat}）：{text}{where}。工作人员马上联系您。{follow}"
     return kind_of(t.kind).ack(t.category).format(
         code=t.code, urgent=urgent, cat=cat, text=text, where=where, follow=follow, withheld=WITHHELD)
 

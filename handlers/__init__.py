@@ -12,6 +12,7 @@ from handlers import (
     households,
     join,
     join_rate,
+    maybe_help,
     notices,
     owner,
     resident,
@@ -33,6 +34,7 @@ ROUTERS: tuple[Router, ...] = (
     care.router,
     households.router,
     join_rate.router,
+    maybe_help.router,
     tickets.router,
     campaigns.router,
 )

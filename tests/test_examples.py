@@ -90,6 +90,17 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
         (f"{VILLAGE}|@孙七 ", "本群实行实名制"),
         ("@李书记|", "【待审核】"),
     ],
+    "maybe_help.txt": [
+        ("@李书记|", "「可能需要帮助」M1"),
+        ("@李书记|", "已为 张阿姨 登记 E1（M1）"),
+        (f"{VILLAGE}|@张阿姨 ", "已登记代办工单 E1"),
+        ("@李书记|", "新工单 E1"),
+        ("@李书记|", "M1 已登记为 E1，不会重复登记"),
+        ("@李书记|", "「可能需要帮助」M4"),
+        ("@李书记|", "已忽略 M4"),
+        (f"{VILLAGE}|@刘阿姨 ", "情况危急请立即拨打 120 急救电话！已登记紧急求助 E2"),
+        ("@李书记|", "新工单 E2【紧急】"),
+    ],
     "notice.txt": [
         *((f"{group}|", "【通知 N1】") for group in GROUPS),
         ("@区指挥部小王|", "已发布通知 N1"),
@@ -162,6 +173,11 @@ def test_demo_keeps_internal_notes_out_of_the_group(printed: dict[str, list[str]
     assert not [line for line in lines if "保温袋" in line and not line.startswith("@")]
     # Thanks in the group get no reply: 王大爷 hears only about his prompt and his ticket E2.
     assert all("E2" in line or "「代买」后面" in line for line in lines if line.startswith(f"{VILLAGE}|@王大爷"))
+
+
+def test_maybe_help_says_nothing_in_the_group_until_registered(printed: dict[str, list[str]]) -> None:
+    group = [line for line in printed["maybe_help.txt"] if line.startswith(f"{VILLAGE}|")]
+    assert len(group) == 2 and "E1" in group[0] and "E2" in group[1]  # nothing about M1 or M4
 
 
 def test_join_keeps_addresses_out_of_the_group_and_lists_who_waits(printed: dict[str, list[str]]) -> None:

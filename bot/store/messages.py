@@ -32,5 +32,11 @@ class MessageRepo(Protocol):
     async def recent_private(self, chat: ChatRef, limit: int = 20) -> list[tuple[int, str, bool]]:
         """A private chat's latest texts, newest first: (row, text, a ticket was filed from it)."""
 
+    async def get(self, row_id: int) -> Incoming | None:
+        """The stored message of this row, unless it is unknown or its text was purged."""
+
+    async def ticket_of(self, row_id: int) -> str | None:
+        """The code of the ticket filed from this message row, if one was."""
+
     async def count(self) -> int:
         """How many messages are stored."""

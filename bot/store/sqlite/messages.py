@@ -96,6 +96,21 @@ class SqliteMessageRepo:
         )
         return [(int(r["id"]), str(r["text"]), bool(r["filed"])) for r in rows]
 
+    async def get(self, row_id: int) -> Incoming | None:
+        """The stored message of this row, unless it is unknown or its text was purged."""
+        row = await self.db.fetchone(
+            "SELECT * FROM messages WHERE id = ? AND purged_at IS NULL", (row_id,))
+        return _incoming(row) if row else None
+
+    async def ticket_of(self, row_id: int) -> str | None:
+        """The code of the ticket filed from this message row, if one was."""
+        # Through the requester index: the sender's tickets, not every ticket.
+        row = await self.db.fetchone(
+            """SELECT t.code FROM messages m JOIN tickets t ON t.platform = m.platform
+                   AND t.requester_id = m.sender_id AND t.message_id = m.id
+               WHERE m.id = ? ORDER BY t.id LIMIT 1""", (row_id,))
+        return str(row["code"]) if row else None
+
     async def count(self) -> int:
         """How many messages are stored."""
         row = await self.db.fetchone("SELECT COUNT(*) AS n FROM messages")
