@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from collections.abc import Container
 from dataclasses import dataclass, field
@@ -12,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from bot.faq import question_key
+from bot.records_file import first_of_each_id, records
 from bot.rumors import published
 from bot.store.faq import FaqData
 from bot.text import clean_text
@@ -43,51 +41,16 @@ def parse(text: str, *, csv_file: bool, today: date, groups: Container[str] | No
     keys (a scope naming another group would never apply); None: not checked."""
     out = Parsed()
     seen: dict[str, int] = {}
-    for line, record in (_csv(text, out) if csv_file else _jsonl(text, out)):
+    for line, record in records(text, csv_file=csv_file, columns=COLUMNS, required=("id", "question", "answer"),
+                                 hint=FORMAT_HINT, errors=out.errors):
         row = _row(record, today)
         if not isinstance(row, str) and row.scope and groups is not None and row.scope not in groups:
             row = f"scope（范围）{row.scope[:40]!r} 不是已知的群 key（用「gridbot groups」查看；不写＝所有群）"
         if isinstance(row, str):
             out.errors.append((line, row))
-        elif row.id in seen:
-            out.errors.append((line, f"编号 {row.id} 与第 {seen[row.id]} 行重复，本行未导入"))
-        else:
-            seen[row.id] = line
+        elif first_of_each_id(line, row.id, seen, out.errors):
             out.rows.append(row)
     return out
-
-
-def _jsonl(text: str, out: Parsed) -> list[tuple[int, dict[str, Any]]]:
-    records = []
-    for n, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            value = json.loads(raw)
-        except json.JSONDecodeError:
-            out.errors.append((n, "不是一条完整的 JSON（检查引号、逗号和大括号）"))
-            continue
-        if not isinstance(value, dict):
-            out.errors.append((n, "应是 {…} 形式的一条记录"))
-            continue
-        records.append((n, value))
-    return records
-
-
-def _csv(text: str, out: Parsed) -> list[tuple[int, dict[str, Any]]]:
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None:
-        return []
-    names = [COLUMNS.get(h.strip().lstrip("\ufeff").lower(), "") for h in header]
-    if not {"id", "question", "answer"} <= set(names):
-        out.errors.append((1, f"第一行应是列名，至少要有 id、question 和 answer。{FORMAT_HINT}"))
-        return []
-    records = []
-    for values in reader:
-        if any(v.strip() for v in values):
-            records.append((reader.line_num, {k: v for k, v in zip(names, values, strict=False) if k}))
-    return records
 
 
 def _variants(value: Any) -> list[str] | str:
