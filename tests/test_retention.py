@@ -219,3 +219,21 @@ async def test_queries_use_the_partial_indexes(bot: Bot) -> None:
     ):
         plan = " ".join(str(r[3]) for r in await db.fetchall("EXPLAIN QUERY PLAN " + sql, ("x",)))
         assert index in plan and "TEMP B-TREE" not in plan, plan
+
+
+async def test_residents_questions_lose_their_text_and_asker_after_keep_messages_days(bot: Bot) -> None:
+    from bot.audit import cli_actor
+    from bot.retention import plan, purge
+
+    await bot.say(VILLAGE, "张阿姨", "请问小区东门几点开？我电话13812345678")
+    [question] = await bot.app.store.faq.open_questions(["xingfu"], 10)
+    assert "13812345678" in question.asked.text
+    privacy = PrivacyConfig(keep_messages_days=30, anonymise_closed_after_days=0)
+    tz = bot.app.config.tz
+    assert (await plan(bot.app.store, privacy, bot.clock(), tz=tz)).questions == 0
+    later = bot.clock() + timedelta(days=31)
+    assert (await plan(bot.app.store, privacy, later, tz=tz)).questions == 1
+    assert (await purge(bot.app.store, privacy, later, cli_actor(), tz=tz)).questions == 1
+    [kept] = await bot.app.store.faq.open_questions(["xingfu"], 10)
+    assert (kept.code, kept.asked.text, kept.asked.asker_name) == (question.code, "", "")
+    assert (await purge(bot.app.store, privacy, later, cli_actor(), tz=tz)).questions == 0

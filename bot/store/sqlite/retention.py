@@ -107,6 +107,25 @@ class SqliteRetentionRepo:
         row = await self.db.fetchone(f"SELECT COUNT(*) AS n {_OLD_ANSWERS}", (to_db(before),))
         return int(row["n"]) if row else 0
 
+    async def count_questions(self, before: datetime) -> int:
+        """Residents' questions (政策问答 Q<n>) asked before ``before`` that still hold their text."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) AS n FROM faq_questions WHERE asked_at < ? AND text != ''", (to_db(before),))
+        return int(row["n"]) if row else 0
+
+    async def purge_questions(self, before: datetime, limit: int) -> int:
+        """Blank the text, asker's name and answer's author of up to ``limit`` such questions.
+
+        The answer stays (it is the community's, and may be an FAQ entry now); the code, the
+        group and the times stay, so 待答 and the counts still add up.
+        """
+        async with self.db.tx():
+            cur = await self.db.execute(
+                """UPDATE faq_questions SET text = '', asker_name = '', answered_by = NULL
+                   WHERE id IN (SELECT id FROM faq_questions WHERE asked_at < ? AND text != ''
+                                ORDER BY id LIMIT ?)""", (to_db(before), limit))
+            return cur.rowcount
+
     async def count_checkins(self, before_day: str) -> int:
         """Care check-ins of local days before ``before_day`` (``YYYY-MM-DD``)."""
         row = await self.db.fetchone("SELECT COUNT(*) AS n FROM care_checkins WHERE day < ?",
