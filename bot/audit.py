@@ -14,6 +14,12 @@ ACTION_LABEL = {
     "bind": "绑定群（登记群主）",
     "household": "住户登记",
     "households_import": "导入住户",
+    "member_approve": "批准实名登记",
+    "member_reject": "拒绝实名登记",
+    "maybe_ignore": "忽略「可能需要帮助」",
+    "faq_import": "导入政策问答",
+    "rumors_import": "导入谣言库",
+    "rumors_retire": "停用谣言库条目",
 }
 
 

@@ -20,6 +20,7 @@ from bot.floodgate import recipients, said_lately
 from bot.maybe_request import request_kind
 from bot.message import Button, Incoming, Reply
 from bot.text import normalize, one_line, strip_mentions, strip_quote
+from handlers.audit import actor_of
 from handlers.tickets import file_request, fingerprint
 
 router = Router("maybe_help")
@@ -98,6 +99,10 @@ async def ignore(ctx: Ctx) -> Reply | None:
     lead = await _lead(ctx, row)
     if isinstance(lead, Reply):
         return lead
+    msg, group = lead
+    # The other owners of the group can see who set it aside, and when (审计).
+    await ctx.store.audit.record(actor_of(ctx), "maybe_ignore", f"M{row}",
+                                 f"{group.name} {msg.sender_name}：{one_line(msg.text, 40)}", ctx.now)
     return ctx.reply(f"已忽略 M{row}，群里不会有任何回复。如改变主意，仍可发送「登记 M{row} 代办」。",
                      edit=ctx.msg.tapped_message_id is not None)
 

@@ -61,6 +61,8 @@ async def test_ignoring_files_nothing_and_says_nothing_in_the_group(bot: Bot) ->
     replies = await bot.say("@", "李书记", f"忽略 {m}")
     assert [(r.chat.chat_id, r.text.split("，")[0]) for r in replies] == [(OWNER, f"已忽略 {m}")]
     assert await bot.app.store.tickets.list() == []
+    [entry] = await bot.app.store.audit.latest()  # the other owners can see who set it aside
+    assert (entry.action, entry.target, entry.actor.id) == ("maybe_ignore", m, "李书记")
 
 
 async def test_only_the_groups_managers_may_register(bot: Bot) -> None:
