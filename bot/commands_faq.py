@@ -8,9 +8,8 @@ import sys
 from datetime import datetime
 
 from bot import faq
-from bot.audit import cli_actor
 from bot.commands import read_utf8
-from bot.commands_rumors import SHOW_ERRORS
+from bot.commands_library import report_import
 from bot.config import Config
 from bot.directory import Directory
 from bot.faq_file import FORMAT_HINT, parse
@@ -39,23 +38,11 @@ async def _import(args: argparse.Namespace, store: Store, now: datetime, config:
         return 2
     keys = {g.key for g in Directory(config, await store.groups.all()).groups}
     parsed = parse(text, csv_file=str(args.file).lower().endswith(".csv"), today=now.date(), groups=keys)
-    for line, reason in parsed.errors[:SHOW_ERRORS]:
-        print(f"第 {line} 行：{reason}", file=sys.stderr)
-    if len(parsed.errors) > SHOW_ERRORS:
-        print(f"……另有 {len(parsed.errors) - SHOW_ERRORS} 行有问题，未列出", file=sys.stderr)
     taken = await store.faq.add_many(parsed.rows, now) if parsed.rows else []
-    if taken:
-        shown = "、".join(taken[:20]) + (" 等" if len(taken) > 20 else "")
-        print(f"{len(taken)} 条的编号已在问答库中，保持原样未导入：{shown}（要更新，请换一个新编号导入）",
-              file=sys.stderr)
-    added = len(parsed.rows) - len(taken)
-    if added:
-        await store.audit.record(cli_actor(), "faq_import", str(args.file),
-                                 f"导入 {added} 条，跳过 {len(parsed.errors) + len(taken)} 条", now)
-    print(f"已导入 {added} 条；有问题未导入 {len(parsed.errors)} 行；编号重复 {len(taken)} 条。")
-    if not parsed.rows and not parsed.errors:
-        print(f"文件里没有记录。{FORMAT_HINT}", file=sys.stderr)
-    return 0 if added or not (parsed.errors or taken) else 1
+    return await report_import(
+        store, file=args.file, action="faq_import", errors=parsed.errors, rows=len(parsed.rows),
+        taken=taken, taken_note="已在问答库中，保持原样未导入：{ids}（要更新，请换一个新编号导入）",
+        hint=FORMAT_HINT, now=now)
 
 
 async def _list(args: argparse.Namespace, store: Store, now: datetime) -> int:

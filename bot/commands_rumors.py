@@ -10,14 +10,12 @@ from datetime import datetime
 from bot import rumors as library
 from bot.audit import cli_actor
 from bot.commands import read_utf8
+from bot.commands_library import report_import
 from bot.config import Config
 from bot.rumor_file import FORMAT_HINT, parse
 from bot.rumor_match import RumorCache
 from bot.store import Store, open_store
 from bot.text import one_line
-
-#: Bad rows printed one by one up to this many; the rest are counted.
-SHOW_ERRORS = 50
 
 
 async def rumors(args: argparse.Namespace, config: Config) -> int:
@@ -37,23 +35,12 @@ async def _import(args: argparse.Namespace, store: Store, now: datetime) -> int:
         print(why, file=sys.stderr)
         return 2
     parsed = parse(text, csv_file=str(args.file).lower().endswith(".csv"), today=now.date())
-    for line, reason in parsed.errors[:SHOW_ERRORS]:
-        print(f"第 {line} 行：{reason}", file=sys.stderr)
-    if len(parsed.errors) > SHOW_ERRORS:
-        print(f"……另有 {len(parsed.errors) - SHOW_ERRORS} 行有问题，未列出", file=sys.stderr)
     taken = await store.rumors.add_many(parsed.rows, now) if parsed.rows else []
-    if taken:
-        shown = "、".join(taken[:20]) + (" 等" if len(taken) > 20 else "")
-        print(f"{len(taken)} 条的编号已在谣言库中，保持原样未导入：{shown}"
-              "（要更换，请先「gridbot rumors retire 编号」，再用新编号导入）", file=sys.stderr)
-    added = len(parsed.rows) - len(taken)
-    if added:
-        await store.audit.record(cli_actor(), "rumors_import", str(args.file),
-                                 f"导入 {added} 条，跳过 {len(parsed.errors) + len(taken)} 条", now)
-    print(f"已导入 {added} 条；有问题未导入 {len(parsed.errors)} 行；编号重复 {len(taken)} 条。")
-    if not parsed.rows and not parsed.errors:
-        print(f"文件里没有记录。{FORMAT_HINT}", file=sys.stderr)
-    return 0 if added or not (parsed.errors or taken) else 1
+    return await report_import(
+        store, file=args.file, action="rumors_import", errors=parsed.errors, rows=len(parsed.rows),
+        taken=taken, taken_note="已在谣言库中，保持原样未导入：{ids}"
+                                "（要更换，请先「gridbot rumors retire 编号」，再用新编号导入）",
+        hint=FORMAT_HINT, now=now)
 
 
 async def _list(args: argparse.Namespace, store: Store, now: datetime) -> int:
