@@ -24,7 +24,8 @@ def run_logs(folder: Path) -> str:
 
 
 async def test_no_puppet_token_in_the_bots_output(tmp_path: Path) -> None:
-    result = await wechat_burst(tmp_path, messages=6, kills=1)
+    # No kill: this is about what start-up logs; losses under kill -9 are the crash harness's.
+    result = await wechat_burst(tmp_path, messages=6, kills=0)
     assert result.lost == 0
     logs = run_logs(tmp_path)
     assert "token<" in logs, "the puppet's start-up warning was logged (and redacted)"
