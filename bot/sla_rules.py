@@ -79,14 +79,14 @@ def held(config: Config, t: Ticket, now: datetime) -> bool:
 
 
 def holder_chats(directory: Directory, t: Ticket) -> list[ChatRef]:
-    """Who holds a ticket: whoever accepted it, else its group's owners and its grid's workers."""
+    """Who holds a ticket: whoever accepted it, else its grid's workers and its group's owners."""
     if t.handler_id:
         return [ChatRef.private(t.platform, t.handler_id)]
+    # The grid's workers first, as with the new ticket's push.
+    chats = directory.grid_worker_chats(t.grid_key) if t.grid_key and kind_of(t.kind).to_grid else []
     group = directory.group(t.group_key)
-    chats = directory.owner_chats(group) if group is not None else []
-    if t.grid_key and kind_of(t.kind).to_grid:
-        chats += [c for c in directory.grid_worker_chats(t.grid_key) if c not in chats]
-    return chats
+    owners = directory.owner_chats(group) if group is not None else []
+    return chats + [c for c in owners if c not in chats]
 
 
 def span(d: timedelta) -> str:

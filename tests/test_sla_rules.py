@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.message import Reply
+from bot.store.households import HouseholdData
 from schedules import sla
 from tests.harness import BASE_TOML, START, Bot, Clock
 
 GROUP = "幸福小区居民群"
+GRIDS = BASE_TOML + '\n[[grids]]\nkey = "xf-1"\ngroup = "xingfu"\nworkers = ["网格员小周"]\n'
 QUIET = BASE_TOML + '\n[sla]\nquiet_hours = "22:00-07:00"\n'
 
 
@@ -92,3 +94,16 @@ async def test_a_restart_sends_nothing_twice(tmp_path: Path) -> None:
         assert await run(again, START + timedelta(minutes=11)) == []
     finally:
         await again.close()
+
+
+async def test_a_grid_ticket_reminds_its_grid_worker_then_whoever_accepted_it(tmp_path: Path) -> None:
+    bot = await Bot.start(tmp_path, GRIDS)
+    try:
+        await bot.app.store.households.save(HouseholdData("xingfu", "3-2-501", "3栋2单元501", grid_key="xf-1"),
+                                            bot.clock())
+        await bot.say(GROUP, "张阿姨", "代买 胰岛素两盒 3-2-501")
+        assert [c for c, _ in await run(bot, START + timedelta(minutes=5))] == ["@网格员小周", "@李书记"]  # medicine: urgent
+        await bot.say("@", "网格员小周", "接单 E1")
+        assert [c for c, _ in await run(bot, START + timedelta(hours=23, minutes=55))] == ["@网格员小周"]
+    finally:
+        await bot.close()
