@@ -3,18 +3,13 @@ hierarchy one level per period, each level told once (the rules live in :mod:`bo
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot import render, sla_rules
 from bot.config import Config
 from bot.message import Button, ChatRef, Reply
 from bot.services import Job, Services, Triggers
 from bot.tickets import Ticket
-
-
-def sla(config: Config, t: Ticket) -> timedelta:
-    """How long a ticket may stay unfinished ([sla] finish limit of its kind and priority)."""
-    return sla_rules.finish_limit(config, t)
 
 
 def escalation_chats(svc: Services, t: Ticket, levels: int) -> tuple[str, list[ChatRef]]:
