@@ -5,19 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
-from bot import campaign_flow
+from bot import campaign_flow, sla_rules
 from bot.config import Config
 from bot.kinds import REGISTRY
 from bot.message import ChatRef, Reply
 from bot.services import Job, Services, Triggers
 from bot.tickets import DONE, Ticket
-from schedules.sla import sla
 
 
 def _numbers(svc: Services, tickets: list[Ticket], now: datetime) -> str:
     open_ = [t for t in tickets if not t.is_final]
     kinds = Counter(t.kind for t in open_)
-    overdue = sum(1 for t in open_ if now - t.created_at > sla(svc.config, t))
+    overdue = sum(1 for t in open_ if sla_rules.overdue(svc.config, t, now))
     day_start = now.astimezone(svc.config.tz).replace(hour=0, minute=0, second=0, microsecond=0)
     done_today = sum(1 for t in tickets if t.status == DONE and t.updated_at >= day_start)
     by_kind = "，".join(f"{k.label} {kinds[k.key]}" for k in REGISTRY if kinds[k.key]) or "无"
@@ -45,7 +44,7 @@ async def digests(svc: Services, now: datetime) -> list[Reply]:
         out.append(Reply(chat, "\n".join([text, *lines])))
     ranking = Counter({g.key: 0 for g in svc.directory.groups if g.tickets})  # groups that take tickets
     for t in tickets:
-        if not t.is_final and now - t.created_at > sla(svc.config, t):
+        if sla_rules.overdue(svc.config, t, now):
             ranking[t.group_key] += 1
     worst = [(svc.directory.group(k), n) for k, n in ranking.most_common(5) if n]
     lines = [f"【全区日报 {stamp}】{_numbers(svc, tickets, now)}。"]

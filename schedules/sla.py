@@ -1,20 +1,15 @@
-"""Overdue tickets climb the hierarchy: one level up per SLA period, each level told once."""
+"""Time limits: the holder is reminded before a deadline, and an overdue ticket climbs the
+hierarchy one level per period, each level told once (the rules live in :mod:`bot.sla_rules`)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from bot import render
+from bot import render, sla_rules
 from bot.config import Config
 from bot.message import Button, ChatRef, Reply
 from bot.services import Job, Services, Triggers
 from bot.tickets import Ticket
-
-
-def sla(config: Config, t: Ticket) -> timedelta:
-    """How long a ticket may stay open before it is escalated one level."""
-    hours = config.digest.sla_hours_urgent if t.priority == "urgent" else config.digest.sla_hours_normal
-    return timedelta(hours=hours)
 
 
 def escalation_chats(svc: Services, t: Ticket, levels: int) -> tuple[str, list[ChatRef]]:
@@ -32,27 +27,45 @@ def escalation_chats(svc: Services, t: Ticket, levels: int) -> tuple[str, list[C
     return "指挥部", [ChatRef.private(platform, s) for s in svc.config.staff.get(platform, ())]
 
 
+async def remind(svc: Services, t: Ticket, d: sla_rules.Deadline, now: datetime) -> list[Reply]:
+    """Remind the ticket's holder once per deadline, shortly before it."""
+    text = f"{sla_rules.reminder_text(svc.config, t, d, now)}\n{render.summary(t)}"
+    out = []
+    for chat in sla_rules.holder_chats(svc.directory, t):
+        reply = Reply(chat, text, buttons=(Button("详情", f"详情 {t.code}"),))
+        if await svc.queue([reply], dedupe_prefix=f"sla-remind:{t.code}:{d.phase}:{chat}"):
+            out.append(reply)
+    return out
+
+
+async def escalate(svc: Services, t: Ticket, d: sla_rules.Deadline, now: datetime) -> list[Reply]:
+    """Tell the level the ticket has climbed to, once per level, and note it in its history."""
+    levels = d.levels(now)
+    where, chats = escalation_chats(svc, t, levels)
+    text = f"{sla_rules.escalation_text(t, d, now)}\n{render.summary(t)}"
+    # The finish phase keeps the key escalations had before [sla]: no repeats across the upgrade.
+    phase = "" if d.phase == "finish" else "accept:"
+    out = []
+    for chat in chats:
+        reply = Reply(chat, text, buttons=(Button("详情", f"详情 {t.code}"),))
+        if await svc.queue([reply], dedupe_prefix=f"sla:{t.code}:{phase}{levels}:{chat}"):
+            out.append(reply)
+    if out:
+        await svc.store.tickets.update(t, now=now, actor_id="bot", actor_name=svc.config.name,
+                                       action="escalate", note=f"超时升级到{where}")
+    return out
+
+
 async def job(svc: Services, now: datetime) -> list[Reply]:
-    """Queue escalations for overdue open tickets, each under a dedupe key; returns the new ones."""
+    """Queue reminders and escalations for unfinished tickets, each once; returns the new ones."""
     out: list[Reply] = []
     for t in await svc.store.tickets.list(open_only=True):
-        limit = sla(svc.config, t)
-        levels = int((now - t.created_at) / limit)
-        if levels < 1:
+        d = sla_rules.deadline(svc.config, t)
+        if d is None or now < d.remind_at or sla_rules.held(svc.config, t, now):
             continue
-        where, chats = escalation_chats(svc, t, levels)
-        hours = (now - t.created_at).total_seconds() / 3600
-        text = (f"【超时提醒】{t.code} 已 {hours:.0f} 小时未办结（时限 {limit.total_seconds() / 3600:g} 小时），"
-                f"请督办：\n{render.summary(t)}")
-        told = 0
-        for chat in chats:
-            reply = Reply(chat, text, buttons=(Button("详情", f"详情 {t.code}"),))
-            if await svc.queue([reply], dedupe_prefix=f"sla:{t.code}:{levels}:{chat}"):
-                out.append(reply)
-                told += 1
-        if told:
-            await svc.store.tickets.update(t, now=now, actor_id="bot", actor_name=svc.config.name,
-                                           action="escalate", note=f"超时升级到{where}")
+        out += await remind(svc, t, d, now)
+        if d.levels(now) >= 1:
+            out += await escalate(svc, t, d, now)
     return out
 
 

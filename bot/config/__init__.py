@@ -30,12 +30,13 @@ from bot.config.registry import (
 )
 from bot.config.rumors import RumorConfig
 from bot.config.schedules import ScheduledNoticeConfig
+from bot.config.sla import Limits, SlaConfig
 from bot.config.small import MAX_DAYS, DigestConfig, LimitsConfig, NoticeConfig, PrivacyConfig
 
 __all__ = [
     "FIND_TELEGRAM_ID", "KNOWN_KEYS", "LEVELS", "LEVEL_NAMES", "MAX_DAYS", "PLATFORMS", "SAVE_AS_UTF8",
     "TABLES", "TABLE_HEADERS", "TELEGRAM_CHAT_ID", "TELEGRAM_USER_ID",
-    "BotConfig", "CampaignConfig", "CareConfig", "Config", "ConfigError", "DigestConfig", "FeedbackConfig", "GridConfig", "GroupConfig", "JoinConfig", "LimitsConfig", "NoticeConfig",
-    "PrivacyConfig", "RumorConfig", "ScheduledNoticeConfig", "Table", "TelegramConfig", "WechatConfig",
+    "BotConfig", "CampaignConfig", "CareConfig", "Config", "ConfigError", "DigestConfig", "FeedbackConfig", "GridConfig", "GroupConfig", "JoinConfig", "Limits", "LimitsConfig", "NoticeConfig",
+    "PrivacyConfig", "RumorConfig", "ScheduledNoticeConfig", "SlaConfig", "Table", "TelegramConfig", "WechatConfig",
     "env_secret", "load_config", "parse_config", "validate_hierarchy",
 ]

@@ -24,6 +24,7 @@ from bot.config.platforms import BOT, TELEGRAM, WECHAT, BotConfig, TelegramConfi
 from bot.config.reader import ConfigError, Document, Table
 from bot.config.rumors import RUMORS, RumorConfig
 from bot.config.schedules import SCHEDULES, ScheduledNoticeConfig
+from bot.config.sla import SLA, SlaConfig
 from bot.config.small import (
     DIGEST,
     LIMITS,
@@ -36,8 +37,8 @@ from bot.config.small import (
 )
 
 #: In the order messages list them; a table that needs another reads it first (``doc[GROUPS]``).
-TABLES: tuple[Table[Any], ...] = (BOT, STAFF, TELEGRAM, WECHAT, PRIVACY, NOTICES, DIGEST, LIMITS, GROUPS, SCHEDULES,
-                                  GRIDS, JOIN, CARE, RUMORS, CAMPAIGNS, FEEDBACK)
+TABLES: tuple[Table[Any], ...] = (BOT, STAFF, TELEGRAM, WECHAT, PRIVACY, NOTICES, DIGEST, LIMITS, SLA, GROUPS,
+                                  SCHEDULES, GRIDS, JOIN, CARE, RUMORS, CAMPAIGNS, FEEDBACK)
 #: Every key each table may hold, as written in the file; anything else is a typo.
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {t.name: t.keys for t in TABLES}
 #: How each table is written in TOML, for messages.
@@ -60,6 +61,7 @@ class Config:
     notices: NoticeConfig
     digest: DigestConfig
     limits: LimitsConfig
+    sla: SlaConfig
     groups: tuple[GroupConfig, ...]
     schedules: tuple[ScheduledNoticeConfig, ...]
     grids: tuple[GridConfig, ...]
