@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot import render
 from bot.config import Config
+from bot.kinds import REGISTRY
 from bot.message import Button, ChatRef, Reply
 from bot.services import Job, Services, Triggers
-from bot.tickets import Ticket
+from bot.tickets import OPEN, Ticket
 
 
 def sla(config: Config, t: Ticket) -> timedelta:
     """How long a ticket may stay open before it is escalated one level."""
     hours = config.digest.sla_hours_urgent if t.priority == "urgent" else config.digest.sla_hours_normal
     return timedelta(hours=hours)
+
+
+def limits(config: Config) -> dict[tuple[str, str], timedelta]:
+    """The limit of every (kind, priority), read through ``sla`` so that it stays the one rule:
+    lets a query select only the overdue instead of reading every open ticket."""
+    out: dict[tuple[str, str], timedelta] = {}
+    epoch = datetime(2000, 1, 1, tzinfo=UTC)
+    for kind in REGISTRY:
+        for priority in ("urgent", "normal"):
+            probe = Ticket(0, "", kind.key, "", priority, OPEN, "", "", "", "", "", "", "", "", "",
+                           "", "", "", epoch, epoch)
+            out[(kind.key, priority)] = sla(config, probe)
+    return out
 
 
 def escalation_chats(svc: Services, t: Ticket, levels: int) -> tuple[str, list[ChatRef]]:
@@ -35,7 +49,9 @@ def escalation_chats(svc: Services, t: Ticket, levels: int) -> tuple[str, list[C
 async def job(svc: Services, now: datetime) -> list[Reply]:
     """Queue escalations for overdue open tickets, each under a dedupe key; returns the new ones."""
     out: list[Reply] = []
-    for t in await svc.store.tickets.list(open_only=True):
+    # Only tickets past the shortest limit, read by the open-ticket index (not the whole year).
+    shortest = min(limits(svc.config).values())
+    for t in await svc.store.tickets.list(open_only=True, filed_by=now - shortest):
         limit = sla(svc.config, t)
         levels = int((now - t.created_at) / limit)
         if levels < 1:
