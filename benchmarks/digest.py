@@ -194,7 +194,7 @@ async def measure(toml: Path) -> dict[str, object]:
         figures["tickets"] = con.execute("SELECT COUNT(*) FROM tickets").fetchone()[0]
     secs["export_csv_s"], figures["export_peak_rss_mb"] = export(toml)
     for key, value in secs.items():
-        figures[key] = round(value, 2) if key.endswith("_s") else round(value * 1000, 1)
+        figures[key] = round(value, 3) if key.endswith("_s") else round(value * 1000, 2)
     return figures
 
 
