@@ -58,10 +58,14 @@ class TicketRepo(Protocol):
     async def list(  # noqa: A003 - reads as store.tickets.list(...)
         self, *, groups: Sequence[str] | None = None, kind: str | None = None,
         open_only: bool = False, requester: tuple[str, str] | None = None, limit: int = 0,
-        filed_by: datetime | None = None,
+        filed_by: datetime | None = None, after: Ticket | None = None,
     ) -> builtins.list[Ticket]:
         """Tickets matching every filter given (``filed_by``: created at or before), urgent and
-        oldest first."""
+        oldest first; open ones listed ``after`` a ticket: the next page (keyset)."""
+
+    async def count_open(self, groups: Sequence[str], kind: str | None = None,
+                         after: Ticket | None = None) -> int:
+        """How many open tickets ``list(groups=..., kind=..., open_only=True, after=...)`` holds."""
 
     async def open_counts(self, cutoffs: Mapping[tuple[str, str], datetime]) -> builtins.list[OpenCount]:
         """Open tickets counted by group, kind and priority, with how many were filed before

@@ -99,10 +99,10 @@ class SqliteTicketRepo:
     async def list(  # noqa: A003 - reads as store.tickets.list(...)
         self, *, groups: Sequence[str] | None = None, kind: str | None = None,
         open_only: bool = False, requester: tuple[str, str] | None = None, limit: int = 0,
-        filed_by: datetime | None = None,
+        filed_by: datetime | None = None, after: Ticket | None = None,
     ) -> builtins.list[Ticket]:
         """Tickets matching every filter given (``filed_by``: created at or before), urgent and
-        oldest first."""
+        oldest first; open ones listed ``after`` a ticket: the next page (keyset)."""
         where: builtins.list[str] = []
         params: builtins.list[Any] = []
         if groups is not None:
@@ -116,17 +116,34 @@ class SqliteTicketRepo:
         if filed_by is not None:
             where.append("created_at <= ?")
             params.append(to_db(filed_by))
+        if after is not None:  # keyset: the tickets listed after this one, in the open order
+            where.append("((priority != 'urgent'), id) > (?, ?)")
+            params.extend((int(after.priority != "urgent"), after.id))
         if requester:
             where.append("platform = ? AND requester_id = ?")
             params.extend(requester)
         sql = "SELECT * FROM tickets"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        order = "priority = 'urgent' DESC, id" if open_only else "id"
+        order = "(priority != 'urgent'), id" if open_only else "id"  # tickets_open_order
         sql += f" ORDER BY {order}"
         if limit:
             sql += f" LIMIT {int(limit)}"
         return [ticket_row(r) for r in await self.db.fetchall(sql, params)]
+
+    async def count_open(self, groups: Sequence[str], kind: str | None = None,
+                         after: Ticket | None = None) -> int:
+        """How many open tickets ``list(groups=..., kind=..., open_only=True, after=...)`` holds."""
+        where = [OPEN_SQL, f"group_key IN ({','.join('?' * len(groups))})"]
+        params: builtins.list[Any] = list(groups)
+        if kind:
+            where.append("kind = ?")
+            params.append(kind)
+        if after is not None:
+            where.append("((priority != 'urgent'), id) > (?, ?)")
+            params.extend((int(after.priority != "urgent"), after.id))
+        row = await self.db.fetchone(f"SELECT COUNT(*) AS n FROM tickets WHERE {' AND '.join(where)}", params)
+        return int(row["n"]) if row else 0
 
     async def open_counts(self, cutoffs: Mapping[tuple[str, str], datetime]) -> builtins.list[OpenCount]:
         """Open tickets counted by group, kind and priority, and how many were filed before the
