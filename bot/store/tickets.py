@@ -110,5 +110,7 @@ class TicketRepo(Protocol):
     async def rating(self, ticket: Ticket) -> int | None:
         """The ticket's rating, if it has one."""
 
-    async def export_rows(self) -> builtins.list[tuple[Ticket, Rating | None, Closing | None]]:
-        """Every ticket with its rating and, once closed, its closing event; oldest first."""
+    async def export_rows(self, after: int = 0, limit: int = 0,
+                          ) -> builtins.list[tuple[Ticket, Rating | None, Closing | None]]:
+        """Every ticket with its rating and, once closed, its closing event; oldest first.
+        A page at a time (keyset on id) with ``after`` (the last id read) and ``limit``."""

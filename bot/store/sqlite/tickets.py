@@ -269,8 +269,10 @@ class SqliteTicketRepo:
         row = await self.db.fetchone("SELECT score FROM ratings WHERE ticket_id = ?", (ticket.id,))
         return int(row["score"]) if row else None
 
-    async def export_rows(self) -> builtins.list[tuple[Ticket, Rating | None, Closing | None]]:
-        """Every ticket with its rating and, once closed, its closing event; oldest first."""
+    async def export_rows(self, after: int = 0, limit: int = 0,
+                          ) -> builtins.list[tuple[Ticket, Rating | None, Closing | None]]:
+        """Every ticket with its rating and, once closed, its closing event; oldest first.
+        A page at a time (keyset on id) with ``after`` (the last id read) and ``limit``."""
         rows = await self.db.fetchall(
             """SELECT t.*, r.score AS rating_score, r.comment AS rating_comment,
                       r.at AS rating_at, c.at AS closed_at, c.actor_name AS closed_by,
@@ -279,7 +281,7 @@ class SqliteTicketRepo:
                LEFT JOIN ticket_events c ON c.id = (
                    SELECT e.id FROM ticket_events e WHERE e.ticket_id = t.id
                    AND e.to_status IN ('done', 'rejected') ORDER BY e.id DESC LIMIT 1)
-               ORDER BY t.id"""
+               WHERE t.id > ? ORDER BY t.id LIMIT ?""", (after, limit or -1)
         )
         return [
             (ticket_row(r),
