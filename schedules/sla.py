@@ -51,17 +51,23 @@ async def job(svc: Services, now: datetime) -> list[Reply]:
     out: list[Reply] = []
     # Only tickets past the shortest limit, read by the open-ticket index (not the whole year).
     shortest = min(limits(svc.config).values())
+    due: list[tuple[Ticket, timedelta, int, str, list[ChatRef]]] = []
     for t in await svc.store.tickets.list(open_only=True, filed_by=now - shortest):
         limit = sla(svc.config, t)
         levels = int((now - t.created_at) / limit)
-        if levels < 1:
-            continue
-        where, chats = escalation_chats(svc, t, levels)
+        if levels >= 1:
+            due.append((t, limit, levels, *escalation_chats(svc, t, levels)))
+    # Who was told at this level already, in one look-up: each scan queues only the new.
+    told_keys = await svc.store.outbox.queued_keys(
+        [f"sla:{t.code}:{levels}:{chat}:0" for t, _, levels, _, chats in due for chat in chats])
+    for t, limit, levels, where, chats in due:
         hours = (now - t.created_at).total_seconds() / 3600
         text = (f"【超时提醒】{t.code} 已 {hours:.0f} 小时未办结（时限 {limit.total_seconds() / 3600:g} 小时），"
                 f"请督办：\n{render.summary(t)}")
         told = 0
         for chat in chats:
+            if f"sla:{t.code}:{levels}:{chat}:0" in told_keys:
+                continue
             reply = Reply(chat, text, buttons=(Button("详情", f"详情 {t.code}"),))
             if await svc.queue([reply], dedupe_prefix=f"sla:{t.code}:{levels}:{chat}"):
                 out.append(reply)
