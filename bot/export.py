@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -9,10 +10,11 @@ import os
 import stat
 import sys
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 from bot.tickets import Closing, Rating, Ticket
@@ -35,6 +37,9 @@ XLSX_TIME_FORMAT = "yyyy-mm-dd hh:mm"
 #: Long free text wraps inside a capped column instead of stretching the sheet.
 WRAPPED = frozenset({"text", "address", "rating_comment", "closing_note"})
 MAX_WIDTH = {"text": 40, "address": 24, "rating_comment": 30, "closing_note": 30}
+#: How wide each column's content usually is (times: "2026-01-01 00:00"; codes: "E1000000").
+TYPICAL_WIDTH = {"id": 8, "created_at": 16, "updated_at": 16, "closed_at": 16, "text": 40,
+                 "address": 24, "rating_comment": 20, "closing_note": 24, "group": 16}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +92,7 @@ def ledger_rows(entries: list[tuple[Ticket, Rating | None, Closing | None]], tz:
 
 def to_json(rows: list[LedgerRow]) -> bytes:
     """A JSON list of objects with the documented field names and codes, UTF-8."""
-    return (json.dumps([r.raw() for r in rows], ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return _whole("json", rows)
 
 
 #: CSV columns beside the documented codes: the Chinese words the chat shows.
@@ -101,14 +106,7 @@ def to_csv(rows: list[LedgerRow]) -> bytes:
     The documented columns keep their codes (``kind`` is a key of bot.kinds: errand, verification…) for
     scripts; ``*_label`` columns carry the Chinese words for people.
     """
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        labelled = row.labelled()
-        values = {**row.raw(), **{f"{f}_label": labelled[f] for f in LABELLED}}
-        writer.writerow({f: "" if v is None else v for f, v in values.items()})
-    return buf.getvalue().encode("utf-8-sig")
+    return _whole("csv", rows)
 
 
 def display_width(value: Any) -> int:
@@ -121,44 +119,99 @@ def display_width(value: Any) -> int:
 
 def to_xlsx(rows: list[LedgerRow]) -> bytes:
     """A workbook with Chinese headers and labels, date cells, a frozen filtered header row."""
-    # One untyped import (mypy's override names the package, not its submodules).
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "工单台账"
-    ws.append(HEADERS_CN)
-    for cell in ws[1]:
-        cell.font = openpyxl.styles.Font(bold=True)
-    table = [row.labelled() for row in rows]
-    for values in table:
-        ws.append([values[f] for f in FIELDS])
-    wrap = openpyxl.styles.Alignment(wrap_text=True, vertical="top")
-    for i, (field, header) in enumerate(COLUMNS, start=1):
-        letter = openpyxl.utils.get_column_letter(i)
-        widest = max([display_width(header), *(display_width(v[field]) for v in table)])
-        ws.column_dimensions[letter].width = min(widest, MAX_WIDTH.get(field, 30)) + 2
-        for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-            if isinstance(cell.value, datetime):
-                cell.number_format = XLSX_TIME_FORMAT
-            elif field in WRAPPED:
-                cell.alignment = wrap
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return _whole("xlsx", rows)
 
 
 def render_ledger(rows: list[LedgerRow], fmt: str) -> bytes:
     """Rows in the requested format."""
-    return {"json": to_json, "csv": to_csv, "xlsx": to_xlsx}[fmt](rows)
+    return _whole(fmt, rows)
 
 
-def write(data: bytes, out: Path | None) -> None:
-    """Write to a file readable by its owner only (0600), or to stdout when ``out`` is None."""
+def _whole(fmt: str, rows: list[LedgerRow]) -> bytes:
+    buf = io.BytesIO()
+    ledger = Ledger(fmt, buf)
+    ledger.add(rows)
+    ledger.close()
+    return buf.getvalue()
+
+
+class Ledger:
+    """A ledger written as its rows arrive, page by page, in constant memory: CSV and JSON go
+    straight to the file, XLSX through openpyxl's write-only sheet (rows kept on disk)."""
+
+    def __init__(self, fmt: str, out: BinaryIO) -> None:
+        self.fmt, self.out, self.count = fmt, out, 0
+        if fmt == "csv":
+            self.text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
+            self.csv = csv.DictWriter(self.text, fieldnames=CSV_FIELDS, lineterminator="\r\n")
+            self.csv.writeheader()
+        elif fmt == "json":
+            out.write(b"[")
+        else:
+            self._open_sheet()
+
+    def _open_sheet(self) -> None:
+        # One untyped import (mypy's override names the package, not its submodules).
+        import openpyxl
+
+        self.xl = openpyxl
+        self.wb = openpyxl.Workbook(write_only=True)
+        self.ws = self.wb.create_sheet("工单台账")
+        # A streamed sheet is laid out before its rows are read: widths follow each column's
+        # kind of content (codes, times, capped free text), not its longest value.
+        for i, (field, header) in enumerate(COLUMNS, start=1):
+            letter = openpyxl.utils.get_column_letter(i)
+            widest = max(display_width(header), TYPICAL_WIDTH.get(field, 10))
+            self.ws.column_dimensions[letter].width = min(widest, MAX_WIDTH.get(field, 30)) + 2
+        self.ws.freeze_panes = "A2"
+        bold = openpyxl.styles.Font(bold=True)
+        self.wrap = openpyxl.styles.Alignment(wrap_text=True, vertical="top")
+        self.ws.append([self._cell(h, font=bold) for h in HEADERS_CN])
+
+    def _cell(self, value: Any, **style: Any) -> Any:
+        cell = self.xl.cell.WriteOnlyCell(self.ws, value=value)
+        for name, v in style.items():
+            setattr(cell, name, v)
+        return cell
+
+    def add(self, rows: list[LedgerRow]) -> None:
+        """Write one page of rows."""
+        for row in rows:
+            if self.fmt == "csv":
+                labelled = row.labelled()
+                values = {**row.raw(), **{f"{f}_label": labelled[f] for f in LABELLED}}
+                self.csv.writerow({f: "" if v is None else v for f, v in values.items()})
+            elif self.fmt == "json":
+                item = json.dumps(row.raw(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+                self.out.write(((",\n  " if self.count else "\n  ") + item).encode("utf-8"))
+            else:
+                values = row.labelled()
+                self.ws.append([self._style(f, values[f]) for f in FIELDS])
+            self.count += 1
+
+    def _style(self, field: str, value: Any) -> Any:
+        if isinstance(value, datetime):
+            return self._cell(value, number_format=XLSX_TIME_FORMAT)
+        return self._cell(value, alignment=self.wrap) if field in WRAPPED else value
+
+    def close(self) -> None:
+        """Finish the file (the JSON list's end, the workbook's zip)."""
+        if self.fmt == "csv":
+            self.text.flush()
+            self.text.detach()
+        elif self.fmt == "json":
+            self.out.write(b"\n]\n" if self.count else b"]\n")
+        else:
+            last = self.xl.utils.get_column_letter(len(COLUMNS))
+            self.ws.auto_filter.ref = f"A1:{last}{self.count + 1}"
+            self.wb.save(self.out)
+
+
+@contextlib.contextmanager
+def opened(out: Path | None) -> Iterator[BinaryIO]:
+    """A file readable by its owner only (0600), or stdout when ``out`` is None."""
     if out is None:
-        sys.stdout.buffer.write(data)
+        yield sys.stdout.buffer
         sys.stdout.flush()
         return
     out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -168,4 +221,10 @@ def write(data: bytes, out: Path | None) -> None:
     with os.fdopen(fd, "wb") as f:
         if stat.S_ISREG(os.fstat(fd).st_mode):  # not /dev/stdout or a pipe
             os.fchmod(fd, 0o600)
+        yield f
+
+
+def write(data: bytes, out: Path | None) -> None:
+    """Write to a file readable by its owner only (0600), or to stdout when ``out`` is None."""
+    with opened(out) as f:
         f.write(data)

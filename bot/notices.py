@@ -281,12 +281,13 @@ async def reminders(svc: Services, now: datetime) -> list[Reply]:
     due = await svc.store.notices.due_reminders(now - after)
     replies: list[Reply] = []
     missing: dict[str, tuple[Notice, list[str]]] = {}
-    for notice, d in due:
-        replies.append(Reply(ChatRef(d.platform, d.chat_id),
-                             f"【提醒】通知 {notice.code} 还没有确认收到，请群主回复「收到 {notice.code}」。",
-                             buttons=(Button("收到", f"收到 {notice.code}"),)))
-        await svc.store.notices.mark_reminded(notice, d.group_key, now)
-        missing.setdefault(notice.code, (notice, []))[1].append(d.group_name)
+    async with svc.store.tx():  # one commit for the minute's reminders, not one per group
+        for notice, d in due:
+            replies.append(Reply(ChatRef(d.platform, d.chat_id),
+                                 f"【提醒】通知 {notice.code} 还没有确认收到，请群主回复「收到 {notice.code}」。",
+                                 buttons=(Button("收到", f"收到 {notice.code}"),)))
+            await svc.store.notices.mark_reminded(notice, d.group_key, now)
+            missing.setdefault(notice.code, (notice, []))[1].append(d.group_name)
     for notice, groups in missing.values():
         if notice.author_platform not in PLATFORMS:  # published from the CLI: no chat to tell
             log.info("notice %s: %d groups have not confirmed", notice.code, len(groups))

@@ -14,7 +14,7 @@ from typing import Literal
 
 from bot.config import Config
 from bot.directory import Directory
-from bot.kinds import kind_of
+from bot.kinds import REGISTRY, kind_of
 from bot.message import ChatRef
 from bot.tickets import OPEN, Ticket
 
@@ -50,6 +50,24 @@ def deadline(config: Config, t: Ticket) -> Deadline | None:
     limit = limits.accept if phase == "accept" else limits.finish
     due = t.created_at + limit
     return Deadline(phase, t.created_at, limit, due - min(config.sla.remind_before, limit / 2))
+
+
+def limits(config: Config) -> dict[tuple[str, str, bool], timedelta]:
+    """Every limit by (kind, priority, still to be accepted): what a query needs to select the
+    overdue itself instead of reading every open ticket."""
+    out: dict[tuple[str, str, bool], timedelta] = {}
+    for kind in REGISTRY:
+        for priority in ("urgent", "normal"):
+            pair = config.sla.limit(kind.key, priority)
+            out[(kind.key, priority, True)] = pair.accept
+            out[(kind.key, priority, False)] = pair.finish
+    return out
+
+
+def earliest_reminder(config: Config) -> timedelta:
+    """How soon after filing the first reminder of any ticket can come (see :func:`deadline`)."""
+    return min((limit - min(config.sla.remind_before, limit / 2) for limit in limits(config).values()),
+               default=timedelta(0))
 
 
 def overdue(config: Config, t: Ticket, now: datetime) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot import render
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
@@ -15,6 +17,8 @@ from handlers import rumor_reports
 router = Router("owner")
 
 LIST_LIMIT = 30
+#: 待办 [类别|群名] 下一页 E12 (the code may be left out: then the reply says how to write it).
+NEXT_PAGE = re.compile(r"(.*?)\s*下一页\s*([A-Za-z]+\d+)?\s*")
 #: A volunteer is named with a phone number at most, not a letter.
 NAME_LIMIT = 40
 
@@ -67,8 +71,16 @@ async def move(
 
 @router.command("待办", "工单列表", "/todo", where="private", role=Role.GRID)
 async def todo(ctx: Ctx) -> Reply:
-    """Open tickets of the groups this person manages, urgent first."""
+    """Open tickets of the groups this person manages, urgent first, a page at a time."""
     groups = ctx.directory.managed_groups(ctx.platform, ctx.msg.sender_id)
+    after: Ticket | None = None
+    paged = NEXT_PAGE.fullmatch(ctx.args)
+    if paged:  # 待办 [类别|群名] 下一页 E12: the page after the ticket a page ended with
+        ctx.args = paged.group(1).strip()
+        after = await ctx.store.tickets.get(paged.group(2).upper()) if paged.group(2) else None
+        if after is None:
+            return ctx.reply("「下一页」后面要写上一页最后一张工单的编号，例：待办 下一页 E12"
+                             "（上一页末尾有现成的写法）。")
     if ctx.args in ("全部", "所有", "all"):
         ctx.args = ""
     declared = by_filter_word(ctx.args)
@@ -82,17 +94,33 @@ async def todo(ctx: Ctx) -> Reply:
         groups, title = [group], f"{group.name} 未办结工单"
     elif kind:
         title = f"未办结的{kind_of(kind).label}工单"
-    tickets = await ctx.store.tickets.list(groups=[g.key for g in groups], kind=kind, open_only=True)
+    keys = [g.key for g in groups]
+    # Keyset pages: one index range of LIST_LIMIT + 1 rows, however many tickets are open.
+    page = await ctx.store.tickets.list(groups=keys, kind=kind, open_only=True, after=after,
+                                        limit=LIST_LIMIT + 1)
+    total = await ctx.store.tickets.count_open(keys, kind)
+    left = await ctx.store.tickets.count_open(keys, kind, after) if after else total
     if not (ctx.args and kind is None):  # not narrowed to one group
-        tickets += await _narrow_tickets(ctx, kind, exclude={g.key for g in groups})
-        tickets.sort(key=lambda t: (t.priority != "urgent", t.created_at))
-    if not tickets:
-        return ctx.reply(f"{title}：没有了，辛苦了！")
-    lines = [f"{title}（{len(tickets)} 张）："] + [render.summary(t) for t in tickets[:LIST_LIMIT]]
-    if len(tickets) > LIST_LIMIT:
-        lines.append(f"……还有 {len(tickets) - LIST_LIMIT} 张，可用「待办 群名」或「待办 类别」缩小范围。")
+        extra = await _narrow_tickets(ctx, kind, exclude=set(keys))
+        later = [t for t in extra if after is None or _order(t) > _order(after)]
+        total, left = total + len(extra), left + len(later)
+        page = sorted(page + later, key=_order)[:LIST_LIMIT + 1]
+    if not page:
+        return ctx.reply(f"{title}：{'后面' if after else ''}没有了，辛苦了！")
+    shown = page[:LIST_LIMIT]
+    head = f"{title}（{total} 张）：" if after is None else f"{title}（共 {total} 张，{after.code} 之后 {left} 张）："
+    lines = [head] + [render.summary(t) for t in shown]
+    if left > len(shown):
+        more = f"待办 {ctx.args + ' ' if ctx.args else ''}下一页 {shown[-1].code}"
+        lines.append(f"……还有 {left - len(shown)} 张，回复「{more}」看下一页，"
+                     "或用「待办 群名」「待办 类别」缩小范围。")
     lines.append("回复「详情 编号」查看，「接单 编号」接单。")
     return ctx.reply("\n".join(lines))
+
+
+def _order(t: Ticket) -> tuple[bool, int]:
+    """待办's order, the store's keyset: urgent first, then as filed."""
+    return (t.priority != "urgent", t.id)
 
 
 async def _narrow_tickets(ctx: Ctx, kind: str | None, exclude: set[str]) -> list[Ticket]:

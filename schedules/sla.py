@@ -27,28 +27,53 @@ def escalation_chats(svc: Services, t: Ticket, levels: int) -> tuple[str, list[C
     return "指挥部", [ChatRef.private(platform, s) for s in svc.config.staff.get(platform, ())]
 
 
-async def remind(svc: Services, t: Ticket, d: sla_rules.Deadline, now: datetime) -> list[Reply]:
+def _remind_prefix(t: Ticket, d: sla_rules.Deadline, chat: ChatRef) -> str:
+    return f"sla-remind:{t.code}:{d.phase}:{chat}"
+
+
+def _escalate_prefix(t: Ticket, d: sla_rules.Deadline, levels: int, chat: ChatRef) -> str:
+    # The finish phase keeps the key escalations had before [sla]: no repeats across the upgrade.
+    phase = "" if d.phase == "finish" else "accept:"
+    return f"sla:{t.code}:{phase}{levels}:{chat}"
+
+
+def _keys(svc: Services, t: Ticket, d: sla_rules.Deadline, now: datetime) -> list[str]:
+    """The outbox keys this ticket's reminder and escalation would be queued under (one reply each)."""
+    keys = [f"{_remind_prefix(t, d, chat)}:0" for chat in sla_rules.holder_chats(svc.directory, t)]
+    levels = d.levels(now)
+    if levels >= 1:
+        keys += [f"{_escalate_prefix(t, d, levels, chat)}:0" for chat in escalation_chats(svc, t, levels)[1]]
+    return keys
+
+
+async def remind(svc: Services, t: Ticket, d: sla_rules.Deadline, now: datetime,
+                 told: set[str] | None = None) -> list[Reply]:
     """Remind the ticket's holder once per deadline, shortly before it."""
     text = f"{sla_rules.reminder_text(svc.config, t, d, now)}\n{render.summary(t)}"
     out = []
     for chat in sla_rules.holder_chats(svc.directory, t):
+        prefix = _remind_prefix(t, d, chat)
+        if told is not None and f"{prefix}:0" in told:
+            continue
         reply = Reply(chat, text, buttons=(Button("详情", f"详情 {t.code}"),))
-        if await svc.queue([reply], dedupe_prefix=f"sla-remind:{t.code}:{d.phase}:{chat}"):
+        if await svc.queue([reply], dedupe_prefix=prefix):
             out.append(reply)
     return out
 
 
-async def escalate(svc: Services, t: Ticket, d: sla_rules.Deadline, now: datetime) -> list[Reply]:
+async def escalate(svc: Services, t: Ticket, d: sla_rules.Deadline, now: datetime,
+                   told: set[str] | None = None) -> list[Reply]:
     """Tell the level the ticket has climbed to, once per level, and note it in its history."""
     levels = d.levels(now)
     where, chats = escalation_chats(svc, t, levels)
     text = f"{sla_rules.escalation_text(t, d, now)}\n{render.summary(t)}"
-    # The finish phase keeps the key escalations had before [sla]: no repeats across the upgrade.
-    phase = "" if d.phase == "finish" else "accept:"
     out = []
     for chat in chats:
+        prefix = _escalate_prefix(t, d, levels, chat)
+        if told is not None and f"{prefix}:0" in told:
+            continue
         reply = Reply(chat, text, buttons=(Button("详情", f"详情 {t.code}"),))
-        if await svc.queue([reply], dedupe_prefix=f"sla:{t.code}:{phase}{levels}:{chat}"):
+        if await svc.queue([reply], dedupe_prefix=prefix):
             out.append(reply)
     if out:
         await svc.store.tickets.update(t, now=now, actor_id="bot", actor_name=svc.config.name,
@@ -59,13 +84,19 @@ async def escalate(svc: Services, t: Ticket, d: sla_rules.Deadline, now: datetim
 async def job(svc: Services, now: datetime) -> list[Reply]:
     """Queue reminders and escalations for unfinished tickets, each once; returns the new ones."""
     out: list[Reply] = []
-    for t in await svc.store.tickets.list(open_only=True):
+    due: list[tuple[Ticket, sla_rules.Deadline]] = []
+    for t in await svc.store.tickets.list(open_only=True, filed_by=now - sla_rules.earliest_reminder(svc.config)):
         d = sla_rules.deadline(svc.config, t)
         if d is None or now < d.remind_at or sla_rules.held(svc.config, t, now):
             continue
-        out += await remind(svc, t, d, now)
+        due.append((t, d))
+    # What earlier scans queued already, in one look-up: each scan queues only the new.
+    keys = [k for t, d in due for k in _keys(svc, t, d, now)]
+    told = set(await svc.store.outbox.queued_keys(keys)) if keys else set()
+    for t, d in due:
+        out += await remind(svc, t, d, now, told)
         if d.levels(now) >= 1:
-            out += await escalate(svc, t, d, now)
+            out += await escalate(svc, t, d, now, told)
     return out
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.tickets import ACCEPTED, ASSIGNED, DONE, OPEN, REJECTED
 from tests.harness import Bot, to
 
@@ -249,3 +251,42 @@ async def test_unknown_group_is_told_to_bind(bot: Bot) -> None:
     msg2 = Incoming(chat=ChatRef("console", "陌生群"), sender_id="x", sender_name="x",
                     text="谢谢", message_id="z2", sent_at=bot.clock())
     assert await bot.send(msg2) == []
+
+
+async def test_todo_pages_by_keyset_and_says_how_to_see_more(bot: Bot) -> None:
+    for i in range(63):
+        await bot.say(GROUP, f"居民{i}", f"代买 米{i} {i % 9 + 1}栋{301 + i}")
+        bot.clock.advance(minutes=3)  # no flood guard: residents ask one by one
+    await bot.say(GROUP, "急1", "求助 老人发烧 2栋")
+    await bot.say(GROUP, "急2", "求助 老人发烧 5栋")
+    seen: list[str] = []
+    text = "待办"
+    heads, pages = [], 0
+    while text:
+        [reply] = await bot.say("@", "李书记", text)
+        lines = reply.text.splitlines()
+        heads.append(lines[0])
+        seen += [line.split("【")[0].split(" ")[0] for line in lines[1:] if line[:1] in "EVR"]
+        more = re.search(r"回复「(待办 下一页 E\d+)」看下一页", reply.text)
+        text = more.group(1) if more else ""
+        pages += 1
+    assert pages == 3 and heads[0] == "未办结工单（65 张）："
+    assert re.fullmatch(r"未办结工单（共 65 张，E\d+ 之后 35 张）：", heads[1])
+    assert len(seen) == 65 == len(set(seen)) and seen[:2] == ["E64", "E65"]  # urgent first
+    assert seen[2:] == [f"E{i}" for i in range(1, 64)]
+    [bad] = await bot.say("@", "李书记", "待办 下一页")
+    assert "上一页最后一张工单的编号" in bad.text
+    [bad] = await bot.say("@", "李书记", "待办 下一页 E999")
+    assert "上一页最后一张工单的编号" in bad.text
+
+
+async def test_todo_next_page_keeps_the_kind_filter(bot: Bot) -> None:
+    for i in range(33):
+        await bot.say(GROUP, f"居民{i}", f"代买 面{i} {i % 9 + 1}栋{301 + i}")
+        bot.clock.advance(minutes=3)
+    await bot.say(GROUP, "报备人", "报备 3-2-501 一家三口从外地返回")
+    [first] = await bot.say("@", "李书记", "待办 代买")
+    assert first.text.startswith("未办结的代办工单（33 张）：") and "……还有 3 张，回复「待办 代买 下一页 E30」" in first.text
+    [second] = await bot.say("@", "李书记", "待办 代买 下一页 E30")
+    assert [ln.split(" ")[0] for ln in second.text.splitlines()[1:4]] == ["E31", "E32", "E33"]
+    assert "V1" not in second.text and "还有" not in second.text

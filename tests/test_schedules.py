@@ -57,6 +57,26 @@ async def test_digest_numbers_for_owners_and_staff(bot: Bot) -> None:
     assert staff and "未办结 2 张" in staff[0] and "超时最多的群：幸福小区居民群 1 张" in staff[0]
 
 
+async def test_digest_counts_today_and_the_last_24_hours_over_two_days(bot: Bot) -> None:
+    # Day 1, 09:00: three requests, one finished at once (yesterday, by the digest's day).
+    await bot.say("幸福小区居民群", "张阿姨", "求助 老人发烧 3栋")  # E1 urgent
+    await bot.say("幸福小区居民群", "王大爷", "代买 米 3栋")  # E2
+    await bot.say("幸福小区居民群", "赵奶奶", "代买 菜 5栋")  # E3
+    await bot.say("@", "李书记", "完成 E3")
+    bot.clock.advance(hours=25)  # day 2, 10:00
+    await bot.say("阳光花园居民群", "孙姐", "求证 明天停水")  # R1
+    await bot.say("幸福小区居民群", "钱叔", "代买 药 7栋")  # E4
+    await bot.say("@", "李书记", "完成 E2")
+    bot.clock.advance(hours=1)
+    by_chat = {r.chat.chat_id: r.text for r in await digest.digests(bot.app.services, bot.clock())}
+    # E1 is 26 h old against 2 h; E4 1 h against 24 h; only E2 was finished today.
+    assert "幸福小区居民群：未办结 2 张（代办 2），其中紧急 1、超时 1；今日办结 1 张" in by_chat["@李书记"]
+    assert "阳光花园居民群：未办结 1 张（谣言求证 1），其中紧急 0、超时 0；今日办结 0 张" in by_chat["@陈网格员"]
+    staff = by_chat["@区指挥部小王"]
+    assert "未办结 3 张（代办 2，谣言求证 1），其中紧急 1、超时 1；今日办结 1 张" in staff
+    assert "超时最多的群：幸福小区居民群 1 张" in staff and "近 24 小时新增 2 张" in staff
+
+
 async def _start(tmp_path: Path, minutes_ago: int) -> tuple[App, Scheduler, asyncio.Event, asyncio.Event]:
     """A bot on real time whose one-off notice was due ``minutes_ago`` while it was down."""
     app = await open_app(make_config(tmp_path))  # APScheduler runs on real time, so must the app

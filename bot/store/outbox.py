@@ -35,6 +35,9 @@ class OutboxRepo(Protocol):
         Every reply passes here, so this is where group texts are masked: no path can miss it.
         """
 
+    async def queued_keys(self, keys: Collection[str]) -> set[str]:
+        """Which of these dedupe keys are already in the outbox (one index probe each, in bulk)."""
+
     async def due(
         self, platform: str, now: datetime, limit: int, busy_chats: Collection[str] = ()
     ) -> list[OutboxItem]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -20,6 +21,17 @@ class NamedGroup(Protocol):
 
     @property
     def name(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class OpenCount:
+    """Open tickets of one group, kind and priority: how many, and how many are overdue."""
+
+    group_key: str
+    kind: str
+    priority: str
+    open: int
+    overdue: int
 
 
 class TicketRepo(Protocol):
@@ -46,8 +58,24 @@ class TicketRepo(Protocol):
     async def list(  # noqa: A003 - reads as store.tickets.list(...)
         self, *, groups: Sequence[str] | None = None, kind: str | None = None,
         open_only: bool = False, requester: tuple[str, str] | None = None, limit: int = 0,
+        filed_by: datetime | None = None, after: Ticket | None = None,
     ) -> builtins.list[Ticket]:
-        """Tickets matching every filter given, urgent and oldest first."""
+        """Tickets matching every filter given (``filed_by``: created at or before), urgent and
+        oldest first; open ones listed ``after`` a ticket: the next page (keyset)."""
+
+    async def count_open(self, groups: Sequence[str], kind: str | None = None,
+                         after: Ticket | None = None) -> int:
+        """How many open tickets ``list(groups=..., kind=..., open_only=True, after=...)`` holds."""
+
+    async def open_counts(self, cutoffs: Mapping[tuple[str, str, bool], datetime]) -> builtins.list[OpenCount]:
+        """Open tickets counted by group, kind and priority, with how many were filed before the
+        cutoff for their (kind, priority, still to be accepted): the overdue."""
+
+    async def done_since(self, since: datetime) -> dict[str, int]:
+        """Tickets finished (done) after ``since``, by group."""
+
+    async def created_since(self, since: datetime) -> int:
+        """How many tickets were filed after ``since``."""
 
     async def filed_since(self, platform: str, requester_id: str, group_key: str,
                           since: datetime) -> int:
@@ -82,5 +110,7 @@ class TicketRepo(Protocol):
     async def rating(self, ticket: Ticket) -> int | None:
         """The ticket's rating, if it has one."""
 
-    async def export_rows(self) -> builtins.list[tuple[Ticket, Rating | None, Closing | None]]:
-        """Every ticket with its rating and, once closed, its closing event; oldest first."""
+    async def export_rows(self, after: int = 0, limit: int = 0,
+                          ) -> builtins.list[tuple[Ticket, Rating | None, Closing | None]]:
+        """Every ticket with its rating and, once closed, its closing event; oldest first.
+        A page at a time (keyset on id) with ``after`` (the last id read) and ``limit``."""

@@ -47,6 +47,17 @@ class SqliteOutboxRepo:
             )
             return cur.lastrowid if cur.rowcount == 1 else None
 
+    async def queued_keys(self, keys: Collection[str]) -> set[str]:
+        """Which of these dedupe keys are already in the outbox (one index probe each, in bulk)."""
+        found: set[str] = set()
+        wanted = list(keys)
+        for i in range(0, len(wanted), 500):  # under SQLite's bound-parameter limit
+            chunk = wanted[i:i + 500]
+            rows = await self.db.fetchall(
+                f"SELECT dedupe_key FROM outbox WHERE dedupe_key IN ({','.join('?' * len(chunk))})", chunk)
+            found.update(r["dedupe_key"] for r in rows)
+        return found
+
     async def due(
         self, platform: str, now: datetime, limit: int, busy_chats: Collection[str] = ()
     ) -> list[OutboxItem]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,8 +13,12 @@ from bot.floodgate import Burst
 from bot.kinds import kind_of
 from bot.message import Incoming
 from bot.store.sqlite.base import Database, from_db, to_db
-from bot.store.tickets import NamedGroup
+from bot.store.tickets import NamedGroup, OpenCount
 from bot.tickets import FINAL, Closing, NewTicket, Rating, Ticket, TicketEvent
+
+#: Open tickets, written out: SQLite uses a partial index only when the query repeats its WHERE.
+OPEN_SQL = "status NOT IN ('done', 'rejected')"
+assert frozenset(("done", "rejected")) == FINAL
 
 
 class SqliteTicketRepo:
@@ -95,8 +99,10 @@ class SqliteTicketRepo:
     async def list(  # noqa: A003 - reads as store.tickets.list(...)
         self, *, groups: Sequence[str] | None = None, kind: str | None = None,
         open_only: bool = False, requester: tuple[str, str] | None = None, limit: int = 0,
+        filed_by: datetime | None = None, after: Ticket | None = None,
     ) -> builtins.list[Ticket]:
-        """Tickets matching every filter given, urgent and oldest first."""
+        """Tickets matching every filter given (``filed_by``: created at or before), urgent and
+        oldest first; open ones listed ``after`` a ticket: the next page (keyset)."""
         where: builtins.list[str] = []
         params: builtins.list[Any] = []
         if groups is not None:
@@ -106,19 +112,68 @@ class SqliteTicketRepo:
             where.append("kind = ?")
             params.append(kind)
         if open_only:
-            where.append(f"status NOT IN ({','.join('?' * len(FINAL))})")
-            params.extend(sorted(FINAL))
+            where.append(OPEN_SQL)  # literal, so the partial indexes on open tickets apply
+        if filed_by is not None:
+            where.append("created_at <= ?")
+            params.append(to_db(filed_by))
+        if after is not None:  # keyset: the tickets listed after this one, in the open order
+            where.append("((priority != 'urgent'), id) > (?, ?)")
+            params.extend((int(after.priority != "urgent"), after.id))
         if requester:
             where.append("platform = ? AND requester_id = ?")
             params.extend(requester)
         sql = "SELECT * FROM tickets"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        order = "priority = 'urgent' DESC, id" if open_only else "id"
+        order = "(priority != 'urgent'), id" if open_only else "id"  # tickets_open_order
         sql += f" ORDER BY {order}"
         if limit:
             sql += f" LIMIT {int(limit)}"
         return [ticket_row(r) for r in await self.db.fetchall(sql, params)]
+
+    async def count_open(self, groups: Sequence[str], kind: str | None = None,
+                         after: Ticket | None = None) -> int:
+        """How many open tickets ``list(groups=..., kind=..., open_only=True, after=...)`` holds."""
+        where = [OPEN_SQL, f"group_key IN ({','.join('?' * len(groups))})"]
+        params: builtins.list[Any] = list(groups)
+        if kind:
+            where.append("kind = ?")
+            params.append(kind)
+        if after is not None:
+            where.append("((priority != 'urgent'), id) > (?, ?)")
+            params.extend((int(after.priority != "urgent"), after.id))
+        row = await self.db.fetchone(f"SELECT COUNT(*) AS n FROM tickets WHERE {' AND '.join(where)}", params)
+        return int(row["n"]) if row else 0
+
+    async def open_counts(self, cutoffs: Mapping[tuple[str, str, bool], datetime]) -> builtins.list[OpenCount]:
+        """Open tickets counted by group, kind and priority, and how many were filed before the
+        cutoff for their kind, priority and phase (overdue); one pass over the open-ticket index."""
+        cases = " ".join("WHEN kind = ? AND priority = ? AND (status = 'open') = ? THEN created_at < ?"
+                         for _ in cutoffs)
+        params: builtins.list[Any] = []
+        for (kind, priority, accepting), cutoff in cutoffs.items():
+            params += [kind, priority, int(accepting), to_db(cutoff)]
+        overdue = f"SUM(CASE {cases} ELSE 0 END)" if cutoffs else "0"
+        rows = await self.db.fetchall(
+            f"""SELECT group_key, kind, priority, COUNT(*) AS n, {overdue} AS overdue
+                FROM tickets INDEXED BY tickets_open_group WHERE {OPEN_SQL}
+                GROUP BY group_key, kind, priority""", params)
+        return [OpenCount(r["group_key"], r["kind"], r["priority"], r["n"], r["overdue"] or 0)
+                for r in rows]
+
+    async def done_since(self, since: datetime) -> dict[str, int]:
+        """Tickets finished (done) after ``since``, by group."""
+        rows = await self.db.fetchall(
+            # Named: with stale statistics SQLite picks (group_key, status) and reads every done.
+            """SELECT group_key, COUNT(*) AS n FROM tickets INDEXED BY tickets_done_at
+               WHERE status = 'done' AND updated_at >= ? GROUP BY group_key""", (to_db(since),))
+        return {r["group_key"]: r["n"] for r in rows}
+
+    async def created_since(self, since: datetime) -> int:
+        """How many tickets were filed after ``since``."""
+        row = await self.db.fetchone("SELECT COUNT(*) AS n FROM tickets WHERE created_at >= ?",
+                                     (to_db(since),))
+        return int(row["n"]) if row else 0
 
     async def filed_since(self, platform: str, requester_id: str, group_key: str,
                           since: datetime) -> int:
@@ -216,8 +271,10 @@ class SqliteTicketRepo:
         row = await self.db.fetchone("SELECT score FROM ratings WHERE ticket_id = ?", (ticket.id,))
         return int(row["score"]) if row else None
 
-    async def export_rows(self) -> builtins.list[tuple[Ticket, Rating | None, Closing | None]]:
-        """Every ticket with its rating and, once closed, its closing event; oldest first."""
+    async def export_rows(self, after: int = 0, limit: int = 0,
+                          ) -> builtins.list[tuple[Ticket, Rating | None, Closing | None]]:
+        """Every ticket with its rating and, once closed, its closing event; oldest first.
+        A page at a time (keyset on id) with ``after`` (the last id read) and ``limit``."""
         rows = await self.db.fetchall(
             """SELECT t.*, r.score AS rating_score, r.comment AS rating_comment,
                       r.at AS rating_at, c.at AS closed_at, c.actor_name AS closed_by,
@@ -226,7 +283,7 @@ class SqliteTicketRepo:
                LEFT JOIN ticket_events c ON c.id = (
                    SELECT e.id FROM ticket_events e WHERE e.ticket_id = t.id
                    AND e.to_status IN ('done', 'rejected') ORDER BY e.id DESC LIMIT 1)
-               ORDER BY t.id"""
+               WHERE t.id > ? ORDER BY t.id LIMIT ?""", (after, limit or -1)
         )
         return [
             (ticket_row(r),
