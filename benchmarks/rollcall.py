@@ -45,37 +45,17 @@ from bot.app import App  # noqa: E402
 from bot.backup import backup  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.dispatcher import Ctx, Router  # noqa: E402
-from bot.message import ChatRef, Incoming, Reply  # noqa: E402
+from bot.message import ChatRef, Incoming  # noqa: E402
 from bot.store.households import HouseholdData  # noqa: E402
 from bot.store.sqlite import SqliteStore  # noqa: E402
 from bot.store.sqlite.base import to_db  # noqa: E402
 from handlers import ROUTERS  # noqa: E402
 from schedules import JOBS  # noqa: E402
+from tests.harness import FakeAdapter  # noqa: E402
 
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 22, 8, 0, tzinfo=TZ)
 STEP = timedelta(milliseconds=30)
-
-
-class Recorder:
-    """Accepts every send at once: the benchmark measures the bot, not a network."""
-
-    platform = "console"
-    max_in_flight = 64
-    self_draining = True
-
-    def __init__(self) -> None:
-        self.sent: list[Reply] = []
-
-    async def send(self, reply: Reply) -> str | None:
-        self.sent.append(reply)
-        return str(len(self.sent))
-
-    async def run(self, dispatch: object) -> None:
-        raise NotImplementedError
-
-    async def close(self) -> None:
-        pass
 
 
 class Clock:
@@ -134,12 +114,12 @@ def answer_text(i: int, b: int, u: int, r: int, code: str) -> tuple[str, bool]:
 
 
 async def setup(folder: Path, townships: int, villages: int, households: int,
-                ) -> tuple[App, Recorder, list[tuple[str, int]], Clock]:
+                ) -> tuple[App, FakeAdapter, list[tuple[str, int]], Clock]:
     """The bot, its groups, households and members; returns the village keys with their sizes."""
     clock = Clock()
     app = await App.open(load_config(write_config(folder, townships, villages)), routers=ROUTERS,
                          jobs=JOBS, clock=clock)
-    recorder = Recorder()
+    recorder = FakeAdapter(max_in_flight=64)  # accepts every send at once: measures the bot
     app.attach(recorder)
     keys = [f"t{t}v{v}" for t in range(townships) for v in range(villages)]
     counts = sizes(len(keys), households)

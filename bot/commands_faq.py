@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import datetime
 
 from bot import faq
 from bot.commands import read_utf8
-from bot.commands_library import report_import
+from bot.commands_library import print_match, report_import
 from bot.config import Config
 from bot.directory import Directory
 from bot.faq_file import FORMAT_HINT, parse
@@ -70,13 +69,6 @@ async def _match(args: argparse.Namespace, store: Store, now: datetime, config: 
             return 2
         scopes = faq.chain(directory, group)
     found = await faq.find(store, faq.FaqCache(), args.text, now, scopes)
-    if args.json:
-        print(json.dumps(found.match.as_json(), ensure_ascii=False))
-        return 0
-    if found.entry is None:
-        print("问答库里没有相近的问题（或相近的已过期、不适用于这个群）。")
-        return 0
-    verb = {"answer": "会自动答复", "suggest": "会推荐给群主确认"}[found.match.action]
-    print(f"{found.entry.id}（相似度 {found.match.score:.0f}，{verb}）：{found.entry.question}")
-    print(faq.answer_text(found.entry))
-    return 0
+    entry = found.entry
+    return print_match(found.match, (entry.id, entry.question, faq.answer_text(entry)) if entry else None,
+                       as_json=args.json, none="问答库里没有相近的问题（或相近的已过期、不适用于这个群）。")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 from bot.audit import cli_actor
+from bot.rumor_match import Match
 from bot.store import Store
 
 #: Bad rows listed one by one; the rest are counted.
@@ -36,3 +38,17 @@ async def report_import(store: Store, *, file: Path, action: str, errors: Sequen
     if not rows and not errors:
         print(f"文件里没有记录。{hint}", file=sys.stderr)
     return 0 if added or not (errors or taken) else 1
+
+
+def print_match(match: Match, found: tuple[str, str, str] | None, *, as_json: bool, none: str) -> int:
+    """What ``match`` prints: the JSON the issue names, or the entry (id, title, answer) in words."""
+    if as_json:
+        print(json.dumps(match.as_json(), ensure_ascii=False))
+    elif found is None:
+        print(none)
+    else:
+        entry_id, title, answer = found
+        verb = {"answer": "会自动答复", "suggest": "会推荐给群主确认"}[match.action]
+        print(f"{entry_id}（相似度 {match.score:.0f}，{verb}）：{title}")
+        print(answer)
+    return 0

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import datetime
 
 from bot import rumors as library
 from bot.audit import cli_actor
 from bot.commands import read_utf8
-from bot.commands_library import report_import
+from bot.commands_library import print_match, report_import
 from bot.config import Config
 from bot.rumor_file import FORMAT_HINT, parse
 from bot.rumor_match import RumorCache
@@ -68,13 +67,6 @@ async def _retire(args: argparse.Namespace, store: Store, now: datetime) -> int:
 
 async def _match(args: argparse.Namespace, store: Store, now: datetime) -> int:
     found = await library.find(store, RumorCache(), args.text, now)
-    if args.json:
-        print(json.dumps(found.match.as_json(), ensure_ascii=False))
-        return 0
-    if found.entry is None:
-        print("谣言库里没有相近的说法。")
-        return 0
-    verb = {"answer": "会自动答复", "suggest": "会推荐给群主确认"}[found.match.action]
-    print(f"{found.entry.id}（相似度 {found.match.score:.0f}，{verb}）：{found.entry.data.claim}")
-    print(library.answer_text(found.entry))
-    return 0
+    entry = found.entry
+    summary = (entry.id, entry.data.claim, library.answer_text(entry)) if entry else None
+    return print_match(found.match, summary, as_json=args.json, none="谣言库里没有相近的说法。")
