@@ -49,12 +49,14 @@ def _keys(svc: Services, t: Ticket, d: sla_rules.Deadline, now: datetime) -> lis
 async def remind(svc: Services, t: Ticket, d: sla_rules.Deadline, now: datetime,
                  told: set[str] | None = None) -> list[Reply]:
     """Remind the ticket's holder once per deadline, shortly before it."""
+    chats = [c for c in sla_rules.holder_chats(svc.directory, t)
+             if told is None or f"{_remind_prefix(t, d, c)}:0" not in told]
+    if not chats:  # the usual case on a later scan: say nothing, build nothing
+        return []
     text = f"{sla_rules.reminder_text(svc.config, t, d, now)}\n{render.summary(t)}"
     out = []
-    for chat in sla_rules.holder_chats(svc.directory, t):
+    for chat in chats:
         prefix = _remind_prefix(t, d, chat)
-        if told is not None and f"{prefix}:0" in told:
-            continue
         reply = Reply(chat, text, buttons=(Button("详情", f"详情 {t.code}"),))
         if await svc.queue([reply], dedupe_prefix=prefix):
             out.append(reply)
@@ -65,13 +67,14 @@ async def escalate(svc: Services, t: Ticket, d: sla_rules.Deadline, now: datetim
                    told: set[str] | None = None) -> list[Reply]:
     """Tell the level the ticket has climbed to, once per level, and note it in its history."""
     levels = d.levels(now)
-    where, chats = escalation_chats(svc, t, levels)
+    where, everyone = escalation_chats(svc, t, levels)
+    chats = [c for c in everyone if told is None or f"{_escalate_prefix(t, d, levels, c)}:0" not in told]
+    if not chats:
+        return []
     text = f"{sla_rules.escalation_text(t, d, now)}\n{render.summary(t)}"
     out = []
     for chat in chats:
         prefix = _escalate_prefix(t, d, levels, chat)
-        if told is not None and f"{prefix}:0" in told:
-            continue
         reply = Reply(chat, text, buttons=(Button("详情", f"详情 {t.code}"),))
         if await svc.queue([reply], dedupe_prefix=prefix):
             out.append(reply)
