@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from bot import keywords as kw
 
 #: Code letters of things that are not tickets: notices (N3), schedules (S2), join requests
-#: (J5), campaigns (C1), residents' questions (Q3). A kind's prefix must not take one of them.
-OTHER_CODE_LETTERS = "NSJCQ"
+#: (J5), campaigns (C1). A kind's prefix must not take one of them.
+OTHER_CODE_LETTERS = "NSJC"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +28,10 @@ class TicketKind:
     prefix: str
     #: The kind in Chinese, in cards, lists, ledgers and digests.
     label: str
-    #: Words that file it from a group message; longer first where one contains another.
+    #: Words that file it from a group message; longer first where one contains another. Empty
+    #: for a kind that a route of its own files (a question the Q&A could not answer).
     keywords: tuple[str, ...]
-    #: The slash command (``/errand``) and its line in Telegram's command list.
+    #: The slash command (``/errand``) and its line in Telegram's command list; "" for none.
     slash: str
     command_hint: str
     #: Its lines on the residents' help card.
@@ -54,6 +55,8 @@ class TicketKind:
     #: The verbs that close it, one button each; without 完成, how to close it instead.
     close_verbs: tuple[str, ...] = ("完成",)
     close_usage: str = ""
+    #: How a finished ticket's status reads (a rumour's reads as its verdict instead).
+    done_label: str = "已完成"
     #: The line of the owner's push that spells out the action needing their own words.
     push_hint: str = "派给志愿者：指派 {code} 姓名"
     #: Extra lines on the owners' help card.
@@ -100,6 +103,10 @@ def _rumor(keyword: str, full: str) -> str:
 
 def _feedback(keyword: str, full: str) -> str:
     return "complaint" if keyword == "投诉" else "suggestion"
+
+
+def _question(keyword: str, full: str) -> str:
+    return "policy"
 
 
 REGISTRY: tuple[TicketKind, ...] = (
@@ -153,6 +160,22 @@ REGISTRY: tuple[TicketKind, ...] = (
         confidential=True, push_hint="答复居民：完成 {code} 处理结果",
         not_after=kw.FEEDBACK_NOT_AFTER, leading_only=True, questions=True, to_grid=False, has_contacts=True,
     ),
+    # Filed by the policy Q&A (handlers/faq.py) when no entry answers a resident's question:
+    # no keyword of its own, since any question may be one.
+    TicketKind(
+        key="question", prefix="Q", label="居民提问", keywords=(), slash="", command_hint="",
+        help_lines=("· 有政策上的问题直接在群里问，例：请问核酸点几点开门？（能答的马上答，不能答的转给群主答复）",),
+        filter_words=("提问", "问题", "咨询", "question"),
+        what_to_add="想问的问题", example="请问核酸点几点开门？",
+        categories={"policy": "政策咨询"}, category=_question,
+        acks={"": "您的问题已转给群主（{code}），答复后会在群里告诉您。"},
+        close_verbs=("答复",), close_usage="请用「答复 {code} 您的答复」答复（答复会发到群里并@提问的居民）",
+        done_label="已答复",
+        push_hint="答复居民（会发到群里）：答复 {code} 您的答复",
+        owner_help=("· 答复 Q3 答复内容 ／ 答复 Q3 按 P12　答复居民提问（发到群里）",
+                    "· 存为问答 Q3 [问题说法]　把答复存入问答库，以后自动答复；待答　列出待答复的提问"),
+        has_address=False, to_grid=False,
+    ),
 )
 
 BY_KEY: dict[str, TicketKind] = {k.key: k for k in REGISTRY}
@@ -160,7 +183,7 @@ KINDS: tuple[str, ...] = tuple(BY_KEY)
 PREFIXES = "".join(k.prefix for k in REGISTRY)
 #: A ticket code anywhere in a text: a kind's letter (either case) and up to 7 digits.
 CODE_RE = re.compile(rf"([{PREFIXES}{PREFIXES.lower()}])\s*(\d{{1,7}})")
-SLASH_KINDS: dict[str, str] = {f"/{k.slash}": k.key for k in REGISTRY}
+SLASH_KINDS: dict[str, str] = {f"/{k.slash}": k.key for k in REGISTRY if k.slash}
 KIND_LABEL: dict[str, str] = {k.key: k.label for k in REGISTRY}
 CATEGORY_LABEL: dict[str, str] = {c: label for k in REGISTRY for c, label in k.categories.items()}
 

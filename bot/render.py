@@ -22,13 +22,13 @@ from bot.tickets import (
 ACTION_LABEL = {
     "create": "登记", "accept": "接单", "assign": "指派", "progress": "进展", "note": "备注",
     "done": "完成", "reject": "驳回", "debunk": "辟谣", "confirm": "核实属实", "auto": "自动答复",
-    "escalate": "超时督办",
+    "escalate": "超时督办", "answer": "答复",
 }
 #: History a group may read: the moves its notices already announced, never 备注 or 督办.
 PUBLIC_ACTIONS = frozenset({"create", "accept", "assign", "progress", "done", "reject", "debunk",
-                            "confirm", "auto"})
+                            "confirm", "auto", "answer"})
 #: Of those, the notes written for the resident to read (an assignee's note may hold a phone).
-PUBLIC_NOTES = frozenset({"progress", "done", "reject", "debunk", "confirm", "auto"})
+PUBLIC_NOTES = frozenset({"progress", "done", "reject", "debunk", "confirm", "auto", "answer"})
 WITHHELD = "内容不在群里公开"
 #: The first sentence of the answer to an emergency.
 CALL_120 = "情况危急请立即拨打 120 急救电话！"

@@ -149,7 +149,7 @@ def describe(outcome: Outcome, tz: ZoneInfo, *, done: bool) -> str:
         rest = [f"{hide} {outcome.answers} 条接龙/报名/投票回复的姓名、地址和账号"
                 f"（{day(cut.messages)} 之前结束的；各选项的统计数不变）",
                 f"{delete} {outcome.checkins} 条平安问询记录（{cut.care_day} 之前各天的；今天和昨天的总是保留）",
-                f"{delete} {outcome.questions} 条居民提问的原文和提问人（{day(cut.messages)} 之前提的；答复保留）"]
+                f"{delete} {outcome.questions} 条居民提问的原文和提问人（{day(cut.messages)} 之前提的、已答复的；答复保留）"]
     if cut.tickets is None:
         tix = "已办结工单：anonymise_closed_after_days = 0，永久保留电话、身份证号和地址"
     else:

@@ -74,6 +74,8 @@ class Ticket:
         """The status in Chinese, with the rumour verdict where there is one."""
         if self.kind == "rumor" and self.status == DONE and self.verdict in RUMOR_DONE_LABEL:
             return RUMOR_DONE_LABEL[self.verdict]
+        if self.status == DONE:
+            return kind_of(self.kind).done_label
         return STATUS_LABEL[self.status]
 
     @property

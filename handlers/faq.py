@@ -1,33 +1,39 @@
 """Policy Q&A (政策问答) in groups: a question an entry answers is answered at once; an explicit
-question nothing answers goes to the group's owners (``Q3``), whose ``答复 Q3 …`` reaches the
+question nothing answers becomes a ticket (``Q3``, kind ``question``) for the group's owners, whose ``答复 Q3 …`` reaches the
 resident in the group and can be kept with ``存为问答 Q3``. ``下发问答 P3`` pushes an entry down
 the tree as a notice."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from bot import faq, notices
+from bot import faq, notices, render
 from bot import keywords as kw
 from bot.classify import classify
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.faq_file import ANSWER_LIMIT, QUESTION_LIMIT
 from bot.floodgate import said_lately
+from bot.kinds import kind_of
+from bot.lookup import find_managed_ticket
 from bot.message import Button, ChatRef, Mention, Reply
 from bot.privacy import mask
-from bot.store.faq import FaqData, NewQuestion, Question
+from bot.store.faq import FaqData
 from bot.text import one_line
+from bot.tickets import DONE, NewTicket, Ticket
 from handlers.notices import _target
+from handlers.owner import move, todo
 
 router = Router("faq")
 
 #: A stored question keeps at most this much of what was written.
 KEEP = 500
-_CODE = re.compile(r"^[QqＱｑ]\s*(\d{1,9})(?!\d)\s*(.*)$", re.S)
 _MASKED = re.compile(r"\d*\*+\d*")
 _LEAD = re.compile(r"^(?:请问一下|请问|咨询一下|咨询|想问一下|想问|问一下)[\s,，:：]*")
 _BY_ENTRY = re.compile(r"^按\s*(?:问答库?\s*)?(\S+)$")
+#: How the history line of an answer given by an entry starts ("按问答库 P3：…").
+BY_ENTRY_NOTE = "按问答库 "
 # Requests and emergencies written as questions ("谁能帮忙买药吗", "发烧39度了怎么办") belong to
 # the ticket and help routes, not to the Q&A: they are left alone here.
 _REQUEST = re.compile(r"帮我|谁能帮|帮忙买|帮忙去|帮忙送|派人|买不到|没有?[^，。？?！!\s]{1,6}了|吃完了|用完了|"
@@ -46,7 +52,8 @@ def _not_for_us(text: str) -> bool:
 # request, a report or a rumour is never taken for a question.
 @router.fallback(where="group", priority=-5)
 async def question(ctx: Ctx) -> list[Reply] | Reply | None:
-    """Answer a resident's question from the Q&A, or pass an explicit one on to the owners."""
+    """Answer a resident's question from the Q&A, or file an explicit one as a ticket (Q3)
+    for the group's owners."""
     if ctx.msg.kind != "text" or ctx.group is None or ctx.role >= Role.OWNER or not ctx.group.tickets:
         return None
     kind = faq.asking(ctx.text)
@@ -61,68 +68,67 @@ async def question(ctx: Ctx) -> list[Reply] | Reply | None:
         return None  # precision first: "今天吃什么？" is chat
     if await said_lately(ctx, ctx.group, f"faq-ask:{faq.question_key(ctx.text)[:40]}"):
         return []
-    g = ctx.group
-    q = await ctx.store.faq.ask(NewQuestion(ctx.platform, ctx.msg.chat.chat_id, g.key, g.name, ctx.msg.sender_id,
-                                            ctx.msg.sender_name, ctx.text[:KEEP], ctx.now))
-    push = (f"【居民提问】{q.code}「{g.name}」{ctx.msg.sender_name}：\n{ctx.text[:KEEP]}\n"
-            f"请发送「答复 {q.code} 您的答复」，答复会发到群里并@提问的居民。")
-    buttons: tuple[Button, ...] = ()
+    asked = NewTicket("question", "policy", "normal", ctx.text[:KEEP], "")
+    t = await ctx.store.tickets.create(asked, ctx.group, ctx.msg, await ctx.store.messages.row_of(ctx.msg), ctx.now)
+    text, buttons = render.new_ticket_push(t), render.owner_buttons(t)
     if found.entry is not None:
         d = found.entry
-        push += (f"\n问答库里可能是同一问题：{d.id}「{one_line(d.question, 40)}」（相似度 {found.match.score:.0f}）"
+        text += (f"\n问答库里可能是同一问题：{d.id}「{one_line(d.question, 40)}」（相似度 {found.match.score:.0f}）"
                  f"\n答复：{one_line(d.answer, 60)}\n是同一问题请点「按 {d.id} 答复」。")
-        buttons = (Button(f"按 {d.id} 答复", f"答复 {q.code} 按 {d.id}"),)
-    told = ctx.reply(f"您的问题已转给群主（{q.code}），答复后会在群里告诉您。", mention=True)
-    return [told, *(Reply(chat, push, (), buttons) for chat in ctx.directory.owner_chats(g))]
+        buttons = (Button(f"按 {d.id} 答复", f"答复 {t.code} 按 {d.id}"), *buttons)
+    pushes = [Reply(chat, text, (), buttons) for chat in ctx.directory.new_ticket_chats(ctx.group, t.kind, "")]
+    return [ctx.reply(render.ack(t), mention=True), *pushes]
 
 
-async def _managed_question(ctx: Ctx, usage: str) -> tuple[Question, str] | Reply:
+async def _question_ticket(ctx: Ctx, usage: str) -> tuple[Ticket, str] | Reply:
     """The question named at the start of the arguments, if the sender manages its group."""
-    m = _CODE.match(ctx.args.strip())
-    if m is None:
-        return ctx.reply(f"请写上提问编号，例如：{usage}。编号在「居民提问」消息里。")
-    q = await ctx.store.faq.question(int(m.group(1)))
-    if q is None:
-        return ctx.reply(f"没有提问 Q{m.group(1)}，请核对编号。")
-    if not ctx.directory.may_manage(ctx.platform, ctx.msg.sender_id, q.asked.group_key):
-        return ctx.reply(f"{q.code} 是「{q.asked.group_name}」的提问，不是您负责的群。")
-    return q, m.group(2).strip()
+    found = await find_managed_ticket(ctx, usage)
+    if isinstance(found, Reply):
+        return found
+    t, words = found
+    if t.kind != "question":
+        verbs = "」或「".join(f"{v} {t.code}" for v in kind_of(t.kind).close_verbs)
+        return ctx.reply(f"{t.code} 不是居民提问，请用「{verbs}」。")
+    return t, words
 
 
 @router.command("答复", "/answer", where="private", role=Role.OWNER)
 async def answer(ctx: Ctx) -> list[Reply] | Reply:
     """``答复 Q3 内容`` or ``答复 Q3 按 P12``: the resident hears the answer in the group."""
-    found = await _managed_question(ctx, "答复 Q3 核酸点在社区服务中心门口")
+    found = await _question_ticket(ctx, "答复 Q3 核酸点在社区服务中心门口")
     if isinstance(found, Reply):
         return found
-    q, words = found
-    if q.answer is not None:
-        return ctx.reply(f"{q.code} 已经答复过了：{one_line(q.answer, 40)}")
+    t, words = found
+    if t.is_final:
+        return ctx.reply(f"{t.code} 已是「{t.status_label}」，不能再答复。发送「详情 {t.code}」查看。")
     if not words:
-        return ctx.reply(f"请写上答复内容（会发到群里），例如：答复 {q.code} 核酸点在社区服务中心门口")
+        return ctx.reply(f"请写上答复内容（会发到群里），例如：答复 {t.code} 核酸点在社区服务中心门口")
     entry: FaqData | None = None
     if (by := _BY_ENTRY.match(words)) is not None:
         stored = await ctx.store.faq.get(by.group(1)) or await ctx.store.faq.get(by.group(1).upper())
         if stored is None or not stored.data.valid_on(ctx.now.date()):
             return ctx.reply(f"问答库里没有可用的 {one_line(by.group(1), 20)}（没有或已过期）。"
-                             f"请直接写答复，例如：答复 {q.code} 核酸点在社区服务中心门口")
+                             f"请直接写答复，例如：答复 {t.code} 核酸点在社区服务中心门口")
         entry, words = stored.data, stored.data.answer
     if len(words) > ANSWER_LIMIT:
         return ctx.reply(f"答复太长（{len(words)} 字，最多 {ANSWER_LIMIT} 字），请精简后再发。")
-    done = await ctx.store.faq.answer(q.id, words, ctx.msg.sender_name, ctx.now)
-    if done is None:
-        return ctx.reply(f"{q.code} 刚刚已被答复。")
-    about = one_line(mask(q.asked.text), 40)
-    if entry is not None:
-        await ctx.store.faq.saved(q.id, entry.id)
-        public = faq.answer_text(entry, about=q.asked.text)
+    # The note keeps the answer for 存为问答 and the ledger; by an entry it says which one.
+    note = f"{BY_ENTRY_NOTE}{entry.id}：{words}" if entry is not None else words
+    headline = (f"已按问答库 {entry.id} 答复 {t.code}，群里已告知。" if entry is not None else
+                f"已答复 {t.code}，群里已告知。点「存为问答」存入问答库，以后同样的问题会自动答复。")
+    replies = await move(ctx, t, action="answer", to_status=DONE, note=note, notify=False, headline=headline)
+    updated = await ctx.store.tickets.get(t.code)
+    if updated is None or updated.status != DONE:  # refused: answered a moment ago
+        return replies
+    if entry is None:
+        replies[0] = replace(replies[0], buttons=(Button("存为问答", f"存为问答 {t.code}"), *replies[0].buttons))
+        about = one_line(mask(t.text), 40)
+        public = f"【答复】关于「{about}」：{words.rstrip('。')}。（{t.group_name} {ctx.msg.sender_name}，{ctx.now:%Y-%m-%d}）"
     else:
-        public = f"【答复】关于「{about}」：{words.rstrip('。')}。（{q.asked.group_name} {ctx.msg.sender_name}，{ctx.now:%Y-%m-%d}）"
-    group = Reply(ChatRef(q.asked.platform, q.asked.chat_id), public, (Mention(q.asked.asker_id, q.asked.asker_name),))
-    if entry is not None:
-        return [group, ctx.reply(f"已按问答库 {entry.id} 答复 {q.code}，群里已告知。")]
-    return [group, ctx.reply(f"已答复 {q.code}，群里已告知。点「存为问答」存入问答库，以后同样的问题会自动答复。",
-                             buttons=(Button("存为问答", f"存为问答 {q.code}"),))]
+        public = faq.answer_text(entry, about=t.text)
+    chat = ChatRef(t.platform, t.chat_id)
+    mention = () if chat.is_private else (Mention(t.requester_id, t.requester_name),)
+    return [Reply(chat, public, mention), *replies]
 
 
 def _question_part(text: str) -> str:
@@ -132,46 +138,38 @@ def _question_part(text: str) -> str:
     return _LEAD.sub("", _MASKED.sub("", mask(head)).strip())
 
 
-#: Open questions listed at once; the rest are counted.
-LIST_LIMIT = 20
-
-
 @router.command("待答", "居民提问", "/questions", where="private", role=Role.OWNER, alone=True)
 async def open_questions(ctx: Ctx) -> Reply:
-    """``待答``: unanswered questions of the groups the sender manages, oldest first."""
-    keys = [g.key for g in ctx.directory.managed_groups(ctx.platform, ctx.msg.sender_id)]
-    waiting = await ctx.store.faq.open_questions(keys, LIST_LIMIT + 1)
-    if not waiting:
-        return ctx.reply("没有待答复的居民提问。")
-    more = "（只列最早的 20 条）" if len(waiting) > LIST_LIMIT else ""
-    lines = [f"待答复的居民提问{more}："]
-    lines += [f"{q.code}「{q.asked.group_name}」{q.asked.asker_name} {q.asked.asked_at:%m-%d %H:%M}：{one_line(q.asked.text, 40)}"
-              for q in waiting[:LIST_LIMIT]]
-    lines.append("答复请发送「答复 Q3 您的答复」。")
-    return ctx.reply("\n".join(lines))
+    """``待答``: the open questions of the groups the sender manages (``待办 提问``)."""
+    ctx.args = kind_of("question").filter_words[0]
+    return await todo(ctx)
 
 
 @router.command("存为问答", "/savefaq", where="private", role=Role.OWNER)
 async def save(ctx: Ctx) -> Reply:
     """``存为问答 Q3 [问题的说法]``: an answered question becomes an entry for its group and
     those below (worded as the resident asked, unless the owner words it)."""
-    found = await _managed_question(ctx, "存为问答 Q3")
+    found = await _question_ticket(ctx, "存为问答 Q3")
     if isinstance(found, Reply):
         return found
-    q, wording = found
-    if q.answer is None:
-        return ctx.reply(f"{q.code} 还没有答复，请先发送「答复 {q.code} 您的答复」。")
-    if q.faq_id is not None:
-        return ctx.reply(f"{q.code} 已在问答库中：{q.faq_id}。")
-    question = wording or _question_part(q.asked.text)
+    t, wording = found
+    d_id = f"FQ{t.code[1:]}"
+    if await ctx.store.faq.get(d_id) is not None:
+        return ctx.reply(f"{t.code} 已在问答库中：{d_id}。")
+    said = [e for e in await ctx.store.tickets.history(t) if e.action == "answer"]
+    if said and said[-1].note.startswith(BY_ENTRY_NOTE):
+        entry_id = said[-1].note[len(BY_ENTRY_NOTE):].split("：", 1)[0]
+        return ctx.reply(f"{t.code} 是按问答库 {entry_id} 答复的，问答库里已有。")
+    if not said:
+        return ctx.reply(f"{t.code} 还没有答复，请先发送「答复 {t.code} 您的答复」。")
+    question = wording or _question_part(t.text)
     if not faq.question_key(question) or len(question) > QUESTION_LIMIT:
-        return ctx.reply(f"请在后面写上问题的规范说法（最多 {QUESTION_LIMIT} 字），例如：存为问答 {q.code} 小区东门几点开")
-    d = FaqData(f"FQ{q.id}", question, (), q.answer,
-                f"{q.asked.group_name} {q.answered_by or ''}".strip(), ctx.now.date(), None, q.asked.group_key)
+        return ctx.reply(f"请在后面写上问题的规范说法（最多 {QUESTION_LIMIT} 字），例如：存为问答 {t.code} 小区东门几点开")
+    d = FaqData(d_id, question, (), said[-1].note, f"{t.group_name} {t.handler_name}".strip(),
+                ctx.now.date(), None, t.group_key)
     if not await faq.learn(ctx.store, ctx.services.faq, d, ctx.now):
         return ctx.reply(f"问答库里已有编号 {d.id}，未保存。")
-    await ctx.store.faq.saved(q.id, d.id)
-    return ctx.reply(f"已存为问答 {d.id}（适用于「{q.asked.group_name}」及下级群），以后同样的问题会自动答复。"
+    return ctx.reply(f"已存为问答 {d.id}（适用于「{t.group_name}」及下级群），以后同样的问题会自动答复。"
                      f"发送「下发问答 {d.id}」可作为通知下发到下级各群。",
                      buttons=(Button("下发到下级群", f"下发问答 {d.id}"),))
 

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.store.sqlite import SqliteStore
-from bot.store.sqlite.base import _migrations, _split_sql
+from tests.old_schema import database_before
 
 REBUILD = 15
 NOW = "2026-11-22T01:00:00+00:00"
@@ -14,17 +14,7 @@ NOW = "2026-11-22T01:00:00+00:00"
 
 def _previous_version(path: Path) -> tuple[list[tuple[object, ...]], set[tuple[str, str]]]:
     """A database as the release before 015 left it, with tickets, history and a rating."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT)")
-    for version, _, sql in _migrations():
-        if version >= REBUILD:
-            break
-        conn.execute("BEGIN")
-        for statement in _split_sql(sql):
-            conn.execute(statement)
-        conn.execute("INSERT INTO schema_version VALUES (?, ?)", (version, NOW))
-        conn.execute("COMMIT")
+    conn = database_before(path, REBUILD, NOW)
     conn.execute("INSERT INTO households (id, group_key, address_key, address, grid_key, created_at,"
                  " updated_at) VALUES (1, 'xingfu', '3-2-501', '3栋2单元501', 'g1', ?, ?)", (NOW, NOW))
     for i, (code, kind, category) in enumerate((("E1", "errand", "groceries"),

@@ -73,7 +73,7 @@ log = logging.getLogger(__name__)
 
 TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 COMMANDS = (
-    *(BotCommand(k.slash, k.command_hint) for k in REGISTRY),
+    *(BotCommand(k.slash, k.command_hint) for k in REGISTRY if k.slash),
     BotCommand("my", "我的工单"),
     BotCommand("help", "使用说明"),
     BotCommand("bind", "群主登记本群（在群里发送）"),

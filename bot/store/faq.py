@@ -1,4 +1,4 @@
-"""Policy Q&A (政策问答): FAQ entries and residents' open questions, records and protocol."""
+"""Policy Q&A (政策问答): FAQ entries, records and protocol."""
 
 from __future__ import annotations
 
@@ -42,39 +42,8 @@ class FaqEntry:
         return self.data.id
 
 
-@dataclass(frozen=True, slots=True)
-class NewQuestion:
-    """A resident's question in a group that no entry answered."""
-
-    platform: str
-    chat_id: str
-    group_key: str
-    group_name: str
-    asker_id: str
-    asker_name: str
-    text: str
-    asked_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    """A stored question (code Q<id>) and what became of it."""
-
-    id: int
-    asked: NewQuestion
-    answer: str | None
-    answered_by: str | None
-    answered_at: datetime | None
-    faq_id: str | None
-
-    @property
-    def code(self) -> str:
-        """What owners type: Q3."""
-        return f"Q{self.id}"
-
-
 class FaqRepo(Protocol):
-    """The ``faq``, ``faq_version`` and ``faq_questions`` tables."""
+    """The ``faq`` and ``faq_version`` tables (residents' open questions are tickets, kind ``question``)."""
 
     async def add_many(self, rows: Sequence[FaqData], now: datetime) -> builtins.list[str]:
         """Add entries in one transaction; returns the ids already there (left as they are)."""
@@ -87,18 +56,3 @@ class FaqRepo(Protocol):
 
     async def version(self) -> int:
         """A number that changes whenever the entries do (any process)."""
-
-    async def ask(self, q: NewQuestion) -> Question:
-        """Record an unanswered question; returns it with its code."""
-
-    async def question(self, qid: int) -> Question | None:
-        """One question by number."""
-
-    async def answer(self, qid: int, text: str, who: str, now: datetime) -> Question | None:
-        """Record the answer of an open question; None when there is none or it was answered."""
-
-    async def saved(self, qid: int, faq_id: str) -> None:
-        """Note that a question's answer became FAQ entry ``faq_id``."""
-
-    async def open_questions(self, group_keys: Sequence[str], limit: int) -> builtins.list[Question]:
-        """Unanswered questions of these groups, oldest first, at most ``limit``."""

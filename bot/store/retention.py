@@ -53,10 +53,10 @@ class RetentionRepo(Protocol):
         """Answers to campaigns closed before ``before`` that still say who gave them."""
 
     async def count_questions(self, before: datetime) -> int:
-        """Residents' questions (政策问答 Q<n>) asked before ``before`` that still hold their text."""
+        """Answered residents' questions (tickets Q<n>) asked before ``before`` that still hold their text."""
 
     async def purge_questions(self, before: datetime, limit: int) -> int:
-        """Blank the text, asker's name and answer's author of up to ``limit`` such questions."""
+        """Blank the text and asker's name of up to ``limit`` such questions."""
 
     async def count_checkins(self, before_day: str) -> int:
         """Care check-ins of local days before ``before_day`` (``YYYY-MM-DD``)."""

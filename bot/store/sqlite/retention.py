@@ -20,6 +20,10 @@ _OLD_TICKETS = f"anonymised_at IS NULL AND {_CLOSED} AND updated_at < ?"
 #: primary key (campaign_id, voter) per campaign, empty once a campaign is done.
 _OLD_ANSWERS = ("FROM campaigns c JOIN campaign_answers a ON a.campaign_id = c.id "
                 f"WHERE c.closed_at < ? AND a.voter < '{ANONYMOUS}'")
+#: Answered (or turned down) residents' questions asked before the cut-off that still hold their
+#: words (the partial index ``tickets_questions_to_purge``).
+_OLD_QUESTIONS = ("FROM tickets WHERE kind = 'question' AND text != '' AND status IN ('done', 'rejected') "
+                  "AND created_at < ?")
 _BLANK_MESSAGE = ("text = '', sender_name = '', sender_id = '', chat_title = '', reply_chat_id = NULL, "
                   "purged_at = ?")
 
@@ -109,21 +113,21 @@ class SqliteRetentionRepo:
 
     async def count_questions(self, before: datetime) -> int:
         """Residents' questions (政策问答 Q<n>) asked before ``before`` that still hold their text."""
-        row = await self.db.fetchone(
-            "SELECT COUNT(*) AS n FROM faq_questions WHERE asked_at < ? AND text != ''", (to_db(before),))
+        row = await self.db.fetchone(f"SELECT COUNT(*) AS n {_OLD_QUESTIONS}", (to_db(before),))
         return int(row["n"]) if row else 0
 
     async def purge_questions(self, before: datetime, limit: int) -> int:
-        """Blank the text, asker's name and answer's author of up to ``limit`` such questions.
+        """Blank the text and asker's name of up to ``limit`` such questions.
 
-        The answer stays (it is the community's, and may be an FAQ entry now); the code, the
-        group and the times stay, so 待答 and the counts still add up.
+        The answer stays in the history (it is the community's, and may be an FAQ entry now);
+        the code, the group and the times stay, so ledgers and reports still add up. An open
+        question keeps its words until it is answered.
         """
         async with self.db.tx():
             cur = await self.db.execute(
-                """UPDATE faq_questions SET text = '', asker_name = '', answered_by = NULL
-                   WHERE id IN (SELECT id FROM faq_questions WHERE asked_at < ? AND text != ''
-                                ORDER BY id LIMIT ?)""", (to_db(before), limit))
+                f"""UPDATE tickets SET text = '', requester_name = ''
+                    WHERE id IN (SELECT id {_OLD_QUESTIONS} ORDER BY created_at LIMIT ?)""",
+                (to_db(before), limit))
             return cur.rowcount
 
     async def count_checkins(self, before_day: str) -> int:
