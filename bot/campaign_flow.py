@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot import campaign_text as text
+from bot.config import GridConfig
 from bot.message import Button, ChatRef, Mention, Reply
 from bot.store.campaigns import Campaign
 
@@ -28,14 +29,26 @@ def visible_groups(svc: Services, c: Campaign, platform: str, user_id: str) -> l
     return [k for k in c.group_keys if d.may_manage(platform, user_id, k)]
 
 
-async def report(svc: Services, c: Campaign, group_keys: Sequence[str]) -> str:
-    """The private report of a campaign over some groups: counts and missing households."""
+def visible_grids(svc: Services, c: Campaign, platform: str, user_id: str) -> list[GridConfig]:
+    """The grids of the campaign's groups this person works in (a grid worker's view)."""
+    return [g for g in svc.directory.grids_of(platform, user_id) if g.group in c.group_keys]
+
+
+async def report(svc: Services, c: Campaign, group_keys: Sequence[str],
+                 grids: Sequence[GridConfig] | None = None) -> str:
+    """The private report of a campaign over some groups (or only some grids of them, for their
+    grid worker): counts and missing households."""
     store, tz = svc.store, svc.config.tz
-    t = await store.campaigns.tally(c.id, group_keys)
-    missing = await store.campaigns.missing(c.id, group_keys, REPORT_MISSING) if c.kind == "rollcall" else []
+    grid_keys = None if grids is None else [g.key for g in grids]
+    t = await store.campaigns.tally(c.id, group_keys, grid_keys)
+    missing = (await store.campaigns.missing(c.id, group_keys, REPORT_MISSING, grid_keys)
+               if c.kind == "rollcall" else [])
+    # Who signed up or voted is the owners' to read; a grid worker chases their households only.
     answers = (await store.campaigns.answers(c.id, group_keys, 100)
-               if c.kind == "signup" or (c.kind == "vote" and not c.secret) else [])
-    if len(group_keys) == len(c.group_keys):
+               if grids is None and (c.kind == "signup" or (c.kind == "vote" and not c.secret)) else [])
+    if grids is not None:
+        scope = f"您的网格：{'、'.join(g.name or g.key for g in grids)}"
+    elif len(group_keys) == len(c.group_keys):
         scope = f"共 {len(group_keys)} 个群" if len(group_keys) > 1 else ""
     else:
         scope = f"您负责的 {len(group_keys)} 个群"

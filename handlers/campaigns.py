@@ -75,13 +75,15 @@ async def _campaign(ctx: Ctx, usage: str) -> Campaign | Reply:
     return c
 
 
-@router.command("接龙进度", "报名进度", "投票进度", where="private", role=Role.OWNER)
+@router.command("接龙进度", "报名进度", "投票进度", where="private", role=Role.GRID)
 async def progress(ctx: Ctx) -> Reply:
-    """Counts per option, answered / total and the missing households with head and phone."""
+    """Counts per option, answered / total and the missing households with head and phone; a
+    grid worker sees their grids' households only."""
     platform, user = ctx.platform, ctx.msg.sender_id
     if not ctx.args:
-        mine = None if ctx.directory.is_staff(platform, user) else [
-            g.key for g in ctx.directory.managed_groups(platform, user)]
+        mine = None if ctx.directory.is_staff(platform, user) else sorted(
+            {g.key for g in ctx.directory.managed_groups(platform, user)}
+            | {g.group for g in ctx.directory.grids_of(platform, user)})
         recent = await ctx.store.campaigns.recent(10, mine)
         if not recent:
             return ctx.reply(f"您负责的群还没有接龙、报名或投票。发起方法：{example('rollcall')}")
@@ -92,9 +94,12 @@ async def progress(ctx: Ctx) -> Reply:
     if isinstance(found, Reply):
         return found
     keys = campaign_flow.visible_groups(ctx.services, found, platform, user)
-    if not keys:
-        return ctx.reply(f"{found.code} 不是您负责的群的{LABEL[found.kind]}，不能查看。")
-    return ctx.reply(await campaign_flow.report(ctx.services, found, keys))
+    if keys:
+        return ctx.reply(await campaign_flow.report(ctx.services, found, keys))
+    grids = campaign_flow.visible_grids(ctx.services, found, platform, user)
+    if grids:
+        return ctx.reply(await campaign_flow.report(ctx.services, found, sorted({g.group for g in grids}), grids))
+    return ctx.reply(f"{found.code} 不是您负责的群或网格的{LABEL[found.kind]}，不能查看。")
 
 
 @router.command("结束接龙", "结束报名", "结束投票", where="private", role=Role.OWNER)

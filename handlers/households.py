@@ -1,4 +1,5 @@
-"""``住户``: owners see and edit the households of the groups they manage, in private chat.
+"""``住户``: owners see and edit the households of the groups they manage, in private chat;
+grid workers see their grids' households (read only).
 
 ``住户 3-2-501`` shows one, ``住户 新增 …`` / ``修改 …`` / ``删除 …`` change the register,
 ``住户`` alone counts households per group. Join rates (``入群率``, ``未入群``) live in
@@ -12,7 +13,7 @@ import dataclasses
 
 from bot import households
 from bot.address import Address, normalise_address
-from bot.config import GroupConfig
+from bot.config import GridConfig, GroupConfig
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.households import FIELD_WORDS, FIELDS, BadValue
@@ -35,6 +36,8 @@ VERBS = {"新增": "add", "添加": "add", "登记": "add", "修改": "edit", "�
          "删除": "delete", "移除": "delete"}
 #: Groups listed by ``住户`` alone before "等 N 个群".
 SHOWN_GROUPS = 20
+#: A grid worker's households listed by ``住户`` alone (a grid is about 20 to 50 households).
+GRID_SHOWN = 60
 
 
 def _group(ctx: Ctx, word: str, mine: list[GroupConfig]) -> GroupConfig | None:
@@ -125,6 +128,34 @@ async def _overview(ctx: Ctx, mine: list[GroupConfig]) -> Reply:
     return ctx.reply("\n".join(lines))
 
 
+async def _grid_view(ctx: Ctx, grids: list[GridConfig]) -> Reply:
+    """``住户`` of a grid worker: the households of their grids, or one of them; read only."""
+    words = ctx.args.split()
+    if words and words[0] in VERBS:
+        return ctx.reply("网格员可以查看本网格的住户；新增、修改、删除住户请联系群主。")
+    homes = [h for g in grids for h in await ctx.store.households.in_grid(g.key)]
+    if words:
+        address = _address(words[-1])
+        if isinstance(address, str):
+            return ctx.reply(address)
+        found = [h for h in homes if h.address_key == address.key]
+        if not found:
+            return ctx.reply(f"您的网格里没有登记 {address.display} 这一户。发送「住户」查看本网格的住户。")
+        return await _show(ctx, found[0])
+    names = "、".join(g.name or g.key for g in grids)
+    if not homes:
+        return ctx.reply(f"您的网格（{names}）还没有登记住户，请联系群主导入住户名单。")
+    linked = {m.household_id for m in await ctx.store.members.linked([h.id for h in homes])}
+    lines = [f"【住户登记】您的网格（{names}）共 {len(homes)} 户，"
+             f"已入群 {sum(h.id in linked for h in homes)} 户："]
+    lines += [f"· {h.address} {h.head or '（户主未登记）'} {h.phone or '（无电话）'}"
+              f"{'' if h.id in linked else ' 未入群'}{' ' + '、'.join(h.tags) if h.tags else ''}"
+              for h in homes[:GRID_SHOWN]]
+    if len(homes) > GRID_SHOWN:
+        lines.append(f"…还有 {len(homes) - GRID_SHOWN} 户；查看一户：住户 3-2-501")
+    return ctx.reply("\n".join(lines))
+
+
 async def _add(ctx: Ctx, req: Request, mine: list[GroupConfig]) -> Reply:
     address = _address(req.address)
     if isinstance(address, str):
@@ -178,12 +209,18 @@ async def _delete(ctx: Ctx, h: Household) -> Reply:
                      "已入群的成员仍在群里，只是不再关联这一户。")
 
 
-@router.command("住户", "/household", role=Role.OWNER)
+@router.command("住户", "/household", role=Role.GRID)
 async def household(ctx: Ctx) -> Reply:
-    """Show, add, change or delete a household of the groups this person manages."""
+    """Show, add, change or delete a household of the groups this person manages; a grid
+    worker sees their grids' households."""
     if ctx.msg.is_group:  # a card carries phones and tags
         return ctx.reply("住户信息含电话等个人信息，请私聊我发送「住户 …」。", mention=True)
     mine = ctx.directory.managed_groups(ctx.platform, ctx.msg.sender_id)
+    if not mine:
+        grids = ctx.directory.grids_of(ctx.platform, ctx.msg.sender_id)
+        if not grids:
+            return ctx.reply("住户信息只有群主和网格员可以查看。")
+        return await _grid_view(ctx, grids)
     if not ctx.args:
         return await _overview(ctx, mine)
     req = _read(ctx, mine)

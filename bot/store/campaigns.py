@@ -155,16 +155,19 @@ class CampaignRepo(Protocol):
     async def people(self, campaign_id: int, *, except_voter: str = "") -> int:
         """People signed up so far, leaving one voter out (to check a sign-up's capacity)."""
 
-    async def tally(self, campaign_id: int, group_keys: Sequence[str]) -> Tally:
-        """Counts per option and households answered, in these groups."""
+    async def tally(self, campaign_id: int, group_keys: Sequence[str],
+                    grid_keys: Sequence[str] | None = None) -> Tally:
+        """Counts per option and households answered, in these groups (and only households of
+        these grids, when given: a grid worker's view)."""
 
     async def answers(self, campaign_id: int, group_keys: Sequence[str],
                       limit: int | None = None) -> list[Answer]:
         """The answers in these groups, by group and time."""
 
     async def missing(self, campaign_id: int, group_keys: Sequence[str],
-                      limit: int | None = None) -> list[Household]:
-        """Households of these groups that have not answered, by group and address."""
+                      limit: int | None = None, grid_keys: Sequence[str] | None = None) -> list[Household]:
+        """Households of these groups (and these grids, when given) that have not answered, by
+        group and address."""
 
     def sheet(self, campaign_id: int, group_keys: Sequence[str], *, page: int = 1000,
               ) -> AsyncIterator[tuple[Household, Answer | None]]:

@@ -167,20 +167,29 @@ class SqliteCampaignRepo:
             (campaign_id, except_voter))
         return int(row["n"]) if row else 0
 
-    async def tally(self, campaign_id: int, group_keys: Sequence[str]) -> Tally:
-        """Counts per option and households answered, in these groups."""
-        if not group_keys:
+    async def tally(self, campaign_id: int, group_keys: Sequence[str],
+                    grid_keys: Sequence[str] | None = None) -> Tally:
+        """Counts per option and households answered, in these groups (and grids, when given)."""
+        if not group_keys or grid_keys == []:
             return Tally({}, 0, 0)
         where = f"group_key IN ({marks(len(group_keys))})"
+        homes, params = where, [*group_keys]
+        answers = f"campaign_id = ? AND {where}"
+        if grid_keys is not None:
+            # A grid worker's view: only answers of households in their grids count.
+            homes += f" AND grid_key IN ({marks(len(grid_keys))})"
+            params += grid_keys
+            answers += f" AND household_id IN (SELECT id FROM households WHERE {homes})"
+        answer_params = (campaign_id, *group_keys, *(params if grid_keys is not None else ()))
         rows = await self.db.fetchall(
             f"""SELECT option, count(*) AS n, sum(people) AS people FROM campaign_answers
-                WHERE campaign_id = ? AND {where} GROUP BY option""", (campaign_id, *group_keys))
+                WHERE {answers} GROUP BY option""", answer_params)
         # Distinct households: two members of one household may both vote.
         counts = await self.db.fetchone(
-            f"""SELECT (SELECT count(*) FROM households WHERE {where}) AS households,
+            f"""SELECT (SELECT count(*) FROM households WHERE {homes}) AS households,
                        (SELECT count(DISTINCT household_id) FROM campaign_answers
-                        WHERE campaign_id = ? AND {where}) AS answered""",
-            (*group_keys, campaign_id, *group_keys))
+                        WHERE {answers}) AS answered""",
+            (*params, *answer_params))
         assert counts is not None
         options = {r["option"]: (r["n"], r["people"]) for r in rows}
         return Tally(options, counts["households"], counts["answered"])
@@ -198,16 +207,18 @@ class SqliteCampaignRepo:
         return [_answer(r) for r in rows]
 
     async def missing(self, campaign_id: int, group_keys: Sequence[str],
-                      limit: int | None = None) -> list[Household]:
-        """Households of these groups that have not answered, by group and address."""
-        if not group_keys:
+                      limit: int | None = None, grid_keys: Sequence[str] | None = None) -> list[Household]:
+        """Households of these groups (and grids, when given) that have not answered, by group
+        and address."""
+        if not group_keys or grid_keys == []:
             return []
+        grids = "" if grid_keys is None else f"AND h.grid_key IN ({marks(len(grid_keys))})"
         rows = await self.db.fetchall(
-            f"""SELECT * FROM households h WHERE h.group_key IN ({marks(len(group_keys))})
+            f"""SELECT * FROM households h WHERE h.group_key IN ({marks(len(group_keys))}) {grids}
                 AND NOT EXISTS (SELECT 1 FROM campaign_answers a
                                 WHERE a.campaign_id = ? AND a.household_id = h.id)
                 ORDER BY h.group_key, h.address_key LIMIT ?""",
-            (*group_keys, campaign_id, -1 if limit is None else limit))
+            (*group_keys, *(grid_keys or ()), campaign_id, -1 if limit is None else limit))
         return [household_row(r) for r in rows]
 
     async def sheet(self, campaign_id: int, group_keys: Sequence[str], *, page: int = 1000,
