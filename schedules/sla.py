@@ -1,5 +1,7 @@
 """Time limits: the holder is reminded before a deadline, and an overdue ticket climbs the
-hierarchy one level per period, each level told once (the rules live in :mod:`bot.sla_rules`)."""
+hierarchy one level per period up to the top, each level told once (the rules live in
+:mod:`bot.sla_rules`). Each ticket's next moment is planned in the store, so a scan reads only
+the tickets whose moment has come."""
 
 from __future__ import annotations
 

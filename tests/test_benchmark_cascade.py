@@ -24,7 +24,7 @@ def sends(platform: str, chats: list[str], status: str = "ok", latency: float = 
 def test_the_overall_floor_counts_the_limiter_initial_burst() -> None:
     assert bench.floor(sends("telegram", [f"-{i}" for i in range(30)])) == pytest.approx(ARRIVE)
     rows = sends("telegram", [f"-{i}" for i in range(90)]) + sends("telegram", ["-1000"], "429")
-    assert bench.floor(rows) == pytest.approx(61 / 30 + ARRIVE)  # a refused send took a token too
+    assert bench.floor(rows) == pytest.approx(60 / 30 + ARRIVE)  # a refused send is not owed
 
 
 def test_one_group_past_twenty_waits_three_seconds_a_send() -> None:
@@ -49,3 +49,11 @@ def test_the_log_reads_back_as_written(tmp_path: Path) -> None:
     log.write_text("1.5\tpublish\t-\t-\tstart\t0\n2.0\ttelegram\t-101\tN1\t429\t0.1000\n")
     assert bench.read_log(log) == [(1.5, "publish", "-", "-", "start", 0.0),
                                    (2.0, "telegram", "-101", "N1", "429", 0.1)]
+
+
+def test_the_platform_remembers_a_group_bucket_across_a_restart() -> None:
+    before = sends("telegram", ["-7"] * 20, latency=0.2)
+    limits = bench.GroupLimits([(10.0 + i * 0.01, *row[1:]) for i, row in enumerate(before)])
+    assert limits.refuse("-7", 10.5) == 3  # full: one more in 3 s
+    assert limits.refuse("-8", 10.5) == 0  # another group is not
+    assert limits.refuse("-7", 13.5) == 0 and limits.refuse("-7", 13.6) == 3
