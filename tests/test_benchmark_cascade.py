@@ -36,11 +36,11 @@ def test_one_chat_sends_one_at_a_time_and_wechat_one_a_second() -> None:
     assert bench.floor(sends("telegram", ["-7"] * 10, latency=0.3)) == pytest.approx(10 * 0.3 - 0.15)
 
 
-def test_every_group_gets_the_district_notice_and_the_township_its_flurry() -> None:
+def test_every_group_gets_the_district_notices_and_the_township_its_flurry() -> None:
     want = bench.expected(3)
-    assert want.total() == 521 + 3 * 26 and set(want.values()) == {1}
-    assert {code for _, code in want} == {"N1", "N2", "N3", "N4"}
-    assert sum(code == "N4" for _, code in want) == 521  # the district's, after the flurry
+    assert bench.DISTRICT_NOTICES == 2 and want.total() == 2 * 521 + 3 * 26 and set(want.values()) == {1}
+    assert {code for _, code in want} == {"N1", "N2", "N3", "N4", "N5"}
+    assert sum(code == "N4" for _, code in want) == sum(code == "N5" for _, code in want) == 521
     assert ("room1@chatroom", "N1") in want and ("room2@chatroom", "N1") not in want  # v1 is below t1
 
 
