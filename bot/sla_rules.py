@@ -9,7 +9,7 @@ wait out the quiet hours; an urgent one's go at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Literal
 
 from bot.config import Config
@@ -19,6 +19,8 @@ from bot.message import ChatRef
 from bot.tickets import OPEN, Ticket
 
 Phase = Literal["accept", "finish"]
+#: A ticket's next moment once everything in its phase was said: only a change wakes it.
+ENDLESS = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,14 @@ class Deadline:
     def levels(self, now: datetime) -> int:
         """How many levels up it has climbed: one at the deadline, one more per further period."""
         return int((now - self.start) / self.limit)
+
+    def next_after(self, now: datetime) -> datetime:
+        """When there is next something to say: the reminder, the deadline, or the next level."""
+        if now < self.remind_at:
+            return self.remind_at
+        if now < self.due:
+            return self.due
+        return self.start + self.limit * (self.levels(now) + 1)
 
 
 def deadline(config: Config, t: Ticket) -> Deadline | None:
@@ -64,10 +74,11 @@ def limits(config: Config) -> dict[tuple[str, str, bool], timedelta]:
     return out
 
 
-def earliest_reminder(config: Config) -> timedelta:
-    """How soon after filing the first reminder of any ticket can come (see :func:`deadline`)."""
-    return min((limit - min(config.sla.remind_before, limit / 2) for limit in limits(config).values()),
-               default=timedelta(0))
+def rules(config: Config) -> str:
+    """Everything that decides when a ticket's reminders and escalations fall, as one text: the
+    scan plans each ticket's next moment with these, and plans again when they change."""
+    every = sorted((k, p, a, str(v)) for (k, p, a), v in limits(config).items())
+    return repr((every, str(config.sla.remind_before), config.sla.quiet_hours, str(config.tz)))
 
 
 def overdue(config: Config, t: Ticket, now: datetime) -> bool:
@@ -89,6 +100,15 @@ def quiet(config: Config, now: datetime) -> bool:
     local = now.astimezone(config.tz).time().replace(tzinfo=None)
     # 22:00-07:00 wraps past midnight; 12:00-14:00 does not.
     return start <= local < end if start < end else (local >= start or local < end)
+
+
+def quiet_end(config: Config, now: datetime) -> datetime:
+    """When the quiet hours ``now`` falls in end (the next time their end comes round)."""
+    assert config.sla.quiet_hours is not None
+    end = time.fromisoformat(config.sla.quiet_hours[1])
+    local = now.astimezone(config.tz)
+    at = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    return at if at > local else at + timedelta(days=1)
 
 
 def held(config: Config, t: Ticket, now: datetime) -> bool:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from bot import sla_rules
 from bot.message import Reply
 from bot.store.households import HouseholdData
 from schedules import sla
-from tests.harness import BASE_TOML, START, Bot, Clock
+from tests.harness import BASE_TOML, START, Bot, Clock, make_config
 
 GROUP = "幸福小区居民群"
 GRIDS = BASE_TOML + '\n[[grids]]\nkey = "xf-1"\ngroup = "xingfu"\nworkers = ["网格员小周"]\n'
@@ -92,6 +93,10 @@ async def test_a_restart_sends_nothing_twice(tmp_path: Path) -> None:
     again = await Bot.start(tmp_path, clock=Clock(START + timedelta(minutes=11)))
     try:
         assert await run(again, START + timedelta(minutes=11)) == []
+        # The next moment was planned before the restart: nothing is read until then.
+        assert await again.app.store.sla.due(START + timedelta(minutes=19), 10) == []
+        assert await run(again, START + timedelta(minutes=20)) == [
+            ("@区指挥部小王", "【超时提醒】E1 已 20 分钟未接单（时限 10 分钟），请督办：")]
     finally:
         await again.close()
 
@@ -107,3 +112,28 @@ async def test_a_grid_ticket_reminds_its_grid_worker_then_whoever_accepted_it(tm
         assert [c for c, _ in await run(bot, START + timedelta(hours=23, minutes=55))] == ["@网格员小周"]
     finally:
         await bot.close()
+
+
+def test_the_next_moment_is_the_reminder_then_the_deadline_then_each_further_period() -> None:
+    d = sla_rules.Deadline("accept", START, timedelta(minutes=10), START + timedelta(minutes=5))
+    assert d.next_after(START) == START + timedelta(minutes=5)
+    assert d.next_after(START + timedelta(minutes=5)) == START + timedelta(minutes=10)
+    assert d.next_after(START + timedelta(minutes=10)) == START + timedelta(minutes=20)
+    assert d.next_after(START + timedelta(minutes=29, seconds=59)) == START + timedelta(minutes=30)
+
+
+def test_quiet_hours_end_at_their_next_end_in_the_bot_time_zone(tmp_path: Path) -> None:
+    night = make_config(tmp_path, QUIET)
+    assert sla_rules.quiet_end(night, START.replace(hour=23)) == START.replace(hour=7) + timedelta(days=1)
+    assert sla_rules.quiet_end(night, START.replace(hour=2)) == START.replace(hour=7)
+    noon = make_config(tmp_path, BASE_TOML + '\n[sla]\nquiet_hours = "12:00-14:30"\n')
+    assert sla_rules.quiet_end(noon, START.replace(hour=12, minute=40)) == START.replace(hour=14, minute=30)
+    assert not sla_rules.quiet(noon, sla_rules.quiet_end(noon, START.replace(hour=13)))
+
+
+def test_the_rules_text_changes_with_any_limit_and_only_then(tmp_path: Path) -> None:
+    base = sla_rules.rules(make_config(tmp_path, BASE_TOML))
+    assert sla_rules.rules(make_config(tmp_path, BASE_TOML)) == base
+    for extra in ("[sla.rumor]\nurgent_finish_hours = 12", "[sla]\nremind_before_minutes = 15",
+                  '[sla]\nquiet_hours = "22:00-07:00"'):
+        assert sla_rules.rules(make_config(tmp_path, f"{BASE_TOML}\n{extra}\n")) != base, extra

@@ -30,6 +30,7 @@ from bot.store.notices import NoticeRepo
 from bot.store.outbox import OutboxItem, OutboxRepo
 from bot.store.retention import RetentionRepo
 from bot.store.rumors import RumorRepo
+from bot.store.sla import SlaRepo
 from bot.store.tickets import TicketRepo
 
 __all__ = ["BoundGroup", "OutboxItem", "Store", "StoreError", "StoreUnavailable", "make_store", "open_store"]
@@ -73,6 +74,10 @@ class Store(Protocol):
     @property
     def notices(self) -> NoticeRepo:
         """Notices, deliveries, approvals and schedules."""
+
+    @property
+    def sla(self) -> SlaRepo:
+        """When each unfinished ticket's next reminder or escalation is due."""
 
     @property
     def audit(self) -> AuditRepo:

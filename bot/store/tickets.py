@@ -52,6 +52,10 @@ class TicketRepo(Protocol):
     ) -> Ticket:
         """Change a ticket's status and/or fields and record who did it."""
 
+    async def note(self, notes: Sequence[tuple[Ticket, str]], *, now: datetime, actor_id: str,
+                   actor_name: str, action: str) -> None:
+        """Add a history line to each of these tickets, status unchanged, in bulk."""
+
     async def history(self, ticket: Ticket) -> builtins.list[TicketEvent]:
         """Every history line of a ticket, oldest first."""
 

@@ -251,6 +251,15 @@ def _migrations() -> list[tuple[int, str, str]]:
 
 
 def _split_sql(sql: str) -> list[str]:
-    """Split a migration into statements (they contain no semicolons inside literals)."""
-    lines = [ln for ln in sql.splitlines() if not ln.strip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    """Split a migration into statements (a trigger's body keeps its semicolons)."""
+    statements: list[str] = []
+    current = ""
+    for line in sql.splitlines():
+        if line.strip().startswith("--"):
+            continue
+        current += line + "\n"
+        # SQLite's own tokenizer knows where CREATE TRIGGER ... END; ends.
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip().removesuffix(";").strip())
+            current = ""
+    return [s for s in (*statements, current.strip()) if s]

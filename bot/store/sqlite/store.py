@@ -17,6 +17,7 @@ from bot.store.sqlite.notices import SqliteNoticeRepo
 from bot.store.sqlite.outbox import SqliteOutboxRepo
 from bot.store.sqlite.retention import SqliteRetentionRepo
 from bot.store.sqlite.rumors import SqliteRumorRepo
+from bot.store.sqlite.sla import SqliteSlaRepo
 from bot.store.sqlite.tickets import SqliteTicketRepo
 
 
@@ -27,6 +28,7 @@ class SqliteStore:
         self.db = Database(path)
         self.messages = SqliteMessageRepo(self.db)
         self.tickets = SqliteTicketRepo(self.db)
+        self.sla = SqliteSlaRepo(self.db)
         self.outbox = SqliteOutboxRepo(self.db)
         self.groups = SqliteGroupRepo(self.db)
         self.households = SqliteHouseholdRepo(self.db)

@@ -85,6 +85,19 @@ class SqliteTicketRepo:
             assert updated is not None
             return updated
 
+    async def note(self, notes: Sequence[tuple[Ticket, str]], *, now: datetime, actor_id: str,
+                   actor_name: str, action: str) -> None:
+        """Add a history line to each of these tickets, status unchanged (the SLA scan's
+        escalations): two statements however many, where :meth:`update` takes three each."""
+        ts = to_db(now)
+        async with self.db.tx():
+            await self.db.executemany("UPDATE tickets SET updated_at = ? WHERE id = ?",
+                                      [(ts, t.id) for t, _ in notes])
+            await self.db.executemany(
+                """INSERT INTO ticket_events (ticket_id, at, actor_id, actor_name, action,
+                       from_status, to_status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                [(t.id, ts, actor_id, actor_name, action, t.status, t.status, note) for t, note in notes])
+
     async def history(self, ticket: Ticket) -> builtins.list[TicketEvent]:
         """Every history line of a ticket, oldest first."""
         rows = await self.db.fetchall(
