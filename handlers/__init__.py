@@ -16,6 +16,7 @@ from handlers import (
     notices,
     owner,
     resident,
+    rosters,
     rumor,
     tickets,
     whoami,
@@ -37,4 +38,5 @@ ROUTERS: tuple[Router, ...] = (
     maybe_help.router,
     tickets.router,
     campaigns.router,
+    rosters.router,
 )
