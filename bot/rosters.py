@@ -81,11 +81,14 @@ async def ensure_days(store: Store, config: Config, days: Iterable[date]) -> int
             platform = group.platform if group else "console"
             for s in cp.shifts:
                 start, end = shift_times(day, s.start, s.end, config.tz)
-                shift, new = await store.rosters.add_shift(cp.key, day.isoformat(), s.name, s.start,
-                                                           s.end, start, end, "config")
-                added += new
-                for name, user_id in s.people:
-                    await store.rosters.add_duty(shift, name, platform, user_id, "")
+                async with store.tx():  # a shift and its people together, or a restart would skip them
+                    shift, new = await store.rosters.add_shift(cp.key, day.isoformat(), s.name, s.start,
+                                                               s.end, start, end, "config")
+                    if not new:
+                        continue  # made before: swaps since then stand
+                    added += 1
+                    for name, user_id in s.people:
+                        await store.rosters.add_duty(shift, name, platform, user_id, "")
     return added
 
 
