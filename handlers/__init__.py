@@ -15,6 +15,7 @@ from handlers import (
     maybe_help,
     notices,
     owner,
+    picklist,
     resident,
     rosters,
     rumor,
@@ -39,4 +40,5 @@ ROUTERS: tuple[Router, ...] = (
     tickets.router,
     campaigns.router,
     rosters.router,
+    picklist.router,
 )
