@@ -54,8 +54,12 @@ async def find_duty(store: Store, config: Config, cp: CheckpointConfig, platform
     linked_to = await store.rosters.person(platform, name) if name else ""
     if linked_to and linked_to != user_id:
         return (f"排班表上的「{name}」已由另一个账号确认过身份。如果弄错了，请联系卡点负责人。")
-    unlinked = [d for d in await store.rosters.unlinked(cp.key, platform, now + _ahead(config), now)
-                if _opens(config, d) <= now]
+    # Someone the roster already knows is not the unidentified person of this shift.
+    year = timedelta(days=366)
+    known = bool(await store.rosters.of_person(platform, user_id, now + year, now - year))
+    unlinked = [] if known else [
+        d for d in await store.rosters.unlinked(cp.key, platform, now + _ahead(config), now)
+        if _opens(config, d) <= now]
     wanted = [d for d in unlinked if d.name == name]
     if wanted:
         await store.rosters.link(platform, name, user_id)

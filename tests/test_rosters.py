@@ -140,3 +140,10 @@ async def test_roster_view_shows_who_checked_in_without_phones(bot: Bot) -> None
     assert "只给卡点负责人" in (await say(bot, "路人甲", "排班", SHIFT))[0]
     assert "没有排班" in (await say(bot, "李书记", "排班 2026-11-01", SHIFT))[0]
     assert "看不懂「西门」" in (await say(bot, "李书记", "排班 西门", SHIFT))[0]
+
+
+async def test_a_display_name_that_is_the_roster_name_identifies_at_once(bot: Bot) -> None:
+    said = await say(bot, "张三", "到岗 北门卡点", SHIFT - timedelta(minutes=30))
+    assert said[0].startswith("@张三|已确认您就是排班表上的 张三，以后会在开班前提醒您。已到岗：「北门卡点」早班")
+    in_group = await bot.say("幸福小区居民群", "王小明", "到岗 北门卡点")  # in the group too, @-mentioning
+    assert in_group[0].chat.chat_id == "幸福小区居民群" and in_group[0].mentions

@@ -91,7 +91,7 @@ class RosterRepo(Protocol):
 
     async def of_person(self, platform: str, user_id: str, start_before: datetime,
                         end_after: datetime) -> list[Duty]:
-        """A person's duties starting before ``start_before`` and ending after ``end_after``."""
+        """A person's duties starting by ``start_before`` and ending after ``end_after``."""
 
     async def unlinked(self, checkpoint: str, platform: str, start_before: datetime,
                        end_after: datetime) -> list[Duty]:

@@ -108,9 +108,9 @@ class SqliteRosterRepo:
 
     async def of_person(self, platform: str, user_id: str, start_before: datetime,
                         end_after: datetime) -> list[Duty]:
-        """A person's duties starting before ``start_before`` and ending after ``end_after``."""
+        """A person's duties starting by ``start_before`` and ending after ``end_after``."""
         rows = await self.db.fetchall(
-            f"""{_DUTIES} WHERE d.platform = ? AND d.user_id = ? AND s.start_at < ?
+            f"""{_DUTIES} WHERE d.platform = ? AND d.user_id = ? AND s.start_at <= ?
                 AND s.end_at > ?{_ORDER}""", (platform, user_id, to_db(start_before), to_db(end_after)))
         return [_duty(r) for r in rows]
 
@@ -119,7 +119,7 @@ class SqliteRosterRepo:
         """Duties of the checkpoint in that window whose person has no platform id yet."""
         rows = await self.db.fetchall(
             f"""{_DUTIES} WHERE s.checkpoint = ? AND d.platform = ? AND d.user_id = ''
-                AND s.start_at < ? AND s.end_at > ?{_ORDER}""",
+                AND s.start_at <= ? AND s.end_at > ?{_ORDER}""",
             (checkpoint, platform, to_db(start_before), to_db(end_after)))
         return [_duty(r) for r in rows]
 
