@@ -72,3 +72,16 @@ async def test_delivered_with_an_unknown_building_or_none(bot: Bot) -> None:
     assert (await bot.say("@", "李书记", "配送完成"))[0].text.startswith("请写上送完的楼栋。")
     group = await bot.say(GROUP, "李书记", "配菜单")
     assert all("13812345678" not in r.text for r in group)  # never a pick list in the group
+
+
+async def test_a_building_in_two_of_the_owners_groups_asks_which(bot: Bot) -> None:
+    await bot.say("阳光花园居民群", "周叔", "代买 白菜两颗 3栋1单元101")
+    both = await bot.say("@", "刘主任", "配送完成 3号楼")
+    assert both[0].text == ("「3栋」在几个群的配菜单里都有：幸福小区居民群、阳光花园居民群。"
+                            "请加上群名，例如：配送完成 3栋 幸福小区居民群")
+    one = await bot.say("@", "刘主任", "配送完成 3号楼 阳光花园居民群")
+    assert one[0].text.startswith("已办结「阳光花园居民群」3栋 的 1 单买菜代办（E8）")
+    assert [r.chat.chat_id for r in one[1:]] == ["阳光花园居民群"]
+    lists = await bot.say("@", "刘主任", "配菜单")
+    assert [r.text.splitlines()[0] for r in lists] == [
+        "【配菜单 幸福小区居民群 2026-11-22（4 栋/组，6 户，7 单）】"]
