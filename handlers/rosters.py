@@ -115,6 +115,8 @@ async def swap(ctx: Ctx) -> Reply | list[Reply]:
     if day is None:
         return ctx.reply(f"「{one_line(words[0], 20)}」不是日期，{rosters.DAY_HINT}。{usage}")
     shift_word, to_name = words[1], words[2]
+    if day >= _today(ctx):  # a day the roster job has not reached yet: its fixed shifts too
+        await rosters.ensure_days(ctx.store, ctx.config, (day,))
     mine = [d for d in await ctx.store.rosters.on_day(day.isoformat())
             if d.platform == ctx.platform and d.user_id == ctx.msg.sender_id]
     duty = next((d for d in mine if shift_word in (d.shift.name, d.shift.start_hm, d.shift.hours)), None)

@@ -68,5 +68,7 @@ async def test_swap_with_someone_not_on_the_roster_or_a_wrong_shift_gets_a_clear
     assert "不能和自己换班" in (await bot.say("@", "王小明", "换班 11-23 早班 王小明"))[0].text
     stranger = await bot.say("@", "路人甲", "同意换班 1")
     assert "没有找到给您的换班请求" in stranger[0].text
+    later = await bot.say("@", "王小明", "换班 11-28 早班 李四")  # a day no job made yet
+    assert later[0].text.startswith("已请 李四 确认替您值 2026-11-28 早班")
     bot.clock.now = SHIFT
     assert "已经开始" in (await bot.say("@", "王小明", "换班 11-23 早班 李四"))[0].text
