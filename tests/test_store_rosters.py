@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.store import Store
@@ -79,11 +80,38 @@ async def test_imported_days_replace_fixed_shifts_nobody_checked_in_on(store: St
     assert not await store.rosters.has_shifts("north", DAY, "config")
 
 
-async def test_the_pick_list_query_reads_an_index(store: Store) -> None:
+async def _plans(store: Store, calls: Callable[[], Awaitable[object]]) -> list[str]:
+    """The query plan of each statement ``calls`` runs against the roster or ticket tables."""
     db = sqlite_db(store)
-    plan = await db.fetchall(
-        """EXPLAIN QUERY PLAN SELECT * FROM tickets WHERE group_key = ? AND kind = 'errand'
-           AND priority IN ('urgent', 'normal') AND created_at >= ? AND created_at < ?
-           AND status NOT IN ('done', 'rejected') AND category = ? ORDER BY id""",
-        ("xingfu", "a", "b", "groceries"))
-    assert "tickets_open_group" in " ".join(str(r[3]) for r in plan)
+    queries: list[str] = []
+    tracing = [True]
+
+    def trace(sql: str) -> None:
+        if tracing[0]:
+            queries.append(sql)
+
+    await db.conn.set_trace_callback(trace)  # the statements as SQLite runs them
+    try:
+        await calls()
+    finally:
+        tracing[0] = False
+    return [" ".join(str(r[3]) for r in await db.fetchall("EXPLAIN QUERY PLAN " + q))
+            for q in queries if q.lstrip().startswith("SELECT")]
+
+
+async def test_scans_of_shifts_under_way_read_one_range_of_the_start_index(store: Store) -> None:
+    shift = await _shift(store)
+    await store.rosters.add_duty(shift, "王小明", "console", "", "")
+
+    async def scans() -> None:
+        await store.rosters.missed(shift.start_at, shift.start_at)
+        await store.rosters.to_remind(shift.start_at - timedelta(minutes=30), shift.start_at)
+
+    plans = await _plans(store, scans)
+    assert len(plans) == 2
+    assert all("roster_shifts_start" in p and "SCAN s" not in p for p in plans), plans
+
+
+async def test_the_pick_list_query_reads_the_open_errands_index(store: Store) -> None:
+    [plan] = await _plans(store, lambda: store.rosters.open_errands("xingfu", "groceries", START, START))
+    assert "tickets_open_group" in plan, plan

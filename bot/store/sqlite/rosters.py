@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from bot.store.rosters import Duty, Shift, Swap, SwapStatus
@@ -15,6 +15,9 @@ _DUTIES = """SELECT d.*, s.checkpoint, s.day, s.name AS shift_name, s.start_hm, 
                     s.start_at, s.end_at, s.source
              FROM roster_duties d JOIN roster_shifts s ON s.id = d.shift_id"""
 _ORDER = " ORDER BY s.day, s.checkpoint, s.start_at, d.name"
+#: No shift lasts longer (it ends by the same time the next day): scans of shifts under way look
+#: back this far only, one range of roster_shifts_start however long the history.
+_LONGEST = timedelta(days=1)
 
 
 def _when(text: str | None) -> datetime | None:
@@ -119,8 +122,8 @@ class SqliteRosterRepo:
         """Duties of the checkpoint in that window whose person has no platform id yet."""
         rows = await self.db.fetchall(
             f"""{_DUTIES} WHERE s.checkpoint = ? AND d.platform = ? AND d.user_id = ''
-                AND s.start_at <= ? AND s.end_at > ?{_ORDER}""",
-            (checkpoint, platform, to_db(start_before), to_db(end_after)))
+                AND s.start_at <= ? AND s.end_at > ? AND s.start_at > ?{_ORDER}""",
+            (checkpoint, platform, to_db(start_before), to_db(end_after), to_db(end_after - _LONGEST)))
         return [_duty(r) for r in rows]
 
     async def person(self, platform: str, name: str) -> str:
@@ -174,8 +177,9 @@ class SqliteRosterRepo:
         """Duties of shifts started by ``started_by`` and not over at ``now``, with no check-in
         and no alert yet."""
         rows = await self.db.fetchall(
-            f"""{_DUTIES} WHERE s.start_at <= ? AND s.end_at > ? AND d.checked_in_at IS NULL
-                AND d.alerted_at IS NULL{_ORDER}""", (to_db(started_by), to_db(now)))
+            f"""{_DUTIES} WHERE s.start_at <= ? AND s.start_at > ? AND s.end_at > ?
+                AND d.checked_in_at IS NULL AND d.alerted_at IS NULL{_ORDER}""",
+            (to_db(started_by), to_db(now - _LONGEST), to_db(now)))
         return [_duty(r) for r in rows]
 
     async def mark_alerted(self, duties: Sequence[Duty], now: datetime) -> int:
