@@ -75,17 +75,20 @@ async def ensure_days(store: Store, config: Config, days: Iterable[date]) -> int
     added = 0
     for day in days:
         for cp in config.checkpoints:
-            if not cp.shifts or await store.rosters.has_shifts(cp.key, day.isoformat(), "import"):
+            made = await store.rosters.shifts(cp.key, day.isoformat()) if cp.shifts else []
+            if any(m.source == "import" for m in made):
                 continue  # an imported roster for the day replaces the fixed shifts
+            have = {(m.start_hm, m.end_hm) for m in made}
             group = config.group(cp.group)
             platform = group.platform if group else "console"
-            for s in cp.shifts:
+            # Only what is missing: every minute's run reads one index range and writes nothing.
+            for s in [s for s in cp.shifts if (s.start, s.end) not in have]:
                 start, end = shift_times(day, s.start, s.end, config.tz)
                 async with store.tx():  # a shift and its people together, or a restart would skip them
                     shift, new = await store.rosters.add_shift(cp.key, day.isoformat(), s.name, s.start,
                                                                s.end, start, end, "config")
                     if not new:
-                        continue  # made before: swaps since then stand
+                        continue  # made meanwhile: swaps since then stand
                     added += 1
                     for name, user_id in s.people:
                         await store.rosters.add_duty(shift, name, platform, user_id, "")

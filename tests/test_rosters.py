@@ -11,6 +11,7 @@ import pytest
 from bot import rosters
 from schedules import rosters as roster_job
 from tests.harness import BASE_TOML, TZ, Bot, Clock
+from tests.store_backends import sqlite_db
 
 TOML = BASE_TOML + """
 [[checkpoints]]
@@ -147,3 +148,13 @@ async def test_a_display_name_that_is_the_roster_name_identifies_at_once(bot: Bo
     assert said[0].startswith("@张三|已确认您就是排班表上的 张三，以后会在开班前提醒您。已到岗：「北门卡点」早班")
     in_group = await bot.say("幸福小区居民群", "王小明", "到岗 北门卡点")  # in the group too, @-mentioning
     assert in_group[0].chat.chat_id == "幸福小区居民群" and in_group[0].mentions
+
+
+async def test_the_every_minute_run_writes_nothing_once_the_days_are_made(bot: Bot) -> None:
+    store, config = bot.app.store, bot.app.config
+    assert await rosters.ensure_days(store, config, (DAY.date(),)) == 3
+    said: list[str] = []
+    await sqlite_db(store).conn.set_trace_callback(said.append)
+    assert await rosters.ensure_days(store, config, (DAY.date(),)) == 0
+    await sqlite_db(store).conn.set_trace_callback(lambda _: None)
+    assert said and all(s.lstrip().startswith("SELECT") for s in said), said

@@ -59,12 +59,11 @@ class SqliteRosterRepo:
         assert row is not None
         return _shift(row), cur.rowcount == 1
 
-    async def has_shifts(self, checkpoint: str, day: str, source: str | None = None) -> bool:
-        """Whether the checkpoint has shifts that day (of one source when given)."""
-        row = await self.db.fetchone(
-            "SELECT 1 FROM roster_shifts WHERE checkpoint = ? AND day = ? AND source = COALESCE(?, source)",
-            (checkpoint, day, source))
-        return row is not None
+    async def shifts(self, checkpoint: str, day: str) -> list[Shift]:
+        """The checkpoint's shifts that day, by start."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM roster_shifts WHERE day = ? AND checkpoint = ? ORDER BY start_at", (day, checkpoint))
+        return [_shift(r) for r in rows]
 
     async def drop_config_shifts(self, checkpoint: str, day: str) -> int:
         """Remove a day's shifts made from bot.toml where nobody checked in; how many."""
