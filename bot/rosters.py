@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Config
 from bot.config.checkpoints import CheckpointConfig
 from bot.store import Store
-from bot.store.rosters import Duty
+from bot.store.rosters import Duty, Shift
 
 _DAY_WORDS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "昨天": -1}
 _ISO = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?")
@@ -74,8 +74,11 @@ async def ensure_days(store: Store, config: Config, days: Iterable[date]) -> int
     """Make the fixed shifts of bot.toml into rows for these days; how many shifts were added."""
     added = 0
     for day in days:
+        on_day: dict[str, list[Shift]] = defaultdict(list)
+        for shift in await store.rosters.shifts(day.isoformat()):  # one query a day, not one a checkpoint
+            on_day[shift.checkpoint].append(shift)
         for cp in config.checkpoints:
-            made = await store.rosters.shifts(cp.key, day.isoformat()) if cp.shifts else []
+            made = on_day[cp.key]
             if any(m.source == "import" for m in made):
                 continue  # an imported roster for the day replaces the fixed shifts
             have = {(m.start_hm, m.end_hm) for m in made}

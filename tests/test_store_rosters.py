@@ -76,7 +76,7 @@ async def test_imported_days_replace_fixed_shifts_nobody_checked_in_on(store: St
     assert await store.rosters.drop_config_shifts("north", DAY) == 1
     assert await store.rosters.on_day(DAY) == []
     await _shift(store, "09:00", "import")
-    assert [(s.start_hm, s.source) for s in await store.rosters.shifts("north", DAY)] == [("09:00", "import")]
+    assert [(s.start_hm, s.source) for s in await store.rosters.shifts(DAY)] == [("09:00", "import")]
 
 
 async def _plans(store: Store, calls: Callable[[], Awaitable[object]]) -> list[str]:

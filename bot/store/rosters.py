@@ -73,8 +73,8 @@ class RosterRepo(Protocol):
                         start_at: datetime, end_at: datetime, source: str) -> tuple[Shift, bool]:
         """The shift at these times (added if new; True when added)."""
 
-    async def shifts(self, checkpoint: str, day: str) -> list[Shift]:
-        """The checkpoint's shifts that day, by start."""
+    async def shifts(self, day: str) -> list[Shift]:
+        """Every checkpoint's shifts that day, by checkpoint and start."""
 
     async def drop_config_shifts(self, checkpoint: str, day: str) -> int:
         """Remove a day's shifts made from bot.toml where nobody checked in; how many."""

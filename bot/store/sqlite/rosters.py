@@ -59,10 +59,10 @@ class SqliteRosterRepo:
         assert row is not None
         return _shift(row), cur.rowcount == 1
 
-    async def shifts(self, checkpoint: str, day: str) -> list[Shift]:
-        """The checkpoint's shifts that day, by start."""
+    async def shifts(self, day: str) -> list[Shift]:
+        """Every checkpoint's shifts that day, by checkpoint and start."""
         rows = await self.db.fetchall(
-            "SELECT * FROM roster_shifts WHERE day = ? AND checkpoint = ? ORDER BY start_at", (day, checkpoint))
+            "SELECT * FROM roster_shifts WHERE day = ? ORDER BY checkpoint, start_at", (day,))
         return [_shift(r) for r in rows]
 
     async def drop_config_shifts(self, checkpoint: str, day: str) -> int:
