@@ -91,13 +91,12 @@ def _address(t: Ticket, home: Registered | None) -> Address | None:
 def items_of(t: Ticket) -> list[str]:
     """What the errand asks for: its text without the address and the phone, split into items."""
     text = t.text
-    inside = find_address(text)
-    if inside:
+    if t.address and t.address in text:  # the filing read it out of this text: no second search
+        text = text.replace(t.address, " ")
+    elif inside := find_address(text):
         text = text[:inside[1]] + " " + text[inside[2]:]
     for m in reversed(list(_PHONE.finditer(text))):
         text = _PHONE_WORDS.sub("", text[:m.start()]) + " " + text[m.end():]
-    if t.address:
-        text = text.replace(t.address, " ")
     return [part for part in _ITEM_SPLIT.split(text) if part.strip("：:")]
 
 
