@@ -132,8 +132,9 @@ async def swap(ctx: Ctx) -> Reply | list[Reply]:
     if not theirs:
         return ctx.reply(f"「{one_line(to_name, 20)}」不在排班表上，不能换给他/她。只能和排班表上的人换班；"
                          "临时找来的人，请卡点负责人先把他/她加进排班（gridbot roster import）。")
-    if any(d.shift.id == duty.shift.id for d in theirs):
-        return ctx.reply(f"{to_name} 已经在这个班上了，请换给其他人。")
+    busy = _overlapping(ctx, duty, theirs)
+    if busy is not None:
+        return ctx.reply(busy)
     to_user = next((d.user_id for d in theirs if d.user_id), "") or await ctx.store.rosters.person(duty.platform, to_name)
     if not to_user:
         return ctx.reply(f"{to_name} 还没有在机器人上确认过身份（第一次到岗时确认），收不到换班请求。"
@@ -161,12 +162,24 @@ async def answer_swap(ctx: Ctx) -> Reply | list[Reply]:
         return ctx.reply("这个换班请求已经处理过或已失效，不用再回复。", edit=True)
     if ctx.now >= duty.shift.start_at:
         return ctx.reply("这个班已经开始，换班请求已失效，请直接联系卡点负责人。", edit=True)
-    if accept and any(d.shift.id == duty.shift.id for d in await ctx.store.rosters.named(
-            duty.platform, asked.to_name, duty.shift.day)):
-        return ctx.reply("您已经在这个班上了，不能再替别人值这个班。", edit=True)
+    busy = _overlapping(ctx, duty, await ctx.store.rosters.named(duty.platform, asked.to_name, duty.shift.day))
+    if accept and busy is not None:
+        return ctx.reply(busy, edit=True)
     if not await ctx.store.rosters.decide_swap(asked, accept, ctx.now):
         return ctx.reply("这个换班请求已经处理过了。", edit=True)
     return _swap_told(ctx, duty, asked.to_name, accept)
+
+
+def _overlapping(ctx: Ctx, duty: Duty, theirs: list[Duty]) -> str | None:
+    """Why the other person cannot take ``duty``: already on it, or on duty elsewhere then."""
+    s = duty.shift
+    for d in theirs:
+        if d.shift.id == s.id:
+            return f"{d.name} 已经在这个班上了，请换给其他人。"
+        if d.shift.start_at < s.end_at and d.shift.end_at > s.start_at:
+            return (f"{d.name} 那时已在「{_cp(ctx, d.shift.checkpoint).name}」值 {d.shift.day} {d.shift.name}"
+                    f"（{d.shift.hours}），时间冲突，请换给其他人。")
+    return None
 
 
 def _swap_told(ctx: Ctx, duty: Duty, to_name: str, accept: bool) -> list[Reply]:

@@ -48,9 +48,9 @@ async def test_swap_is_asked_accepted_with_one_tap_and_the_reminder_follows(bot:
 
 
 async def test_declined_swap_tells_the_asker(bot: Bot) -> None:
-    asked = await bot.say("@", "王小明", "换班 今天 08:00 赵六")
-    done = await bot.say("@", "赵六", asked[1].buttons[1].command)
-    assert [r.chat.chat_id for r in done] == ["@赵六", "@王小明"]
+    asked = await bot.say("@", "王小明", "换班 今天 08:00 李四")
+    done = await bot.say("@", "李四", asked[1].buttons[1].command)
+    assert [r.chat.chat_id for r in done] == ["@李四", "@王小明"]
     assert "没有同意替您值" in done[1].text
 
 
@@ -59,6 +59,8 @@ async def test_swap_with_someone_not_on_the_roster_or_a_wrong_shift_gets_a_clear
     assert nobody[0].text.startswith("「孙悟空」不在排班表上，不能换给他/她。")
     wrong = await bot.say("@", "王小明", "换班 11-23 夜班 李四")
     assert wrong[0].text == "您 2026-11-23 没有「夜班」这个班。您那天的班：北门卡点 早班（08:00-16:00）。"
+    busy = await bot.say("@", "王小明", "换班 11-23 早班 赵六")  # 南门's 早班 at the same time
+    assert busy[0].text == "赵六 那时已在「南门卡点」值 2026-11-23 早班（08:00-16:00），时间冲突，请换给其他人。"
     same = await bot.say("@", "王小明", "换班 11-23 早班 张三")
     assert same[0].text == "张三 已经在这个班上了，请换给其他人。"
     unknown = await bot.say("@", "李四", "换班 11-23 夜班 张三")  # on the roster, never identified
