@@ -14,6 +14,7 @@ ACTION_LABEL = {
     "bind": "绑定群（登记群主）",
     "household": "住户登记",
     "households_import": "导入住户",
+    "roster_import": "导入排班",
     "member_approve": "批准实名登记",
     "member_reject": "拒绝实名登记",
     "maybe_ignore": "忽略「可能需要帮助」",

@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     _rumor_parsers(sub)
     _campaign_parsers(sub)
     _faq_parsers(sub)
+    _roster_parsers(sub)
     return parser
 
 
@@ -202,6 +203,36 @@ def _faq_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     match.add_argument("text", help="the question, e.g. 请问核酸检测点在哪里？")
 
 
+def _roster_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``roster import|export`` (卡点排班) and ``picklist`` (配菜单)."""
+    roster = sub.add_parser("roster", help="checkpoint duty rosters (卡点排班)")
+    rsub = roster.add_subparsers(dest="action", required=True)
+    load = rsub.add_parser(
+        "import", help="add dated shifts from CSV (UTF-8 or GBK) or XLSX",
+        description="Columns checkpoint,date,start,end,volunteer[,contact][,shift] (or 卡点,日期,开始,结束,"
+                    "姓名,联系方式,班次); contact is a phone number or the person's platform id. Bad rows "
+                    "are listed by line and skipped. Exit 0 when every row was imported, 1 when some were "
+                    "skipped, 2 when the file is unusable.")
+    _common(load)
+    load.add_argument("file", type=Path, help="the .csv or .xlsx file")
+    dump = rsub.add_parser("export", help="write the roster as XLSX (the columns import reads)")
+    _common(dump)
+    dump.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    dump.add_argument("--from", dest="first", help="first day (default today)")
+    dump.add_argument("--to", dest="last", help="last day (default a week from the first)")
+    pick = sub.add_parser(
+        "picklist", help="a group's grocery pick list (配菜单) of one day",
+        description="The day's open grocery errands by building: XLSX to print, or JSON "
+                    '[{"building", "households": [{"address", "name", "phone", "items", "tickets"}]}]. '
+                    "Exit 1 when the day has no errands.")
+    _common(pick)
+    pick.add_argument("--group", required=True, help="group key or name")
+    pick.add_argument("--date", help="YYYY-MM-DD (default today)")
+    pick.add_argument("--format", choices=["xlsx", "json"], default="xlsx")
+    pick.add_argument("--out", type=Path,
+                      help="output file (default: xlsx under data/reports/, json to stdout)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gridbot`` script."""
     # Databases (and their -wal/-shm), backups, exports and lock files hold residents' data:
@@ -216,7 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     quiet = args.command in ("console", "tickets", "groups", "notice", "doctor", "backup", "purge",
-                             "audit", "households", "rumors", "campaigns", "faq")
+                             "audit", "households", "rumors", "campaigns", "faq", "roster",
+                             "picklist")
     redactor = logsafe.install(
         logging.DEBUG if args.verbose else (logging.WARNING if quiet else logging.INFO))
     try:
@@ -243,7 +275,14 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 async def _dispatch(args: argparse.Namespace, config: Config) -> int:
-    from bot import commands, commands_campaigns, commands_faq, commands_households, commands_rumors
+    from bot import (
+        commands,
+        commands_campaigns,
+        commands_faq,
+        commands_households,
+        commands_rosters,
+        commands_rumors,
+    )
 
     handler = {
         "run": commands.run,
@@ -260,6 +299,8 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         "rumors": commands_rumors.rumors,
         "campaigns": commands_campaigns.report,
         "faq": commands_faq.faq_command,
+        "roster": commands_rosters.roster,
+        "picklist": commands_rosters.picklist_command,
     }[args.command]
     try:
         return await handler(args, config)

@@ -15,7 +15,9 @@ from handlers import (
     maybe_help,
     notices,
     owner,
+    picklist,
     resident,
+    rosters,
     rumor,
     tickets,
     whoami,
@@ -37,4 +39,6 @@ ROUTERS: tuple[Router, ...] = (
     maybe_help.router,
     tickets.router,
     campaigns.router,
+    rosters.router,
+    picklist.router,
 )

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config.campaigns import CAMPAIGNS, CampaignConfig
 from bot.config.care import CARE, CareConfig
+from bot.config.checkpoints import CHECKPOINTS, CheckpointConfig
 from bot.config.feedback import FEEDBACK, FeedbackConfig
 from bot.config.groups import GROUPS, STAFF, GroupConfig
 from bot.config.people import GRIDS, JOIN, GridConfig, JoinConfig
@@ -38,7 +39,8 @@ from bot.config.small import (
 
 #: In the order messages list them; a table that needs another reads it first (``doc[GROUPS]``).
 TABLES: tuple[Table[Any], ...] = (BOT, STAFF, TELEGRAM, WECHAT, PRIVACY, NOTICES, DIGEST, LIMITS, SLA, GROUPS,
-                                  SCHEDULES, GRIDS, JOIN, CARE, RUMORS, CAMPAIGNS, FEEDBACK)
+                                  SCHEDULES, GRIDS, JOIN, CARE, RUMORS, CAMPAIGNS, FEEDBACK,
+                                  CHECKPOINTS)
 #: Every key each table may hold, as written in the file; anything else is a typo.
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {t.name: t.keys for t in TABLES}
 #: How each table is written in TOML, for messages.
@@ -70,6 +72,7 @@ class Config:
     rumors: RumorConfig
     campaigns: CampaignConfig
     feedback: FeedbackConfig
+    checkpoints: tuple[CheckpointConfig, ...]
 
     @property
     def name(self) -> str:

@@ -29,6 +29,7 @@ from bot.store.messages import MessageRepo
 from bot.store.notices import NoticeRepo
 from bot.store.outbox import OutboxItem, OutboxRepo
 from bot.store.retention import RetentionRepo
+from bot.store.rosters import RosterRepo
 from bot.store.rumors import RumorRepo
 from bot.store.sla import SlaRepo
 from bot.store.tickets import TicketRepo
@@ -70,6 +71,10 @@ class Store(Protocol):
     @property
     def campaigns(self) -> CampaignRepo:
         """Roll-calls, sign-ups and votes, and their answers."""
+
+    @property
+    def rosters(self) -> RosterRepo:
+        """Checkpoint duty rosters (卡点排班) and the pick list's errands."""
 
     @property
     def notices(self) -> NoticeRepo:

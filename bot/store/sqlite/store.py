@@ -16,6 +16,7 @@ from bot.store.sqlite.messages import SqliteMessageRepo
 from bot.store.sqlite.notices import SqliteNoticeRepo
 from bot.store.sqlite.outbox import SqliteOutboxRepo
 from bot.store.sqlite.retention import SqliteRetentionRepo
+from bot.store.sqlite.rosters import SqliteRosterRepo
 from bot.store.sqlite.rumors import SqliteRumorRepo
 from bot.store.sqlite.sla import SqliteSlaRepo
 from bot.store.sqlite.tickets import SqliteTicketRepo
@@ -35,6 +36,7 @@ class SqliteStore:
         self.members = SqliteMemberRepo(self.db)
         self.campaigns = SqliteCampaignRepo(self.db)
         self.care = SqliteCareRepo(self.db)
+        self.rosters = SqliteRosterRepo(self.db)
         self.notices = SqliteNoticeRepo(self.db)
         self.audit = SqliteAuditRepo(self.db)
         self.retention = SqliteRetentionRepo(self.db)
