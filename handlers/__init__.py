@@ -18,11 +18,15 @@ from handlers import (
     resident,
     rumor,
     tickets,
+    volunteer_tasks,
+    volunteers,
     whoami,
 )
 
 ROUTERS: tuple[Router, ...] = (
     owner.router,
+    volunteers.router,
+    volunteer_tasks.router,
     notices.router,
     rumor.router,
     faq.router,

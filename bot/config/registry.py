@@ -35,10 +35,11 @@ from bot.config.small import (
     NoticeConfig,
     PrivacyConfig,
 )
+from bot.config.teams import TEAMS, TeamConfig
 
 #: In the order messages list them; a table that needs another reads it first (``doc[GROUPS]``).
 TABLES: tuple[Table[Any], ...] = (BOT, STAFF, TELEGRAM, WECHAT, PRIVACY, NOTICES, DIGEST, LIMITS, SLA, GROUPS,
-                                  SCHEDULES, GRIDS, JOIN, CARE, RUMORS, CAMPAIGNS, FEEDBACK)
+                                  SCHEDULES, GRIDS, JOIN, CARE, RUMORS, CAMPAIGNS, FEEDBACK, TEAMS)
 #: Every key each table may hold, as written in the file; anything else is a typo.
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {t.name: t.keys for t in TABLES}
 #: How each table is written in TOML, for messages.
@@ -70,6 +71,7 @@ class Config:
     rumors: RumorConfig
     campaigns: CampaignConfig
     feedback: FeedbackConfig
+    teams: tuple[TeamConfig, ...]
 
     @property
     def name(self) -> str:
