@@ -191,9 +191,9 @@ class SqliteVolunteerRepo:
             WITH taken AS (
                 SELECT {key} AS k, MIN(v.name) OVER (PARTITION BY {key}) AS name, v.team_key,
                        t.status, r.score,
-                       (julianday((SELECT MIN(e.at) FROM ticket_events e
-                                   WHERE e.ticket_id = t.id AND e.action = 'done'))
-                        - julianday(task.taken_at)) * 1440 AS minutes
+                       (strftime('%s', (SELECT MIN(e.at) FROM ticket_events e
+                                        WHERE e.ticket_id = t.id AND e.action = 'done'))
+                        - strftime('%s', task.taken_at)) / 60.0 AS minutes
                 FROM volunteer_tasks task
                 JOIN volunteers v ON v.id = task.volunteer_id
                 JOIN tickets t ON t.id = task.ticket_id
