@@ -20,6 +20,8 @@ from bot.tickets import Ticket
 #: A mainland mobile number, written with spaces or dashes or +86 in front.
 _MOBILE = re.compile(r"(?:\+?86)?(1[3-9]\d{9})")
 _PHONE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+#: A number the masker starred, with the word that introduced it: a card shows none of it.
+_STARRED = re.compile(r"(?:电话|手机|联系方式|tel)?[\s:：]*[0-9０-９]*\*+[0-9０-９*\-]*", re.IGNORECASE)
 SIGN_UP = "志愿者报名 姓名 电话 小分队"
 #: What an approved volunteer may write in private, for the welcome and for hints.
 VOLUNTEER_HELP = ("· 我的任务　看交给您的工单\n· 进展 E12 说明　告诉居民进展\n"
@@ -102,6 +104,11 @@ def card(directory: Directory, team: TeamConfig, t: Ticket, *, again: bool = Fal
     text = (f"{head}{t.code}{urgent} {t.category_label}\n地点：{area(t)}\n内容：{public_text(t, 40)}\n"
             f"点「我来」或回复「抢单 {t.code}」接单，先到先得。")
     return Reply(ChatRef(group.platform, group.chat_id), text, buttons=(Button("我来", f"抢单 {t.code}"),))
+
+
+def gist(t: Ticket) -> str:
+    """What the errand is about, for a group: no address, and no number even masked."""
+    return _STARRED.sub(" ", public_text(t, 80)).strip()[:40] or "（详见接单后的私信）"
 
 
 def taken_card(t: Ticket, name: str) -> str:

@@ -25,7 +25,7 @@ async def claimed(svc: Services, t: Ticket, v: Volunteer) -> list[Reply]:
     home = await svc.store.households.get(t.household_id) if t.household_id else None
     phone = vol.resident_phone(t, home.phone if home else "")
     team = vol.find_team(svc.config, v.team_key)
-    owners = [Reply(chat, f"志愿者 {vol.who(v, team)} 接下了 {t.code}（{t.category_label}，{t.requester_name}）。")
+    owners = [Reply(chat, f"志愿者 {vol.who(v, team)}接下了 {t.code}（{t.category_label}，{t.requester_name}）。")
               for chat in vol.owner_chats(svc.directory, t)]
     return [Reply(ChatRef.private(v.platform, v.user_id), vol.briefing(t, phone)), vol.on_the_way(t, v.name),
             *owners]

@@ -49,6 +49,7 @@ def test_the_card_shows_category_area_urgency_and_nothing_private(tmp_path: Path
     assert card.chat.chat_id == "配送志愿者群"
     assert card.text.splitlines()[:2] == ["【待接单】E1【急】 买菜/生活物资", "地点：幸福小区居民群·3栋"]
     assert "13812345678" not in card.text and "501" not in card.text
+    assert "*" not in card.text and "电话" not in card.text  # not even a masked number
     village = vol.card(directory, team, _ticket(address="李家村3组12号", text="代买 米 李家村3组12号"))
     assert "地点：幸福小区居民群·李家村3组" in village.text and "12号" not in village.text
     nowhere = vol.card(directory, team, _ticket(address="", text="代买 米"))
