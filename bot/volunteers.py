@@ -101,7 +101,7 @@ def card(directory: Directory, team: TeamConfig, t: Ticket, *, again: bool = Fal
     assert group is not None
     urgent = "【急】" if t.priority == "urgent" else ""
     head = "【仍待接单】" if again else "【待接单】"
-    text = (f"{head}{t.code}{urgent} {t.category_label}\n地点：{area(t)}\n内容：{public_text(t, 40)}\n"
+    text = (f"{head}{t.code}{urgent} {t.category_label}\n地点：{area(t)}\n内容：{gist(t)}\n"
             f"点「我来」或回复「抢单 {t.code}」接单，先到先得。")
     return Reply(ChatRef(group.platform, group.chat_id), text, buttons=(Button("我来", f"抢单 {t.code}"),))
 
