@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from bot.adapters.wechat import WechatAdapter
 from bot.app import App
 from tests.harness import make_config, open_app
 from tests.peers.wechat_gateway import (
+    BotSent,
     WechatGateway,
     node_missing_reason,
     wechat_gateway,  # noqa: F401  (fixture)
@@ -55,6 +56,11 @@ leaders = ["{leader}"]
 """
 
 
+def private(to: str, part: str) -> Callable[[BotSent], bool]:
+    """A predicate for wait_bot_sent: sent to ``to`` in private, containing ``part``."""
+    return lambda s: s.to_id == to and part in (s.text or "")
+
+
 @contextlib.asynccontextmanager
 async def running(gw: WechatGateway, tmp_path: Path, config: str) -> AsyncIterator[App]:
     app = await open_app(make_config(tmp_path, config))
@@ -82,12 +88,12 @@ async def test_two_text_claims_one_volunteer_gets_it_and_completes(
     async with running(gw, tmp_path, toml(room, team, owner, leader)) as app:
         for who, name, phone in ((ming, "王小明", "13900001111"), (hong, "李小红", "13900002222")):
             await gw.say(who, f"志愿者报名 {name} {phone} 配送小分队")
-            await gw.wait_bot_sent(lambda s, who=who: s.to_id == who and "已收到您的报名" in (s.text or ""))
+            await gw.wait_bot_sent(private(who, "已收到您的报名"))
             card = await gw.wait_bot_sent(lambda s: s.to_id == leader and "【志愿者报名】" in (s.text or ""))
             assert f"志愿者 通过 {name}" in (card.text or "")
             await gw.say(leader, f"志愿者 通过 {name}")
-            await gw.wait_bot_sent(lambda s, name=name: s.to_id == leader and (s.text or "").startswith(f"已通过 {name}"))
-            await gw.wait_bot_sent(lambda s, who=who: s.to_id == who and "已通过审核" in (s.text or ""))
+            await gw.wait_bot_sent(private(leader, f"已通过 {name}"))
+            await gw.wait_bot_sent(private(who, "已通过审核"))
 
         await gw.say(resident, "代买 降压药两盒 3栋2单元501 电话13812345678", room_id=room)
         card = await gw.wait_bot_sent(lambda s: s.room_id == team and "【待接单】E1" in (s.text or ""))
