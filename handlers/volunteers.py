@@ -28,6 +28,8 @@ async def sign_up(ctx: Ctx) -> Reply | list[Reply]:
                          f"可报名的小分队：{vol.team_names(ctx.config)}")
     name, written_phone, written_team = parts
     phone = vol.phone_of(written_phone)
+    if phone is None and vol.phone_of(name):
+        return ctx.reply(f"姓名和电话的顺序反了：请按「{vol.SIGN_UP}」写，例如：志愿者报名 王小明 13900001111 {parts[2]}")
     if phone is None:
         return ctx.reply(f"「{one_line(written_phone, 20)}」不是手机号码：请写 11 位手机号，例如 13900001111。")
     if len(name) > NAME_LIMIT or vol.phone_of(name) or name.isdigit():

@@ -109,6 +109,6 @@ class VolunteerRepo(Protocol):
         """Mark a waiting errand escalated; False if it was already."""
 
     async def tallies(self, start: datetime, end: datetime, *, groups: Sequence[str],
-                      teams: Sequence[str], by_team: bool) -> list[Tally]:
+                      teams: Sequence[str], by_team: bool, limit: int = 0) -> list[Tally]:
         """Tickets taken in [start, end) of these groups or by these teams' volunteers,
-        counted by volunteer (or team), busiest first."""
+        counted by volunteer (or team), busiest first; at most ``limit`` (0: all)."""

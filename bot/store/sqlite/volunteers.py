@@ -179,9 +179,9 @@ class SqliteVolunteerRepo:
         return cur.rowcount == 1
 
     async def tallies(self, start: datetime, end: datetime, *, groups: Sequence[str],
-                      teams: Sequence[str], by_team: bool) -> list[Tally]:
+                      teams: Sequence[str], by_team: bool, limit: int = 0) -> list[Tally]:
         """Tickets taken in [start, end) of these groups or by these teams' volunteers,
-        counted by volunteer (or team), busiest first."""
+        counted by volunteer (or team), busiest first; at most ``limit`` (0: all)."""
         if not groups and not teams:
             return []
         key = "v.team_key" if by_team else "v.id"
@@ -215,6 +215,8 @@ class SqliteVolunteerRepo:
                    m.median, AVG(taken.score) AS rating
             FROM taken LEFT JOIN medians m ON m.k = taken.k
             GROUP BY taken.k ORDER BY done DESC, taken DESC, name"""
+        if limit:
+            sql += f" LIMIT {int(limit)}"
         rows = await self.db.fetchall(sql, [to_db(start), to_db(end), *groups, *teams])
         return [Tally(str(r["k"]), r["name"], r["team_key"], r["taken"], r["done"], r["median"], r["rating"])
                 for r in rows]
