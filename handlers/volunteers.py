@@ -7,6 +7,7 @@ from bot.dispatcher import Ctx, Router
 from bot.message import Button, ChatRef, Reply
 from bot.store.volunteers import STATUS_LABEL, Volunteer
 from bot.text import one_line
+from handlers.audit import actor_of
 
 router = Router("volunteers")
 
@@ -85,6 +86,8 @@ async def decide(ctx: Ctx) -> Reply | list[Reply] | None:
     approve = verb == "通过"
     reason = "" if approve else (reason or DEFAULT_REASON)
     v = await ctx.store.volunteers.decide(v, approve, reason, ctx.msg.sender_id, ctx.now)
+    await ctx.store.audit.record(actor_of(ctx), f"volunteer_{'approve' if approve else 'reject'}",
+                                 f"{v.name}（{v.team_key}）", reason, ctx.now)
     team = vol.find_team(ctx.config, v.team_key)
     team_name = team.name if team else v.team_key
     if approve:

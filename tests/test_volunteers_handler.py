@@ -32,6 +32,8 @@ async def test_sign_up_tells_the_leader_with_one_tap_buttons(bot: Bot) -> None:
     assert "已通过审核" in welcome.text and "我的任务" in welcome.text
     v = await bot.app.store.volunteers.of_user("console", "小明")
     assert v is not None and v.status == "approved"
+    [entry] = await bot.app.store.audit.latest(limit=1)
+    assert (entry.action, entry.actor.id, entry.target) == ("volunteer_approve", "王队长", "王小明（peisong）")
 
 
 async def test_the_owner_of_the_team_group_rejects_in_text_with_a_reason(bot: Bot) -> None:
