@@ -116,15 +116,23 @@ async def _in_group(ctx: Ctx) -> Reply | None:
     return ctx.reply(f"管理指令请私聊我发送，例如「{ctx.command} {code}{more}」。", mention=True)
 
 
+async def _volunteer_turn(ctx: Ctx, usage: str, as_owner: Handler,
+                          ) -> tuple[Ticket, str, Volunteer] | Reply | list[Reply] | None:
+    """For a command owners share: the ticket a volunteer holds, else the whole answer (a hint in
+    a group, the owners' handler for owners, a refusal)."""
+    if ctx.msg.is_group:
+        return await _in_group(ctx)
+    held = await _held(ctx, usage)
+    if held is None:
+        return await _as_owner(ctx, as_owner)
+    return held
+
+
 @router.command("完成", "办结", "/done", where="any", priority=1)
 async def done(ctx: Ctx) -> Reply | list[Reply] | None:
     """A volunteer closes the errand they hold; the resident hears it as from an owner."""
-    if ctx.msg.is_group:
-        return await _in_group(ctx)
-    held = await _held(ctx, "完成 E12 [说明]")
-    if held is None:
-        return await _as_owner(ctx, owner.done)
-    if isinstance(held, Reply):
+    held = await _volunteer_turn(ctx, "完成 E12 [说明]", owner.done)
+    if not isinstance(held, tuple):
         return held
     t, note, v = held
     said = f"：{note}" if note else ""
@@ -136,12 +144,8 @@ async def done(ctx: Ctx) -> Reply | list[Reply] | None:
 @router.command("进展", "/progress", where="any", priority=1)
 async def progress(ctx: Ctx) -> Reply | list[Reply] | None:
     """A volunteer's progress note, read by the resident in the group."""
-    if ctx.msg.is_group:
-        return await _in_group(ctx)
-    held = await _held(ctx, "进展 E12 药已买到，下午送达")
-    if held is None:
-        return await _as_owner(ctx, owner.progress_note)
-    if isinstance(held, Reply):
+    held = await _volunteer_turn(ctx, "进展 E12 药已买到，下午送达", owner.progress_note)
+    if not isinstance(held, tuple):
         return held
     t, note, v = held
     if not note:

@@ -92,8 +92,8 @@ class SqliteVolunteerRepo:
             # The status test inside the UPDATE is the guard: SQLite has one writer at a time,
             # so of two claims (two taps, two processes) only the first finds it open.
             cur = await self.db.execute(
-                f"""UPDATE tickets SET status = 'assigned', assignee = ?, handler_id = ?,
-                        handler_name = ?, updated_at = ? WHERE id = ? AND {OPEN_SQL} AND status = 'open'""",
+                """UPDATE tickets SET status = 'assigned', assignee = ?, handler_id = ?,
+                        handler_name = ?, updated_at = ? WHERE id = ? AND status = 'open'""",
                 (volunteer.name, volunteer.user_id, volunteer.name, to_db(now), ticket.id))
             if cur.rowcount != 1:
                 return False
