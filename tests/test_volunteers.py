@@ -6,9 +6,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot import volunteers as vol
 from bot.directory import Directory
+from bot.privacy import leaks
 from bot.tickets import Ticket
 from tests.harness import START, make_config
 from tests.volunteer_setup import TOML
@@ -70,3 +73,16 @@ def test_on_the_way_names_the_volunteer_only() -> None:
     assert not private.mentions
 
 
+
+
+_NUMBERS = ("13812345678", "138 1234 5678", "110101199003071234", "010-12345678", "0755 8888 9999", "+8613812345678")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=st.text(max_size=20), number=st.sampled_from(_NUMBERS), after=st.text(max_size=20),
+       word=st.sampled_from(("电话", "手机", "联系方式", "身份证", "", " ")))
+def test_no_card_shows_a_number(tmp_path: Path, before: str, number: str, after: str, word: str) -> None:
+    directory = Directory(make_config(tmp_path, TOML))
+    text = f"代买 {before}{word}{number}{after} 3栋2单元501"
+    card = vol.card(directory, directory.config.teams[0], _ticket(text=text))
+    assert not leaks(card.text), card.text
