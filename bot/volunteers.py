@@ -75,11 +75,15 @@ def approver_chats(directory: Directory, team: TeamConfig) -> list[ChatRef]:
 
 
 def team_for(directory: Directory, t: Ticket) -> TeamConfig | None:
-    """The first team (config order) that takes this errand's category from its group."""
+    """The first team (config order) that takes this errand's category from its group.
+
+    Only teams on the errand's platform: their volunteers reach the resident there, and the
+    ticket's handler id must be an id on that platform (SLA reminders use it).
+    """
     if t.kind != "errand" or t.is_final:
         return None
     for team in directory.config.teams:
-        if t.category not in team.categories or directory.group(team.group) is None:
+        if t.category not in team.categories or team_platform(directory, team) != t.platform:
             continue
         if not team.serves or any(g.key == t.group_key for s in team.serves for g in directory.subtree(s)):
             return team

@@ -52,6 +52,8 @@ async def claim(ctx: Ctx) -> Reply | list[Reply]:
     team = vol.team_for(ctx.directory, t)
     if t.kind != "errand":
         return ctx.reply(f"{t.code} 不是代办工单，志愿者不能接。", mention=ctx.msg.is_group)
+    if t.platform != v.platform:
+        return ctx.reply(f"{t.code} 是另一个平台上的群的工单，请由那边的志愿者接单。", mention=ctx.msg.is_group)
     if t.status != OPEN or not await ctx.store.volunteers.claim(t, v, ctx.now):
         now_t = await ctx.store.tickets.get(t.code)
         return _taken_answer(ctx, now_t or t, v)

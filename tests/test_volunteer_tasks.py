@@ -147,3 +147,24 @@ async def test_a_given_back_errand_is_posted_again_and_can_be_claimed(bot: Bot) 
     assert to(replies, "@小红")
     [mine] = await bot.say("@", "小明", "我的任务")
     assert "没有未完成的任务" in mine.text
+
+
+async def test_an_errand_of_another_platform_is_neither_posted_nor_claimed(tmp_path: Path) -> None:
+    toml = TOML.replace('platforms = ["console"]', 'platforms = ["console", "telegram"]') + """
+[[groups]]
+key = "tg"
+name = "电报居民群"
+platform = "telegram"
+chat_id = "-1001"
+parent = "dongcheng"
+owners = ["7001"]
+"""
+    bot = await Bot.start(tmp_path, toml)
+    try:
+        await volunteer(bot, "小明", "王小明")
+        replies = await bot.say("电报居民群", "7101", "代买 大米 3栋501")
+        assert not [r for r in replies if r.chat.chat_id == TEAM_GROUP]
+        [r] = await bot.say(TEAM_GROUP, "小明", "抢单 E1")
+        assert r.text == "E1 是另一个平台上的群的工单，请由那边的志愿者接单。"
+    finally:
+        await bot.close()

@@ -40,6 +40,7 @@ def test_which_team_takes_an_errand(tmp_path: Path) -> None:
     assert vol.team_for(directory, _ticket(group_key="hexi")) is None  # outside what it serves
     assert vol.team_for(directory, _ticket(kind="verification", category="check")) is None
     assert vol.team_for(directory, _ticket(status="done")) is None
+    assert vol.team_for(directory, _ticket(platform="telegram")) is None  # the team is on the console
     config = make_config(tmp_path, TOML)
     assert vol.find_team(config, "配送") is vol.find_team(config, "peisong") is config.teams[0]
     assert vol.find_team(config, "") is None and vol.find_team(config, "消防") is None
