@@ -39,9 +39,13 @@ def headline(t: Ticket, written: str, v: Volunteer | None) -> str:
 
 
 async def hand_over(ctx: Ctx, t: Ticket, v: Volunteer) -> list[Reply]:
-    """Record the volunteer as the ticket's holder and brief them in private."""
+    """Record the volunteer as the ticket's holder and brief them in private; one who held it
+    before hears they need not go."""
+    before = await ctx.store.volunteers.holder(t)
     await ctx.store.volunteers.assign(t, v, ctx.now)
+    told = [] if before is None or before.id == v.id else [Reply(
+        ChatRef.private(before.platform, before.user_id), f"{t.code} 已改派给其他志愿者，您不用再跑了，谢谢您！")]
     home = await ctx.store.households.get(t.household_id) if t.household_id else None
     phone = vol.resident_phone(t, home.phone if home else "")
     text = f"{ctx.msg.sender_name} 把 {t.code} 交给了您。\n{vol.briefing(t, phone)}"
-    return [Reply(ChatRef.private(v.platform, v.user_id), text)]
+    return [Reply(ChatRef.private(v.platform, v.user_id), text), *told]

@@ -16,7 +16,7 @@ from bot.dispatcher import Ctx, Handler, Router
 from bot.lookup import find_ticket, split_code
 from bot.message import ChatRef, Mention, Reply
 from bot.store.volunteers import Volunteer
-from bot.tickets import DONE, OPEN, Ticket
+from bot.tickets import ASSIGNED, DONE, OPEN, Ticket
 from handlers import owner
 
 router = Router("volunteer_tasks")
@@ -35,7 +35,8 @@ def _taken_answer(ctx: Ctx, t: Ticket, v: Volunteer) -> Reply:
         return ctx.reply(f"{t.code} 已{t.status_label}，不用再接了，谢谢您！", mention=ctx.msg.is_group)
     if t.handler_id == v.user_id:
         return ctx.reply(f"{t.code} 已在您手上，办好后私聊我发送「完成 {t.code}」。", mention=ctx.msg.is_group)
-    holder = t.handler_name or t.assignee or "工作人员"
+    # An errand handed to a volunteer (指派) is theirs, though the owner who handed it is its handler.
+    holder = (t.assignee if t.status == ASSIGNED else "") or t.handler_name or "工作人员"
     return ctx.reply(f"{t.code} 已由 {holder} 接单，谢谢您！请留意其他待接的单。", mention=ctx.msg.is_group)
 
 

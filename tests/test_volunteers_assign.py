@@ -32,6 +32,9 @@ async def test_a_registered_volunteer_is_told_and_holds_the_ticket(bot: Bot) -> 
     assert notice.text == "您的工单 E1 已安排志愿者 王小明 跟进，请保持电话畅通。"
     [mine] = await bot.say("@", "小明", "我的任务")
     assert "E1" in mine.text
+    await volunteer(bot, "小红", "李小红", "13900002222")
+    [late] = await bot.say("配送志愿者群", "小红", "抢单 E1")
+    assert late.text.startswith("E1 已由 王小明 接单")  # not the owner who handed it over
     done = await bot.say("@", "小明", "完成 E1")
     assert to(done, GROUP)[0].text.startswith("您的工单 E1 已完成。")
 
@@ -58,7 +61,8 @@ async def test_namesakes_are_asked_about(bot: Bot) -> None:
 async def test_a_reassignment_moves_the_task(bot: Bot) -> None:
     await volunteer(bot, "小红", "李小红", "13900003333")
     await bot.say("@", "李书记", "指派 E1 王小明")
-    await bot.say("@", "李书记", "指派 E1 李小红")
+    replies = await bot.say("@", "李书记", "指派 E1 李小红")
+    assert [r.text for r in to(replies, "@小明")] == ["E1 已改派给其他志愿者，您不用再跑了，谢谢您！"]
     [r] = await bot.say("@", "小明", "完成 E1")
     assert r.text.startswith("E1 不是交给您的任务")
     assert "E1" in (await bot.say("@", "小红", "我的任务"))[0].text
