@@ -30,14 +30,15 @@ async def approved(ctx: Ctx) -> Volunteer | None:
     return v if v is not None and v.status == "approved" else None
 
 
-def _taken_answer(ctx: Ctx, t: Ticket, v: Volunteer) -> Reply:
+async def _taken_answer(ctx: Ctx, t: Ticket, v: Volunteer) -> Reply:
     if t.is_final:
         return ctx.reply(f"{t.code} 已{t.status_label}，不用再接了，谢谢您！", mention=ctx.msg.is_group)
-    if t.handler_id == v.user_id:
+    holder = await ctx.store.volunteers.holder(t)
+    if holder is not None and holder.id == v.id:
         return ctx.reply(f"{t.code} 已在您手上，办好后私聊我发送「完成 {t.code}」。", mention=ctx.msg.is_group)
     # An errand handed to a volunteer (指派) is theirs, though the owner who handed it is its handler.
-    holder = (t.assignee if t.status == ASSIGNED else "") or t.handler_name or "工作人员"
-    return ctx.reply(f"{t.code} 已由 {holder} 接单，谢谢您！请留意其他待接的单。", mention=ctx.msg.is_group)
+    who = (t.assignee if t.status == ASSIGNED else "") or t.handler_name or "工作人员"
+    return ctx.reply(f"{t.code} 已由 {who} 接单，谢谢您！请留意其他待接的单。", mention=ctx.msg.is_group)
 
 
 @router.command("抢单", "/take", where="any")
@@ -57,7 +58,7 @@ async def claim(ctx: Ctx) -> Reply | list[Reply]:
         return ctx.reply(f"{t.code} 是另一个平台上的群的工单，请由那边的志愿者接单。", mention=ctx.msg.is_group)
     if t.status != OPEN or not await ctx.store.volunteers.claim(t, v, ctx.now):
         now_t = await ctx.store.tickets.get(t.code)
-        return _taken_answer(ctx, now_t or t, v)
+        return await _taken_answer(ctx, now_t or t, v)
     taken = await ctx.store.tickets.get(t.code)
     assert taken is not None
     card = vol.taken_card(taken, v.name)

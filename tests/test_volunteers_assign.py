@@ -32,6 +32,8 @@ async def test_a_registered_volunteer_is_told_and_holds_the_ticket(bot: Bot) -> 
     assert notice.text == "您的工单 E1 已安排志愿者 王小明 跟进，请保持电话畅通。"
     [mine] = await bot.say("@", "小明", "我的任务")
     assert "E1" in mine.text
+    [own] = await bot.say("配送志愿者群", "小明", "抢单 E1")
+    assert own.text.startswith("E1 已在您手上")
     await volunteer(bot, "小红", "李小红", "13900002222")
     [late] = await bot.say("配送志愿者群", "小红", "抢单 E1")
     assert late.text.startswith("E1 已由 王小明 接单")  # not the owner who handed it over
