@@ -21,6 +21,8 @@ ACTION_LABEL = {
     "faq_import": "导入政策问答",
     "rumors_import": "导入谣言库",
     "rumors_retire": "停用谣言库条目",
+    "volunteer_approve": "通过志愿者报名",
+    "volunteer_reject": "拒绝志愿者报名",
 }
 
 

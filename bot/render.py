@@ -22,7 +22,7 @@ from bot.tickets import (
 ACTION_LABEL = {
     "create": "登记", "accept": "接单", "assign": "指派", "progress": "进展", "note": "备注",
     "done": "完成", "reject": "驳回", "debunk": "辟谣", "confirm": "核实属实", "auto": "自动答复",
-    "escalate": "超时督办", "answer": "答复",
+    "escalate": "超时督办", "answer": "答复", "claim": "志愿者抢单", "giveback": "志愿者退回",
 }
 #: History a group may read: the moves its notices already announced, never 备注 or 督办.
 PUBLIC_ACTIONS = frozenset({"create", "accept", "assign", "progress", "done", "reject", "debunk",

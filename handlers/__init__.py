@@ -20,11 +20,17 @@ from handlers import (
     rosters,
     rumor,
     tickets,
+    volunteer_stats,
+    volunteer_tasks,
+    volunteers,
     whoami,
 )
 
 ROUTERS: tuple[Router, ...] = (
     owner.router,
+    volunteers.router,
+    volunteer_tasks.router,
+    volunteer_stats.router,
     notices.router,
     rumor.router,
     faq.router,

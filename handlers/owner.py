@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot import render
+from bot import render, volunteers_assign
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
 from bot.kinds import REGISTRY, by_filter_word, kind_of
@@ -175,8 +175,16 @@ async def assign(ctx: Ctx) -> Reply | list[Reply]:
                          f"其他说明请用「备注 {t.code} 内容」。")
     handler = {} if t.handler_id else {"handler_id": ctx.msg.sender_id,
                                         "handler_name": ctx.msg.sender_name}
-    return await move(ctx, t, action="assign", to_status=ASSIGNED, note=name,
-                      headline=f"已把 {t.code} 指派给 {name}。", fields={"assignee": name, **handler})
+    chosen = await volunteers_assign.resolve(ctx, t, name)  # a registered volunteer is told
+    if isinstance(chosen, Reply):
+        return chosen
+    assignee = chosen.name if chosen else name
+    replies = await move(ctx, t, action="assign", to_status=ASSIGNED, note=assignee,
+                         headline=volunteers_assign.headline(t, name, chosen),
+                         fields={"assignee": assignee, **handler})
+    if chosen is None or len(replies) == 1:  # free text, or refused
+        return replies
+    return replies + await volunteers_assign.hand_over(ctx, t, chosen)
 
 
 @router.command("进展", "/progress", where="private", role=Role.GRID)

@@ -19,6 +19,7 @@ from bot.rumors import Found
 from bot.store.households import Household
 from bot.text import claim_key
 from bot.tickets import CODE_RE, NewTicket, Ticket
+from bot.volunteers_dispatch import post as post_to_team
 from handlers import rumor_reports
 
 router = Router("tickets")
@@ -98,7 +99,7 @@ async def file_request(ctx: Ctx, found: NewTicket, message_row: int | None = Non
     # A report names a household or a neighbour: no @ to point the village at its author.
     mention = in_group and not render.confidential(ticket)
     return [ctx.reply(render.ack(ticket, private=not in_group), mention=mention),
-            *_owner_pushes(ctx, ticket, rumor)]
+            *_owner_pushes(ctx, ticket, rumor), *await post_to_team(ctx.services, ticket, ctx.now)]
 
 
 async def _same_request(ctx: Ctx, new: NewTicket) -> Ticket | None:

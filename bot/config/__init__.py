@@ -32,11 +32,12 @@ from bot.config.rumors import RumorConfig
 from bot.config.schedules import ScheduledNoticeConfig
 from bot.config.sla import Limits, SlaConfig
 from bot.config.small import MAX_DAYS, DigestConfig, LimitsConfig, NoticeConfig, PrivacyConfig
+from bot.config.teams import TeamConfig
 
 __all__ = [
     "FIND_TELEGRAM_ID", "KNOWN_KEYS", "LEVELS", "LEVEL_NAMES", "MAX_DAYS", "PLATFORMS", "SAVE_AS_UTF8",
     "TABLES", "TABLE_HEADERS", "TELEGRAM_CHAT_ID", "TELEGRAM_USER_ID",
     "BotConfig", "CampaignConfig", "CareConfig", "Config", "ConfigError", "DigestConfig", "FeedbackConfig", "GridConfig", "GroupConfig", "JoinConfig", "Limits", "LimitsConfig", "NoticeConfig",
-    "PrivacyConfig", "RumorConfig", "ScheduledNoticeConfig", "SlaConfig", "Table", "TelegramConfig", "WechatConfig",
+    "PrivacyConfig", "RumorConfig", "ScheduledNoticeConfig", "SlaConfig", "Table", "TeamConfig", "TelegramConfig", "WechatConfig",
     "env_secret", "load_config", "parse_config", "validate_hierarchy",
 ]

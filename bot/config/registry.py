@@ -36,11 +36,12 @@ from bot.config.small import (
     NoticeConfig,
     PrivacyConfig,
 )
+from bot.config.teams import TEAMS, TeamConfig
 
 #: In the order messages list them; a table that needs another reads it first (``doc[GROUPS]``).
 TABLES: tuple[Table[Any], ...] = (BOT, STAFF, TELEGRAM, WECHAT, PRIVACY, NOTICES, DIGEST, LIMITS, SLA, GROUPS,
                                   SCHEDULES, GRIDS, JOIN, CARE, RUMORS, CAMPAIGNS, FEEDBACK,
-                                  CHECKPOINTS)
+                                  CHECKPOINTS, TEAMS)
 #: Every key each table may hold, as written in the file; anything else is a typo.
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {t.name: t.keys for t in TABLES}
 #: How each table is written in TOML, for messages.
@@ -73,6 +74,7 @@ class Config:
     campaigns: CampaignConfig
     feedback: FeedbackConfig
     checkpoints: tuple[CheckpointConfig, ...]
+    teams: tuple[TeamConfig, ...]
 
     @property
     def name(self) -> str:

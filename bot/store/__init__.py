@@ -33,6 +33,7 @@ from bot.store.rosters import RosterRepo
 from bot.store.rumors import RumorRepo
 from bot.store.sla import SlaRepo
 from bot.store.tickets import TicketRepo
+from bot.store.volunteers import VolunteerRepo
 
 __all__ = ["BoundGroup", "OutboxItem", "Store", "StoreError", "StoreUnavailable", "make_store", "open_store"]
 
@@ -99,6 +100,10 @@ class Store(Protocol):
     @property
     def faq(self) -> FaqRepo:
         """Policy Q&A entries and residents' open questions."""
+
+    @property
+    def volunteers(self) -> VolunteerRepo:
+        """Volunteers, the tickets they hold and the errands posted for them."""
 
     @property
     def jobstore_url(self) -> str:

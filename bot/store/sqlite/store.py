@@ -20,6 +20,7 @@ from bot.store.sqlite.rosters import SqliteRosterRepo
 from bot.store.sqlite.rumors import SqliteRumorRepo
 from bot.store.sqlite.sla import SqliteSlaRepo
 from bot.store.sqlite.tickets import SqliteTicketRepo
+from bot.store.sqlite.volunteers import SqliteVolunteerRepo
 
 
 class SqliteStore:
@@ -42,6 +43,7 @@ class SqliteStore:
         self.retention = SqliteRetentionRepo(self.db)
         self.rumors = SqliteRumorRepo(self.db)
         self.faq = SqliteFaqRepo(self.db)
+        self.volunteers = SqliteVolunteerRepo(self.db)
 
     @property
     def jobstore_url(self) -> str:
