@@ -79,7 +79,15 @@ def build_parser() -> argparse.ArgumentParser:
     _rumor_parsers(sub)
     _campaign_parsers(sub)
     _faq_parsers(sub)
+    _web_parser(sub)
     return parser
+
+
+def _web_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    web = sub.add_parser("web", help="serve the staff dashboard (default 127.0.0.1:8080)")
+    _common(web)
+    web.add_argument("--host", help="address to listen on (default: [web] host, 127.0.0.1)")
+    web.add_argument("--port", type=int, help="port (default: [web] port, 8080)")
 
 
 def _operations(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -243,7 +251,14 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 async def _dispatch(args: argparse.Namespace, config: Config) -> int:
-    from bot import commands, commands_campaigns, commands_faq, commands_households, commands_rumors
+    from bot import (
+        commands,
+        commands_campaigns,
+        commands_faq,
+        commands_households,
+        commands_rumors,
+        commands_web,
+    )
 
     handler = {
         "run": commands.run,
@@ -260,6 +275,7 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         "rumors": commands_rumors.rumors,
         "campaigns": commands_campaigns.report,
         "faq": commands_faq.faq_command,
+        "web": commands_web.web,
     }[args.command]
     try:
         return await handler(args, config)

@@ -18,6 +18,7 @@ from handlers import (
     resident,
     rumor,
     tickets,
+    web_login,
     whoami,
 )
 
@@ -37,4 +38,5 @@ ROUTERS: tuple[Router, ...] = (
     maybe_help.router,
     tickets.router,
     campaigns.router,
+    web_login.router,
 )

@@ -35,10 +35,11 @@ from bot.config.small import (
     NoticeConfig,
     PrivacyConfig,
 )
+from bot.config.web import WEB, WebConfig
 
 #: In the order messages list them; a table that needs another reads it first (``doc[GROUPS]``).
 TABLES: tuple[Table[Any], ...] = (BOT, STAFF, TELEGRAM, WECHAT, PRIVACY, NOTICES, DIGEST, LIMITS, SLA, GROUPS,
-                                  SCHEDULES, GRIDS, JOIN, CARE, RUMORS, CAMPAIGNS, FEEDBACK)
+                                  SCHEDULES, GRIDS, JOIN, CARE, RUMORS, CAMPAIGNS, FEEDBACK, WEB)
 #: Every key each table may hold, as written in the file; anything else is a typo.
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {t.name: t.keys for t in TABLES}
 #: How each table is written in TOML, for messages.
@@ -70,6 +71,7 @@ class Config:
     rumors: RumorConfig
     campaigns: CampaignConfig
     feedback: FeedbackConfig
+    web: WebConfig
 
     @property
     def name(self) -> str:

@@ -31,6 +31,7 @@ from bot.store.outbox import OutboxItem, OutboxRepo
 from bot.store.retention import RetentionRepo
 from bot.store.rumors import RumorRepo
 from bot.store.tickets import TicketRepo
+from bot.store.web import WebRepo
 
 __all__ = ["BoundGroup", "OutboxItem", "Store", "StoreError", "StoreUnavailable", "make_store", "open_store"]
 
@@ -89,6 +90,10 @@ class Store(Protocol):
     @property
     def faq(self) -> FaqRepo:
         """Policy Q&A entries and residents' open questions."""
+
+    @property
+    def web(self) -> WebRepo:
+        """The dashboard's login links, sessions and ticket search."""
 
     @property
     def jobstore_url(self) -> str:

@@ -18,6 +18,7 @@ from bot.store.sqlite.outbox import SqliteOutboxRepo
 from bot.store.sqlite.retention import SqliteRetentionRepo
 from bot.store.sqlite.rumors import SqliteRumorRepo
 from bot.store.sqlite.tickets import SqliteTicketRepo
+from bot.store.sqlite.web import SqliteWebRepo
 
 
 class SqliteStore:
@@ -38,6 +39,7 @@ class SqliteStore:
         self.retention = SqliteRetentionRepo(self.db)
         self.rumors = SqliteRumorRepo(self.db)
         self.faq = SqliteFaqRepo(self.db)
+        self.web = SqliteWebRepo(self.db)
 
     @property
     def jobstore_url(self) -> str:
