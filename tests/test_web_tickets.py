@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.harness import to
+from bot.address import normalise_address
+from bot.store.households import HouseholdData
+from tests.harness import BASE_TOML, to
 from tests.web_setup import dashboard, file_ticket, log_in
 
 
@@ -121,3 +123,23 @@ async def test_only_the_actions_chat_offers(tmp_path: Path) -> None:
         assert 'data-verb="接单"' not in html and "已接单" in html
         note = await client.post(f"/tickets/{code}", data={"verb": "备注", "text": "电话 13800001111", "csrf": csrf})
         assert "电话 13800001111" in await note.text()
+
+
+async def test_grid_workers_see_their_grid(tmp_path: Path) -> None:
+    grid = '\n[[grids]]\nkey = "g1"\nname = "一网格"\ngroup = "xingfu"\nworkers = ["网格员小周"]\n'
+    async with dashboard(tmp_path, BASE_TOML + grid) as (bot, client):
+        home = normalise_address("5栋302")
+        assert home is not None
+        await bot.app.store.households.save(
+            HouseholdData("xingfu", home.key, "5栋302", grid_key="g1"), bot.clock())
+        mine = await file_ticket(bot, "代买：降压药 5栋302")
+        other = await file_ticket(bot, "代买：面包 7栋101", user="乙")
+        csrf = await log_in(bot, client, "网格员小周")
+        listing = await (await client.get("/tickets")).text()
+        assert f">{mine}<" in listing and f">{other}<" not in listing
+        assert (await client.get(f"/tickets/{other}")).status == 404
+        await client.post(f"/tickets/{mine}", data={"verb": "接单", "csrf": csrf})
+        ticket = await bot.app.store.tickets.get(mine)
+        assert ticket is not None and ticket.status == "accepted" and ticket.handler_name == "网格员小周"
+        overview = await (await client.get("/")).text()
+        assert "网格员" in overview

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from bot.dispatcher import Dispatcher
 from bot.services import Services
-from bot.web import auth, notices, overview, tickets
+from bot.web import auth, campaigns, notices, overview, tickets
 from bot.web.login import LOGIN_PATH
 from bot.web.pages import DISPATCHER, SERVICES, TEMPLATES, environment
 
@@ -34,6 +34,8 @@ def make_app(svc: Services, dispatcher: Dispatcher) -> web.Application:
     r.add_post("/notices", notices.publish)
     r.add_get("/notices/{code}", notices.notice_page)
     r.add_get("/notices/{code}/receipts", notices.receipts)
+    r.add_get("/campaigns", campaigns.list_page, name="campaigns")
+    r.add_get("/campaigns/{code}", campaigns.campaign_page)
     r.add_static("/static", STATIC)
     return app
 

@@ -26,6 +26,7 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("/", "总览", "overview"),
     ("/tickets", "工单", "tickets"),
     ("/notices", "通知", "notices"),
+    ("/campaigns", "接龙", "campaigns"),
     ("/reports", "报表", "reports"),
 )
 
