@@ -20,6 +20,7 @@ ACTION_LABEL = {
     "faq_import": "导入政策问答",
     "rumors_import": "导入谣言库",
     "rumors_retire": "停用谣言库条目",
+    "rumors_add": "新增谣言库条目",
     "web_link": "领取网页登录链接",
     "web_login": "网页登录",
     "web_logout": "退出网页登录",

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from bot.dispatcher import Dispatcher
 from bot.services import Services
-from bot.web import auth, campaigns, notices, overview, tickets
+from bot.web import auth, campaigns, library, notices, overview, tickets
 from bot.web.login import LOGIN_PATH
 from bot.web.pages import DISPATCHER, SERVICES, TEMPLATES, environment
 
@@ -36,6 +36,11 @@ def make_app(svc: Services, dispatcher: Dispatcher) -> web.Application:
     r.add_get("/notices/{code}/receipts", notices.receipts)
     r.add_get("/campaigns", campaigns.list_page, name="campaigns")
     r.add_get("/campaigns/{code}", campaigns.campaign_page)
+    r.add_get("/library", library.list_page, name="library")
+    r.add_post("/library", library.add)
+    r.add_post("/library/import", library.import_file)
+    r.add_get("/library/{id}", library.edit_page)
+    r.add_post("/library/{id}/retire", library.retire)
     r.add_static("/static", STATIC)
     return app
 

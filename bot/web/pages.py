@@ -27,6 +27,7 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("/tickets", "工单", "tickets"),
     ("/notices", "通知", "notices"),
     ("/campaigns", "接龙", "campaigns"),
+    ("/library", "谣言库", "library"),
     ("/reports", "报表", "reports"),
 )
 
