@@ -59,3 +59,12 @@ async def test_questions_get_codes_are_answered_once_and_saved(store: Store) -> 
     saved = await store.faq.question(q1.id)
     assert saved is not None and saved.faq_id == "FQ1"
     assert await store.faq.question(999) is None
+
+
+async def test_expire_ends_an_entry_and_moves_the_version(store: Store) -> None:
+    await store.faq.add_many([entry("P1")], NOW)
+    v = await store.faq.version()
+    got = await store.faq.expire("P1", date(2022, 4, 30))
+    assert got is not None and got.data.valid_until == date(2022, 4, 30)
+    assert not got.data.valid_on(NOW.date()) and await store.faq.version() > v
+    assert await store.faq.expire("P9", date(2022, 4, 30)) is None

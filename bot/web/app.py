@@ -8,7 +8,7 @@ from aiohttp import web
 
 from bot.dispatcher import Dispatcher
 from bot.services import Services
-from bot.web import auth, campaigns, library, notices, overview, tickets
+from bot.web import auth, campaigns, faq, library, notices, overview, tickets
 from bot.web.login import LOGIN_PATH
 from bot.web.pages import DISPATCHER, SERVICES, TEMPLATES, environment
 
@@ -41,6 +41,11 @@ def make_app(svc: Services, dispatcher: Dispatcher) -> web.Application:
     r.add_post("/library/import", library.import_file)
     r.add_get("/library/{id}", library.edit_page)
     r.add_post("/library/{id}/retire", library.retire)
+    r.add_get("/faq", faq.list_page, name="faq")
+    r.add_post("/faq", faq.add)
+    r.add_post("/faq/import", faq.import_file)
+    r.add_get("/faq/{id}", faq.edit_page)
+    r.add_post("/faq/{id}/retire", faq.retire)
     r.add_static("/static", STATIC)
     return app
 

@@ -18,7 +18,7 @@ from bot.store.rumors import VERDICTS, RumorEntry
 from bot.text import one_line
 from bot.web.login import actor
 from bot.web.pages import message, render, services, viewer
-from bot.web.uploads import uploaded_text
+from bot.web.uploads import import_summary, uploaded_text
 
 #: Entries on the page; the whole library is in ``gridbot rumors list``.
 SHOWN = 500
@@ -122,10 +122,5 @@ async def import_file(request: web.Request) -> web.StreamResponse:
         if added:
             await svc.store.audit.record(actor(who.person), "rumors_import", name,
                                          f"导入 {added} 条，跳过 {len(parsed.errors) + len(taken)} 条", now)
-    said = [f"已导入 {added} 条；有问题未导入 {len(parsed.errors)} 行；编号重复 {len(taken)} 条。"]
-    said += [f"第 {line} 行：{why}" for line, why in parsed.errors[:10]]
-    if taken:
-        said.append("已在谣言库中、未导入的编号：" + "、".join(taken[:20]))
-    if not parsed.rows and not parsed.errors:
-        said.append(f"文件里没有记录。{FORMAT_HINT}")
+    said = import_summary(added, parsed.errors, taken, FORMAT_HINT)
     return await list_page(request, said, status=200 if added or not parsed.errors else 400)

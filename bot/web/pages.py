@@ -28,6 +28,7 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("/notices", "通知", "notices"),
     ("/campaigns", "接龙", "campaigns"),
     ("/library", "谣言库", "library"),
+    ("/faq", "问答", "faq"),
     ("/reports", "报表", "reports"),
 )
 

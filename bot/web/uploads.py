@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aiohttp import web
 
 #: Library and Q&A files are a few hundred lines; the server refuses bodies over 1 MiB.
@@ -18,3 +20,14 @@ async def uploaded_text(request: web.Request) -> tuple[str, str] | str:
         return field.filename or "upload", data.decode("utf-8-sig")  # Notepad may add a BOM
     except UnicodeDecodeError:
         return NOT_UTF8
+
+
+def import_summary(added: int, errors: Sequence[tuple[int, str]], taken: Sequence[str], hint: str) -> list[str]:
+    """The lines a page shows after an import: counts, bad rows by line, ids already there."""
+    said = [f"已导入 {added} 条；有问题未导入 {len(errors)} 行；编号重复 {len(taken)} 条。"]
+    said += [f"第 {line} 行：{why}" for line, why in errors[:10]]
+    if taken:
+        said.append("已在库中、未导入的编号：" + "、".join(taken[:20]))
+    if added == 0 and not errors and not taken:
+        said.append(f"文件里没有记录。{hint}")
+    return said

@@ -74,6 +74,16 @@ class SqliteFaqRepo:
         row = await self.db.fetchone("SELECT version FROM faq_version WHERE one = 1")
         return int(row["version"]) if row else 0
 
+    async def expire(self, entry_id: str, last_day: date) -> FaqEntry | None:
+        """End an entry's validity after ``last_day``; the version moves, so indexes rebuild."""
+        async with self.db.tx():
+            cur = await self.db.execute("UPDATE faq SET valid_until = ? WHERE id = ?",
+                                        (last_day.isoformat(), entry_id))
+            if cur.rowcount == 0:
+                return None
+            await self.db.execute(_BUMP)
+            return await self.get(entry_id)
+
     async def ask(self, q: NewQuestion) -> Question:
         """Record an unanswered question; returns it with its code."""
         async with self.db.tx():
