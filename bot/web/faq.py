@@ -19,7 +19,7 @@ from bot.store.faq import FaqEntry
 from bot.text import one_line
 from bot.web.login import actor
 from bot.web.pages import message, render, services, viewer
-from bot.web.uploads import import_summary, uploaded_text
+from bot.web.uploads import import_upload
 
 SHOWN = 500
 FIELDS = ("id", "question", "answer", "source", "published_at", "valid_until", "scope")
@@ -87,7 +87,8 @@ async def edit_page(request: web.Request) -> web.StreamResponse:
     draft = {"id": "", "question": d.question, "variants": "\n".join(d.variants), "answer": d.answer,
              "source": d.source, "published_at": d.published_at.isoformat(),
              "valid_until": d.valid_until.isoformat() if d.valid_until else "", "scope": d.scope}
-    return render(request, "faq_edit.html", entry=entry, draft=draft, groups=svc.directory.groups)
+    return render(request, "entry_edit.html", entry=entry, draft=draft, groups=svc.directory.groups,
+                  back="/faq", back_label="政策问答", form="faq_form.html")
 
 
 async def retire(request: web.Request) -> web.StreamResponse:
@@ -112,19 +113,9 @@ async def import_file(request: web.Request) -> web.StreamResponse:
     refused = _staff_only(request)
     if refused:
         return refused
-    svc, who = services(request), viewer(request)
-    upload = await uploaded_text(request)
-    if isinstance(upload, str):
-        return await list_page(request, [upload], status=400)
-    name, text = upload
-    now = svc.now()
-    parsed = parse(text, csv_file=name.lower().endswith(".csv"), today=now.date(),
-                   groups={g.key for g in svc.directory.groups})
-    async with svc.store.tx():
-        taken = await svc.store.faq.add_many(parsed.rows, now) if parsed.rows else []
-        added = len(parsed.rows) - len(taken)
-        if added:
-            await svc.store.audit.record(actor(who.person), "faq_import", name,
-                                         f"导入 {added} 条，跳过 {len(parsed.errors) + len(taken)} 条", now)
-    said = import_summary(added, parsed.errors, taken, FORMAT_HINT)
-    return await list_page(request, said, status=200 if added or not parsed.errors else 400)
+    svc = services(request)
+    today, groups = svc.now().date(), {g.key for g in svc.directory.groups}
+    said, status = await import_upload(
+        request, parse_text=lambda text, csv: parse(text, csv_file=csv, today=today, groups=groups),
+        add_many=svc.store.faq.add_many, action="faq_import", hint=FORMAT_HINT)
+    return await list_page(request, said, status=status)

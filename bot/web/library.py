@@ -18,7 +18,7 @@ from bot.store.rumors import VERDICTS, RumorEntry
 from bot.text import one_line
 from bot.web.login import actor
 from bot.web.pages import message, render, services, viewer
-from bot.web.uploads import import_summary, uploaded_text
+from bot.web.uploads import import_upload
 
 #: Entries on the page; the whole library is in ``gridbot rumors list``.
 SHOWN = 500
@@ -83,8 +83,8 @@ async def edit_page(request: web.Request) -> web.StreamResponse:
     d = entry.data
     draft = {"id": "", "claim": d.claim, "verdict": d.verdict, "refutation": d.refutation,
              "source": d.source, "published_at": d.published_at.isoformat()}
-    return render(request, "library_edit.html", entry=entry, draft=draft,
-                  verdicts={v: rumors.VERDICT_WORDS[v] for v in VERDICTS})
+    return render(request, "entry_edit.html", entry=entry, draft=draft, back="/library", back_label="谣言库",
+                  form="rumor_form.html", verdicts={v: rumors.VERDICT_WORDS[v] for v in VERDICTS})
 
 
 async def retire(request: web.Request) -> web.StreamResponse:
@@ -109,18 +109,9 @@ async def import_file(request: web.Request) -> web.StreamResponse:
     refused = _staff_only(request)
     if refused:
         return refused
-    svc, who = services(request), viewer(request)
-    upload = await uploaded_text(request)
-    if isinstance(upload, str):
-        return await list_page(request, [upload], status=400)
-    name, text = upload
-    now = svc.now()
-    parsed = parse(text, csv_file=name.lower().endswith(".csv"), today=now.date())
-    async with svc.store.tx():
-        taken = await svc.store.rumors.add_many(parsed.rows, now) if parsed.rows else []
-        added = len(parsed.rows) - len(taken)
-        if added:
-            await svc.store.audit.record(actor(who.person), "rumors_import", name,
-                                         f"导入 {added} 条，跳过 {len(parsed.errors) + len(taken)} 条", now)
-    said = import_summary(added, parsed.errors, taken, FORMAT_HINT)
-    return await list_page(request, said, status=200 if added or not parsed.errors else 400)
+    svc = services(request)
+    today = svc.now().date()
+    said, status = await import_upload(
+        request, parse_text=lambda text, csv: parse(text, csv_file=csv, today=today),
+        add_many=svc.store.rumors.add_many, action="rumors_import", hint=FORMAT_HINT)
+    return await list_page(request, said, status=status)

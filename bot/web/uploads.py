@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import Any, Protocol
 
 from aiohttp import web
+
+from bot.web.login import actor
+from bot.web.pages import services, viewer
 
 #: Library and Q&A files are a few hundred lines; the server refuses bodies over 1 MiB.
 NOT_UTF8 = "文件不是 UTF-8 编码（可能是 GBK/ANSI）。请另存为 UTF-8 后再上传：记事本「另存为」→ 编码选 UTF-8。"
@@ -31,3 +36,34 @@ def import_summary(added: int, errors: Sequence[tuple[int, str]], taken: Sequenc
     if added == 0 and not errors and not taken:
         said.append(f"文件里没有记录。{hint}")
     return said
+
+
+class ParsedFile(Protocol):
+    """What a library file parser returns (``bot.rumor_file`` and ``bot.faq_file``)."""
+
+    @property
+    def rows(self) -> Sequence[Any]: ...
+
+    @property
+    def errors(self) -> Sequence[tuple[int, str]]: ...
+
+
+async def import_upload(request: web.Request, *, parse_text: Callable[[str, bool], ParsedFile],
+                        add_many: Callable[[Sequence[Any], datetime], Awaitable[list[str]]],
+                        action: str, hint: str) -> tuple[list[str], int]:
+    """Read the uploaded file, add its good rows in one transaction with the audit entry, as the
+    CLI's import does; the lines to show and the HTTP status."""
+    svc, who = services(request), viewer(request)
+    upload = await uploaded_text(request)
+    if isinstance(upload, str):
+        return [upload], 400
+    name, text = upload
+    now = svc.now()
+    parsed = parse_text(text, name.lower().endswith(".csv"))
+    async with svc.store.tx():
+        taken = await add_many(parsed.rows, now) if parsed.rows else []
+        added = len(parsed.rows) - len(taken)
+        if added:
+            await svc.store.audit.record(actor(who.person), action, name,
+                                         f"导入 {added} 条，跳过 {len(parsed.errors) + len(taken)} 条", now)
+    return import_summary(added, parsed.errors, taken, hint), 200 if added or not parsed.errors else 400
