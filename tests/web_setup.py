@@ -14,7 +14,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.web.app import make_app
 from tests.harness import BASE_TOML, Bot
 
-LINK = re.compile(r"https?://\S+/login/\S+")
+#: A login link: the token is URL-safe base64 (secrets.token_urlsafe).
+LINK = re.compile(r"https?://[A-Za-z0-9.:-]+/login/[A-Za-z0-9_-]+")
 Client = TestClient[web.Request, web.Application]
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
