@@ -93,3 +93,16 @@ async def test_logins_are_in_the_audit_log(tmp_path: Path) -> None:
         await log_in(bot, client, "李书记")
         entries = await bot.app.store.audit.latest(limit=10)
         assert {"web_link", "web_login"} <= {e.action for e in entries}
+
+
+async def test_sessions_expire(tmp_path: Path) -> None:
+    async with dashboard(tmp_path) as (bot, client):
+        await log_in(bot, client, "李书记")
+        bot.clock.advance(hours=bot.app.config.web.session_hours, seconds=1)
+        assert (await client.get("/")).status == 401
+
+
+async def test_help_names_the_login(tmp_path: Path) -> None:
+    async with dashboard(tmp_path) as (bot, _):
+        card = await bot.say("@", "李书记", "帮助")
+        assert "登录　领取网页登录链接" in card[0].text
