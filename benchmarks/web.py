@@ -77,7 +77,11 @@ async def measure(toml: Path) -> dict[str, object]:
         assert url is not None
         opened = await client.post(url.split(config.web.url, 1)[1], allow_redirects=False)
         assert opened.status == 303
-        for key, path in (("overview_ms", "/"), ("tickets_page_ms", "/tickets")):
+        pages = (("overview_ms", "/"), ("tickets_page_ms", "/tickets"),
+                 # Informational, no target: a narrowed list and a text search (a scan).
+                 ("open_in_one_group_ms", "/tickets?group=v3_4&status=open"),
+                 ("search_ms", "/tickets?q=" + "第999件"))
+        for key, path in pages:
             times = []
             for _ in range(RUNS + 1):
                 response = await client.get(path)

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.kinds import CATEGORY_LABEL, REGISTRY, kind_of
 from bot.store.web import TicketQuery
-from bot.tickets import OPEN, STATUS_LABEL, Ticket
+from bot.tickets import OPEN, STATUS_LABEL, Ticket, normalize_code
 from bot.web.actions import perform
 from bot.web.pages import DISPATCHER, message, render, services, viewer
 from bot.web.viewer import Viewer, may_see
@@ -59,6 +59,11 @@ def _query(request: web.Request, who: Viewer) -> TicketQuery | str:
 async def list_page(request: web.Request) -> web.StreamResponse:
     """``/tickets``: newest first, filtered, a keyset page at a time."""
     svc, who = services(request), viewer(request)
+    code = normalize_code(request.query.get("q", "")[:20])
+    if code is not None:  # a code typed in the search box: its page, one index lookup
+        ticket = await svc.store.tickets.get(code)
+        if ticket is not None and may_see(svc.directory, who, ticket):
+            return web.Response(status=303, headers={"Location": f"/tickets/{code}"})
     query = _query(request, who)
     error, shown, more = "", list[Ticket](), None
     if isinstance(query, str):
