@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 
 from tests.harness import BASE_TOML
-from tests.web_setup import dashboard, file_ticket, log_in
+from tests.web_setup import dashboard, file_ticket, link_for, log_in
 
 
 async def test_pages_need_a_session(tmp_path: Path) -> None:
@@ -61,3 +61,14 @@ async def test_a_person_who_lost_their_role_is_refused(tmp_path: Path) -> None:
         bot.app.directory._add(dataclasses.replace(group, owners=("新书记",)))
         response = await client.get("/")
         assert response.status == 403 and "不是群主" in await response.text()
+
+
+async def test_posts_from_another_site_are_refused(tmp_path: Path) -> None:
+    async with dashboard(tmp_path) as (bot, client):
+        path = await link_for(bot, "李书记")
+        for headers in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
+            forced = await client.post(path, headers=headers, allow_redirects=False)
+            assert forced.status == 403 and "其他网站" in await forced.text()
+        own = await client.post(path, headers={"Origin": f"http://{client.host}:{client.port}"},
+                                allow_redirects=False)
+        assert own.status == 303

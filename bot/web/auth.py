@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import time
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -40,6 +41,9 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
 @web.middleware
 async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Every page but the login link needs a live session and a chat role; POSTs a CSRF token."""
+    if request.method == "POST" and _cross_site(request):
+        # Before the login link too: another site must not log a browser into its own session.
+        return message(request, "请求已拒绝", ["这个请求来自其他网站，已拒绝。"], status=403)
     if request.path.startswith(PUBLIC):
         return await handler(request)
     svc = services(request)
@@ -56,6 +60,14 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
         if not hmac.compare_digest(sent.encode(), session.csrf.encode()):
             return message(request, "请求已失效", ["页面已过期或来自其他网站。请刷新页面后再操作。"], status=403)
     return await handler(request)
+
+
+def _cross_site(request: web.Request) -> bool:
+    """A POST a browser says came from another site (Sec-Fetch-Site, or an Origin not ours)."""
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return True
+    origin = request.headers.get("Origin")
+    return bool(origin) and origin != "null" and urlsplit(origin).netloc != request.host
 
 
 async def login_page(request: web.Request) -> web.StreamResponse:
