@@ -71,3 +71,28 @@ async def test_receipts_are_scoped(tmp_path: Path) -> None:
         assert (await client.get("/notices/N1")).status == 404
         assert (await client.get("/notices/N1/receipts")).status == 404
         assert "N1" not in re.sub(r"<script.*?</script>", "", await (await client.get("/notices")).text())
+
+
+async def test_the_reviewer_approves_on_the_page(tmp_path: Path) -> None:
+    async with dashboard(tmp_path, REVIEWED) as (bot, client):
+        await bot.say("@", "区指挥部小王", "通知 河西区指挥部：全区明日停课")
+        csrf = await log_in(bot, client, "刘主任")
+        page = await (await client.get("/notices/N1")).text()
+        assert 'id="approve"' in page
+        approved = await client.post("/notices/N1/approve", data={"csrf": csrf})
+        html = await approved.text()
+        assert "已同意通知 N1" in html and 'id="approve"' not in html
+        await bot.app.outbox.drain("console")
+        assert any("全区明日停课" in r.text for r in to(bot.adapter.sent, "幸福小区居民群"))
+
+
+async def test_someone_else_cannot_approve(tmp_path: Path) -> None:
+    async with dashboard(tmp_path, REVIEWED) as (bot, client):
+        await bot.say("@", "区指挥部小王", "通知 河西区指挥部：全区明日停课")
+        csrf = await log_in(bot, client, "陈网格员")  # a village owner: not the reviewing level
+        refused = await client.post("/notices/N1/approve", data={"csrf": csrf})
+        assert refused.status == 404  # held for review, it has not reached their group yet
+        notice = await bot.app.store.notices.get("N1")
+        assert notice is not None
+        held = {d.group_key for d in await bot.app.store.notices.deliveries(notice) if d.state == "held"}
+        assert {"xingfu", "yangguang"} <= held

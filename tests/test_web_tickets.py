@@ -144,3 +144,20 @@ async def test_grid_workers_see_their_grid(tmp_path: Path) -> None:
         assert ticket is not None and ticket.status == "accepted" and ticket.handler_name == "网格员小周"
         overview = await (await client.get("/")).text()
         assert "网格员" in overview
+
+
+async def test_rumour_verdicts_as_in_chat(tmp_path: Path) -> None:
+    async with dashboard(tmp_path) as (bot, client):
+        false = await file_ticket(bot, "求证：听说明天全区停水", user="甲")
+        true = await file_ticket(bot, "求证：超市今晚提前关门吗", user="乙")
+        csrf = await log_in(bot, client, "李书记")
+        html = await (await client.get(f"/tickets/{false}")).text()
+        assert 'data-verb="辟谣"' in html and 'data-verb="属实"' in html and 'data-verb="完成"' not in html
+        await client.post(f"/tickets/{false}", data={"verb": "辟谣", "text": "自来水公司没有停水计划", "csrf": csrf})
+        await client.post(f"/tickets/{true}", data={"verb": "属实", "csrf": csrf})
+        await bot.app.outbox.drain("console")
+        group = [r.text for r in to(bot.adapter.sent, "幸福小区居民群")]
+        assert any(false in t and "自来水公司没有停水计划" in t for t in group)
+        assert any(true in t and "属实" in t for t in group)
+        entry = await bot.app.store.rumors.get(f"L{false}")
+        assert entry is not None and entry.data.verdict == "false"  # the library learned it, as in chat

@@ -34,6 +34,7 @@ def make_app(svc: Services, dispatcher: Dispatcher) -> web.Application:
     r.add_post("/notices", notices.publish)
     r.add_get("/notices/{code}", notices.notice_page)
     r.add_get("/notices/{code}/receipts", notices.receipts)
+    r.add_post("/notices/{code}/approve", notices.approve)
     r.add_get("/campaigns", campaigns.list_page, name="campaigns")
     r.add_get("/campaigns/{code}", campaigns.campaign_page)
     r.add_get("/library", library.list_page, name="library")

@@ -68,15 +68,26 @@ def _state(d: Delivery) -> str:
     return {"sent": "已送达", "failed": "发送失败"}.get(d.send_status or "", "发送中")
 
 
-async def notice_page(request: web.Request) -> web.StreamResponse:
-    """``/notices/N3``: where it went and who confirmed."""
+async def notice_page(request: web.Request, said: list[str] | None = None) -> web.StreamResponse:
+    """``/notices/N3``: where it went and who confirmed; 同意 while groups wait for review."""
     found = await _visible(request)
     if isinstance(found, web.Response):
         return found
     notice, deliveries = found
     rows = [(d, _state(d)) for d in deliveries]
-    return render(request, "notice.html", notice=notice, rows=rows,
+    held = viewer(request).role >= Role.OWNER and any(d.state == "held" for d in deliveries)
+    return render(request, "notice.html", notice=notice, rows=rows, held=held, said=said or [],
                   confirmed=sum(d.confirmed_at is not None for d in deliveries))
+
+
+async def approve(request: web.Request) -> web.StreamResponse:
+    """POST ``/notices/N3/approve``: chat's ``同意 N3`` (the handler decides who reviews)."""
+    found = await _visible(request)
+    if isinstance(found, web.Response):
+        return found
+    code = found[0].code
+    said = await perform(services(request), request.app[DISPATCHER], viewer(request), f"同意 {code}", code)
+    return await notice_page(request, said)
 
 
 async def receipts(request: web.Request) -> web.StreamResponse:
