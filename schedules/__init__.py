@@ -5,7 +5,8 @@ itself. ``JOBS`` is handed to the bot at start-up by ``bot.commands`` (and the t
 """
 
 from bot.services import Jobs
-from schedules import campaigns, care, digest, join, notices, retention, sla
+from schedules import campaigns, care, digest, join, notices, retention, sla, web
 
-JOBS = Jobs(periodic=(notices.JOB, sla.JOB, digest.JOB, retention.JOB, join.JOB, care.JOB, campaigns.JOB),
+JOBS = Jobs(periodic=(notices.JOB, sla.JOB, digest.JOB, retention.JOB, join.JOB, care.JOB, campaigns.JOB,
+                      web.JOB),
             fire=notices.fire)

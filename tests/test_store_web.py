@@ -73,3 +73,13 @@ async def test_ticket_list_filters_scope_and_pages(store: Store) -> None:
     assert await ids(since=NOW + timedelta(days=1)) == [c, b]
     assert await ids(until=NOW + timedelta(days=1)) == [a]
     assert await ids(search="%") == [a] and await ids(search="买") == [b, a] and await ids(search="5栋") == [c, b, a]
+
+
+async def test_purge_forgets_what_ended_before(store: Store) -> None:
+    await store.web.add_login("h1", ME, NOW, NOW + timedelta(minutes=10))
+    await store.web.start_session("s1", ME, "c1", NOW, NOW + timedelta(hours=12))
+    await store.web.start_session("s2", ME, "c2", NOW, NOW + timedelta(hours=12))
+    await store.web.end_session("s2", NOW + timedelta(hours=1))
+    assert await store.web.purge(NOW + timedelta(hours=2)) == 2  # the link and the ended session
+    assert await store.web.session("s1", NOW + timedelta(hours=2)) is not None
+    assert await store.web.purge(NOW + timedelta(days=1)) == 1

@@ -74,5 +74,8 @@ class WebRepo(Protocol):
     async def end_sessions(self, platform: str, user_id: str, now: datetime) -> int:
         """End every live session of a person (退出登录 in chat); how many."""
 
+    async def purge(self, before: datetime) -> int:
+        """Drop links and sessions that expired or ended before ``before``; how many rows."""
+
     async def tickets(self, query: TicketQuery) -> list[Ticket]:
         """Tickets matching the query, newest first, at most ``query.limit``."""

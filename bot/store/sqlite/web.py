@@ -81,6 +81,15 @@ class SqliteWebRepo:
                 (to_db(now), platform, user_id))
             return cur.rowcount
 
+    async def purge(self, before: datetime) -> int:
+        """Drop links and sessions that expired or ended before ``before``."""
+        cut = to_db(before)
+        async with self.db.tx():
+            links = await self.db.execute("DELETE FROM web_logins WHERE expires_at < ?", (cut,))
+            sessions = await self.db.execute(
+                "DELETE FROM web_sessions WHERE expires_at < ? OR ended_at < ?", (cut, cut))
+            return links.rowcount + sessions.rowcount
+
     async def tickets(self, query: TicketQuery) -> list[Ticket]:
         """Tickets matching the query, newest first: one descending range of the primary key."""
         where: list[str] = []
