@@ -99,5 +99,9 @@ async def test_close_a_ticket_and_watch_a_receipt(served: tuple[ConsoleRun, str]
         await page.locator('tr[data-group="xingfu"] .confirm', has_text="李书记").wait_for(timeout=15000)
         assert await page.locator("#confirmed").inner_text() == "1"
         await page.screenshot(path=str(shots / f"notice-{size}.png"), full_page=True)
-        overflow = await page.evaluate("document.documentElement.scrollWidth")
-        assert overflow <= width, f"page is {overflow}px wide in a {width}px viewport"
+        for path in ("/notices/" + notice, "/", "/tickets", "/notices", "/campaigns", "/library", "/faq"):
+            if path != "/notices/" + notice:
+                await page.goto(root + path)
+            overflow = await page.evaluate("document.documentElement.scrollWidth")
+            assert overflow <= width, f"{path} is {overflow}px wide in a {width}px viewport"
+        await page.screenshot(path=str(shots / f"faq-{size}.png"), full_page=False)
