@@ -23,6 +23,13 @@ ACTION_LABEL = {
     "rumors_retire": "停用谣言库条目",
     "volunteer_approve": "通过志愿者报名",
     "volunteer_reject": "拒绝志愿者报名",
+    "rumors_add": "新增谣言库条目",
+    "faq_add": "新增政策问答",
+    "faq_retire": "停用政策问答",
+    "web_link": "领取网页登录链接",
+    "web_login": "网页登录",
+    "web_logout": "退出网页登录",
+    "web_action": "网页操作",
 }
 
 

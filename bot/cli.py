@@ -80,7 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     _campaign_parsers(sub)
     _faq_parsers(sub)
     _roster_parsers(sub)
+    _web_parser(sub)
     return parser
+
+
+def _web_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    web = sub.add_parser("web", help="serve the staff dashboard (default 127.0.0.1:8080)")
+    _common(web)
+    web.add_argument("--host", help="address to listen on (default: [web] host, 127.0.0.1)")
+    web.add_argument("--port", type=int, help="port (default: [web] port, 8080)")
 
 
 def _operations(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -282,6 +290,7 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         commands_households,
         commands_rosters,
         commands_rumors,
+        commands_web,
     )
 
     handler = {
@@ -301,6 +310,7 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         "faq": commands_faq.faq_command,
         "roster": commands_rosters.roster,
         "picklist": commands_rosters.picklist_command,
+        "web": commands_web.web,
     }[args.command]
     try:
         return await handler(args, config)

@@ -63,15 +63,23 @@ async def run(args: argparse.Namespace, config: Config) -> int:
 
 async def _run(platforms: tuple[str, ...], config: Config) -> int:
     app = await open_app(config)
+    dashboard = None
     try:
         for name in platforms:
             app.attach(make_adapter(name, app.services))
+        if config.web.enabled:  # [web] enabled: the dashboard shares this process's store and outbox
+            from bot.web.app import start
+
+            dashboard = await start(app.services, app.dispatcher, config.web.host, config.web.port)
+            log.info("web dashboard on %s:%s (%s)", config.web.host, config.web.port, config.web.url)
         log.info("gridbot running on %s with database %s", ", ".join(app.adapters), config.database)
         await app.run()
     except SetupError as exc:
         print(logsafe.redact(f"无法启动 (cannot start): {exc}"), file=sys.stderr)
         return 2
     finally:
+        if dashboard is not None:
+            await dashboard.cleanup()
         await app.close()
     return 0
 

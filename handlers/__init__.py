@@ -23,6 +23,7 @@ from handlers import (
     volunteer_stats,
     volunteer_tasks,
     volunteers,
+    web_login,
     whoami,
 )
 
@@ -47,4 +48,5 @@ ROUTERS: tuple[Router, ...] = (
     campaigns.router,
     rosters.router,
     picklist.router,
+    web_login.router,
 )

@@ -5,8 +5,8 @@ itself. ``JOBS`` is handed to the bot at start-up by ``bot.commands`` (and the t
 """
 
 from bot.services import Jobs
-from schedules import campaigns, care, digest, dispatch, join, notices, retention, rosters, sla
+from schedules import campaigns, care, digest, dispatch, join, notices, retention, rosters, sla, web
 
 JOBS = Jobs(periodic=(notices.JOB, sla.JOB, digest.JOB, retention.JOB, join.JOB, care.JOB, campaigns.JOB,
-                      rosters.JOB, dispatch.JOB),
+                      rosters.JOB, dispatch.JOB, web.JOB),
             fire=notices.fire)

@@ -36,3 +36,12 @@ async def test_a_batch_of_only_taken_ids_leaves_the_version(store: Store) -> Non
     v = await store.faq.version()
     assert await store.faq.add_many([entry("P1")], NOW) == ["P1"]
     assert await store.faq.version() == v
+
+
+async def test_expire_ends_an_entry_and_moves_the_version(store: Store) -> None:
+    await store.faq.add_many([entry("P1")], NOW)
+    v = await store.faq.version()
+    got = await store.faq.expire("P1", date(2022, 4, 30))
+    assert got is not None and got.data.valid_until == date(2022, 4, 30)
+    assert not got.data.valid_on(NOW.date()) and await store.faq.version() > v
+    assert await store.faq.expire("P9", date(2022, 4, 30)) is None

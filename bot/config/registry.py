@@ -37,11 +37,12 @@ from bot.config.small import (
     PrivacyConfig,
 )
 from bot.config.teams import TEAMS, TeamConfig
+from bot.config.web import WEB, WebConfig
 
 #: In the order messages list them; a table that needs another reads it first (``doc[GROUPS]``).
 TABLES: tuple[Table[Any], ...] = (BOT, STAFF, TELEGRAM, WECHAT, PRIVACY, NOTICES, DIGEST, LIMITS, SLA, GROUPS,
                                   SCHEDULES, GRIDS, JOIN, CARE, RUMORS, CAMPAIGNS, FEEDBACK,
-                                  CHECKPOINTS, TEAMS)
+                                  CHECKPOINTS, TEAMS, WEB)
 #: Every key each table may hold, as written in the file; anything else is a typo.
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {t.name: t.keys for t in TABLES}
 #: How each table is written in TOML, for messages.
@@ -75,6 +76,7 @@ class Config:
     feedback: FeedbackConfig
     checkpoints: tuple[CheckpointConfig, ...]
     teams: tuple[TeamConfig, ...]
+    web: WebConfig
 
     @property
     def name(self) -> str:

@@ -34,6 +34,7 @@ from bot.store.rumors import RumorRepo
 from bot.store.sla import SlaRepo
 from bot.store.tickets import TicketRepo
 from bot.store.volunteers import VolunteerRepo
+from bot.store.web import WebRepo
 
 __all__ = ["BoundGroup", "OutboxItem", "Store", "StoreError", "StoreUnavailable", "make_store", "open_store"]
 
@@ -99,11 +100,15 @@ class Store(Protocol):
 
     @property
     def faq(self) -> FaqRepo:
-        """Policy Q&A entries and residents' open questions."""
+        """Policy Q&A entries (residents' open questions are tickets of kind ``question``)."""
 
     @property
     def volunteers(self) -> VolunteerRepo:
         """Volunteers, the tickets they hold and the errands posted for them."""
+
+    @property
+    def web(self) -> WebRepo:
+        """The dashboard's login links, sessions and ticket search."""
 
     @property
     def jobstore_url(self) -> str:

@@ -56,3 +56,6 @@ class FaqRepo(Protocol):
 
     async def version(self) -> int:
         """A number that changes whenever the entries do (any process)."""
+
+    async def expire(self, entry_id: str, last_day: date) -> FaqEntry | None:
+        """End an entry's validity after ``last_day`` (retiring it); None when there is no such id."""

@@ -66,3 +66,13 @@ class SqliteFaqRepo:
         """A number that changes whenever the entries do (any process)."""
         row = await self.db.fetchone("SELECT version FROM faq_version WHERE one = 1")
         return int(row["version"]) if row else 0
+
+    async def expire(self, entry_id: str, last_day: date) -> FaqEntry | None:
+        """End an entry's validity after ``last_day``; the version moves, so indexes rebuild."""
+        async with self.db.tx():
+            cur = await self.db.execute("UPDATE faq SET valid_until = ? WHERE id = ?",
+                                        (last_day.isoformat(), entry_id))
+            if cur.rowcount == 0:
+                return None
+            await self.db.execute(_BUMP)
+            return await self.get(entry_id)

@@ -21,6 +21,7 @@ from bot.store.sqlite.rumors import SqliteRumorRepo
 from bot.store.sqlite.sla import SqliteSlaRepo
 from bot.store.sqlite.tickets import SqliteTicketRepo
 from bot.store.sqlite.volunteers import SqliteVolunteerRepo
+from bot.store.sqlite.web import SqliteWebRepo
 
 
 class SqliteStore:
@@ -44,6 +45,7 @@ class SqliteStore:
         self.rumors = SqliteRumorRepo(self.db)
         self.faq = SqliteFaqRepo(self.db)
         self.volunteers = SqliteVolunteerRepo(self.db)
+        self.web = SqliteWebRepo(self.db)
 
     @property
     def jobstore_url(self) -> str:
