@@ -34,7 +34,7 @@ OWNER_HELP = f"""群主/工作人员指令（私聊我使用）：
 · 接单 E12 ／ 指派 E12 姓名
 · 进展 E12 说明（会告知居民） ／ 备注 E12 内容（仅内部）
 · 完成 E12 [说明] ／ 驳回 E12 原因{_KIND_VERBS}
-· 待答 ／ 答复 Q3 内容 ／ 答复 Q3 按 P12　答复居民提问 ／ 存为问答 Q3 ／ 下发问答 P3 [群名]
+· 下发问答 P3 [群名]　把问答库条目作为通知下发到下级各群
 · 登记 M12 代办|核实 ／ 忽略 M12　处理「可能需要帮助」（没写关键词的求助）
 通知（私聊我使用）：
 · 通知 [群名] 内容　发到本群和下级各群（加「仅本群」只发一个群）
@@ -51,6 +51,18 @@ OWNER_HELP = f"""群主/工作人员指令（私聊我使用）：
 · 接龙进度 C1　统计和未回复的住户（含电话） ／ 结束接龙 C1
 网页看板：
 · 登录　领取网页登录链接（10 分钟内有效） ／ 退出登录"""
+
+#: Shown in private to everyone when bot.toml has volunteer teams or checkpoints.
+VOLUNTEER_HELP = """志愿者（私聊我使用）：
+· 志愿者报名 姓名 电话 小分队　报名（群主或队长审核）
+· 我的任务 ／ 抢单 E12（或点「我来」） ／ 进展 E12 说明 ／ 完成 E12 [说明] ／ 退回 E12 原因
+· 排班 [卡点] [日期]　值班安排 ／ 到岗 卡点　值班签到 ／ 换班 日期 班次 姓名"""
+
+#: The owners' lines for volunteers, rosters and pick lists (with teams or checkpoints).
+OWNER_VOLUNTEER_HELP = """志愿者、排班和配菜（私聊我使用）：
+· 志愿者名单 ／ 志愿者 通过 姓名 ／ 志愿者 拒绝 姓名 原因
+· 志愿者统计 [月份]　各队各人接单、完成、用时和评分 ／ 感谢名单 [发布] [月份]
+· 排班 [卡点] [日期] ／ 配菜单 [日期]　当天代买按楼栋分好（含打印表格） ／ 配送完成 3栋"""
 
 GRID_HELP = """网格员指令（私聊我使用，只能处理本网格住户的工单）：
 · 待办　本网格未办结的工单 ／ 详情 E12
@@ -74,8 +86,13 @@ _HELP_WORDS = ("帮助", "怎么用", "菜单", "说明", "指令", "功能")
 async def help_card(ctx: Ctx) -> Reply:
     """The usage card; owners and staff also get theirs in private chat."""
     text = RESIDENT_HELP
+    helpers = bool(ctx.config.teams or ctx.config.checkpoints)
+    if not ctx.msg.is_group and helpers:
+        text += "\n\n" + VOLUNTEER_HELP
     if not ctx.msg.is_group and ctx.role >= Role.OWNER:
         text += "\n\n" + OWNER_HELP + "\n" + HOUSEHOLD_HELP
+        if helpers:
+            text += "\n" + OWNER_VOLUNTEER_HELP
     elif not ctx.msg.is_group and ctx.role == Role.GRID:
         if ctx.directory.grids_of(ctx.platform, ctx.msg.sender_id):
             text += "\n\n" + GRID_HELP

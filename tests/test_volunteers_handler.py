@@ -111,3 +111,17 @@ async def test_without_teams_sign_up_says_so(tmp_path: Path) -> None:
         assert all("待接单" not in x.text for x in replies)
     finally:
         await bot.close()
+
+
+async def test_help_lists_the_volunteer_commands_only_where_there_are_teams(bot: Bot, tmp_path: Path) -> None:
+    resident = (await bot.say("@", "张阿姨", "帮助"))[0].text
+    assert "志愿者报名 姓名 电话 小分队" in resident and "我的任务" in resident and "志愿者名单" not in resident
+    owner = (await bot.say("@", "李书记", "帮助"))[0].text
+    assert "志愿者名单" in owner and "配菜单 [日期]" in owner and "配送完成 3栋" in owner
+    assert "志愿者报名" not in (await bot.say("幸福小区居民群", "张阿姨", "帮助"))[0].text  # private only
+    (tmp_path / "plain").mkdir()
+    plain = await Bot.start(tmp_path / "plain")
+    try:
+        assert "志愿者" not in (await plain.say("@", "李书记", "帮助"))[0].text
+    finally:
+        await plain.close()
