@@ -7,6 +7,7 @@ from handlers import (
     audit,
     campaigns,
     care,
+    charts,
     faq,
     groups,
     households,
@@ -37,4 +38,5 @@ ROUTERS: tuple[Router, ...] = (
     maybe_help.router,
     tickets.router,
     campaigns.router,
+    charts.router,
 )

@@ -9,6 +9,7 @@ from bot.store.sqlite.audit import SqliteAuditRepo
 from bot.store.sqlite.base import Database
 from bot.store.sqlite.campaigns import SqliteCampaignRepo
 from bot.store.sqlite.care import SqliteCareRepo
+from bot.store.sqlite.charts import SqliteChartRepo
 from bot.store.sqlite.faq import SqliteFaqRepo
 from bot.store.sqlite.groups import SqliteGroupRepo
 from bot.store.sqlite.households import SqliteHouseholdRepo, SqliteMemberRepo
@@ -38,6 +39,7 @@ class SqliteStore:
         self.retention = SqliteRetentionRepo(self.db)
         self.rumors = SqliteRumorRepo(self.db)
         self.faq = SqliteFaqRepo(self.db)
+        self.charts = SqliteChartRepo(self.db)
 
     @property
     def jobstore_url(self) -> str:
