@@ -14,6 +14,7 @@ from bot import charts
 from bot.config import GroupConfig
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
+from bot.group_scope import managed_subtree
 from bot.message import Reply
 from bot.text import one_line
 
@@ -38,7 +39,7 @@ async def send_charts(ctx: Ctx) -> Reply | list[Reply]:
     groups: list[GroupConfig] | None = None if staff else mine
     scope = "全部群" if staff else "您负责的群"
     if words:
-        found = _named(ctx, " ".join(words), mine)
+        found = managed_subtree(ctx.directory, " ".join(words), mine, hint=f"\n{USAGE}", example="图表 周报")
         if isinstance(found, str):
             return ctx.reply(found)
         scope, groups = found[0].name, found
@@ -51,19 +52,3 @@ async def send_charts(ctx: Ctx) -> Reply | list[Reply]:
     stamp = f"{ctx.now.astimezone(ctx.config.tz):%Y%m%d-%H%M%S}-{who}-{word}"
     folder = ctx.config.database.parent / "reports" / "charts"
     return await charts.chart_replies(data, ctx.msg.chat, folder, stamp)
-
-
-def _named(ctx: Ctx, name: str, mine: list[GroupConfig]) -> list[GroupConfig] | str:
-    """The group ``name`` names and those below it that the sender manages, or what went wrong."""
-    quoted = one_line(name, 20)
-    exact = ctx.directory.find(name)
-    found = [exact] if exact is not None else ctx.directory.named(name, mine)
-    if exact is not None and exact not in mine:
-        return f"您不负责「{exact.name}」，只能查看您负责的群的图表。"
-    if not found:
-        return f"您负责的群里没有叫「{quoted}」的群。\n{USAGE}"
-    if len(found) > 1:
-        names = "、".join(g.name for g in found[:8])
-        return f"「{quoted}」对应 {len(found)} 个群：{names}。请写完整群名，例如：图表 周报 {found[0].name}"
-    keys = {g.key for g in mine}
-    return [g for g in ctx.directory.subtree(found[0].key) if g.key in keys]

@@ -45,7 +45,7 @@ async def test_an_owner_sees_their_groups_and_may_name_one(bot: Bot) -> None:
     [first, *_] = await bot.say("@", "刘主任", "图表 月报 幸福小区居民群")
     assert first.text.startswith("幸福小区居民群月报（10月26日–11月24日）")
     assert await bot.text("@", "李书记", "图表 东城街道群") == [
-        "@李书记|您不负责「东城街道群」，只能查看您负责的群的图表。"]
+        "@李书记|您不负责「东城街道群」，只能查看您负责的群。"]
 
 
 async def test_bad_input_gets_a_clear_answer(bot: Bot) -> None:
