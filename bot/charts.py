@@ -35,6 +35,10 @@ TREND_DAYS = 7
 PNG = "image/png"
 
 
+class ChartError(RuntimeError):
+    """A chart cannot be drawn properly (the CJK font is missing or lacks a glyph)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Period:
     """A report's time range: local days ``first`` to ``last``, as ``[start, end)`` instants."""

@@ -9,6 +9,7 @@ file box, saved under data/reports/ on the console).
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from bot import charts
 from bot.config import GroupConfig
@@ -18,6 +19,7 @@ from bot.group_scope import managed_subtree
 from bot.message import Reply
 from bot.text import one_line
 
+log = logging.getLogger(__name__)
 router = Router("charts")
 
 USAGE = "发送「图表」看本周图表，或「图表 日报」「图表 月报」；看某个群及其下级群：图表 周报 群名"
@@ -51,4 +53,9 @@ async def send_charts(ctx: Ctx) -> Reply | list[Reply]:
     who = hashlib.sha256(f"{ctx.platform}:{ctx.msg.sender_id}".encode()).hexdigest()[:10]
     stamp = f"{ctx.now.astimezone(ctx.config.tz):%Y%m%d-%H%M%S}-{who}-{word}"
     folder = ctx.config.database.parent / "reports" / "charts"
-    return await charts.chart_replies(data, ctx.msg.chat, folder, stamp)
+    try:
+        return await charts.chart_replies(data, ctx.msg.chat, folder, stamp)
+    except charts.ChartError:
+        # A chart with boxes for words helps nobody: say so, and leave the cause to the log.
+        log.exception("图表 for %s could not be drawn", ctx.msg.sender_id)
+        return ctx.reply("图表暂时无法生成（图表字体不可用），已记录错误，请联系管理员检查安装。")

@@ -6,8 +6,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
+from bot import chart_render
 from bot.message import Reply
 from tests.chart_setup import busy_week
 from tests.harness import Bot
@@ -76,3 +78,10 @@ def test_the_console_saves_the_charts_under_data_reports(tmp_path: Path) -> None
     for path in shown:
         with Image.open(io.BytesIO((cwd / path).read_bytes())) as image:
             assert image.size == (990, 550)
+
+
+async def test_a_chart_that_cannot_be_drawn_is_explained(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    await busy_week(bot)
+    monkeypatch.setattr(chart_render, "cjk_font", lambda: "DejaVu Sans")  # a font without Chinese
+    assert await bot.text("@", "区指挥部小王", "图表") == [
+        "@区指挥部小王|图表暂时无法生成（图表字体不可用），已记录错误，请联系管理员检查安装。"]
