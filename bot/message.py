@@ -1,4 +1,4 @@
-"""Plain data that crosses the platform boundary: chats, inbound messages, replies, actions."""
+"""Plain data that crosses the platform boundary: chats, inbound messages, replies, actions, files."""
 
 from __future__ import annotations
 
@@ -116,11 +116,52 @@ class JoinDecision:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file the bot sends with a reply: an image (a chart) or a document (a spreadsheet).
+
+    How to send one: write the file under ``data/`` first (the outbox keeps the path, not the
+    bytes, so the file must stay there until it is sent), then queue
+    ``Reply(chat, "说明文字", attachment=Attachment(path, "名称.png", "image/png"))``.
+    The reply's ``text`` goes with it as the caption (Telegram) or a message just before it
+    (WeChat); the console prints where the file is.
+
+    - Images (``image/png``, ``image/jpeg``, ``image/webp``) show as pictures on Telegram
+      (sendPhoto); anything else, or an image over 10 MB, as a document (sendDocument).
+      WeChat sends every file as a file box.
+    - Privacy: an attachment goes to private chats only, unless ``group_safe`` says it holds
+      nothing about any one person (a chart of counts): no masking step can read a file,
+      so a group reply's unsafe attachment is dropped at the outbox with a note instead.
+    - A file that is gone when its turn comes is not retried forever: the text goes out
+      with a note that the file could not be sent, and the error is logged.
+    - An attachment is always a new message: ``edit_message_id`` is ignored for it.
+    """
+
+    #: Where the file is (under ``data/``); read when it is sent.
+    path: str
+    #: The file name people see (``工单走势.png``).
+    name: str
+    #: Its media type (``image/png``, ``application/vnd.openxmlformats-officedocument.spreadsheetml.sheet``).
+    mime: str
+    #: True only for files with nothing about any one person in them (counts, rates).
+    group_safe: bool = False
+
+    @property
+    def is_image(self) -> bool:
+        """True for a picture platforms can show inline."""
+        return self.mime in IMAGE_TYPES
+
+
+#: Media types shown as pictures (Telegram's sendPhoto takes these).
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """Something the bot says or does. ``edit_message_id`` turns the send into an edit.
 
     ``action`` is done on the platform in ``chat`` (a group) before any ``text`` is sent;
-    a Reply may carry an action alone (``text`` empty).
+    a Reply may carry an action alone (``text`` empty). ``attachment`` is a file sent with
+    the text (see :class:`Attachment`).
     """
 
     chat: ChatRef
@@ -129,3 +170,4 @@ class Reply:
     buttons: tuple[Button, ...] = field(default=())
     edit_message_id: str | None = None
     action: JoinDecision | None = None
+    attachment: Attachment | None = None

@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.adapter import Adapter, SendError
+from bot.message import Reply
 from bot.store import OutboxItem, Store
 
 log = logging.getLogger(__name__)
@@ -26,6 +29,8 @@ POLL_SECONDS = 2.0
 SHUTDOWN_GRACE = 5.0
 #: How often a send waiting for an offline platform tries again.
 OFFLINE_RETRY = 5.0
+#: Sent in place of an attachment whose file was gone when its turn came.
+FILE_GONE = "（文件「{name}」已找不到，未能发送，请重新生成。）"
 
 
 class Outbox:
@@ -134,7 +139,7 @@ class Outbox:
     async def _send(self, adapter: Adapter, item: OutboxItem) -> str:
         """One attempt; returns SENT, RETRY or GAVE_UP."""
         try:
-            message_id = await adapter.send(item.reply)
+            message_id = await adapter.send(_with_file_checked(item))
         except asyncio.CancelledError:
             raise
         except SendError as exc:
@@ -175,3 +180,18 @@ class Outbox:
                     item.id, item.reply.chat, error, attempts, delay)
         await self.store.outbox.mark_retry(item.id, error, self.clock() + timedelta(seconds=delay))
         return RETRY
+
+
+def _with_file_checked(item: OutboxItem) -> Reply:
+    """The reply to send; one whose file is gone goes as text with a note instead.
+
+    Retrying cannot bring a deleted file back, and the person should still hear something.
+    """
+    file = item.reply.attachment
+    if file is None or os.path.isfile(file.path):
+        return item.reply
+    log.error("send #%d to %s: attachment %s is gone (%s); sending the text with a note instead",
+              item.id, item.reply.chat, file.name, file.path)
+    note = FILE_GONE.format(name=file.name)
+    return replace(item.reply, text=f"{item.reply.text}\n{note}" if item.reply.text else note,
+                   attachment=None)

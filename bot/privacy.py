@@ -12,10 +12,13 @@ mistyped check digit is still masked (a wrong ID is still somebody's).
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 
 from bot.message import Reply
+
+log = logging.getLogger(__name__)
 
 #: Digits as people type them: ASCII and full-width (the raw text is not NFKC-folded).
 _D = "[0-9０-９]"
@@ -80,9 +83,23 @@ def leaks(text: str) -> list[str]:
     return found
 
 
+#: Said in a group instead of a file that may hold private data.
+FILE_WITHHELD = "（文件「{name}」可能含个人信息，只在私聊中发送。）"
+
+
 def for_chat(reply: Reply) -> Reply:
-    """The reply as it may be sent: masked unless it goes to a private chat."""
+    """The reply as it may be sent: masked unless it goes to a private chat.
+
+    No mask can read a file, so a group gets only attachments marked ``group_safe``; any
+    other is dropped here (logged) and the group reads a note in its place.
+    """
     if reply.chat.is_private:
         return reply
     masked = mask(reply.text)
+    file = reply.attachment
+    if file is not None and not file.group_safe:
+        log.error("attachment %s (%s) is not group-safe: withheld from group %s",
+                  file.name, file.path, reply.chat)
+        note = FILE_WITHHELD.format(name=file.name)
+        return replace(reply, text=f"{masked}\n{note}" if masked else note, attachment=None)
     return reply if masked == reply.text else replace(reply, text=masked)

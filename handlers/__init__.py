@@ -7,6 +7,7 @@ from handlers import (
     audit,
     campaigns,
     care,
+    charts,
     faq,
     groups,
     households,
@@ -49,4 +50,5 @@ ROUTERS: tuple[Router, ...] = (
     rosters.router,
     picklist.router,
     web_login.router,
+    charts.router,
 )

@@ -12,8 +12,8 @@ from bot import households
 from bot.config import GroupConfig
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
+from bot.group_scope import managed_subtree
 from bot.message import Reply
-from bot.text import one_line
 
 router = Router("join_rate")
 
@@ -45,19 +45,8 @@ def _target(ctx: Ctx, words: list[str], mine: list[GroupConfig]) -> list[GroupCo
     """The groups ``[群名]`` names (a group and those below it, all when none), or an error to show."""
     if not words:
         return mine
-    name = " ".join(words)
-    quoted = one_line(name, 20)
-    exact = ctx.directory.find(name)
-    found = [exact] if exact is not None else ctx.directory.named(name, mine)
-    if exact is not None and exact not in mine:
-        return f"您不负责「{exact.name}」，只能查看您负责的群。"
-    if not found:
-        return f"您负责的群里没有叫「{quoted}」的群。发送「入群率」查看您负责的各群。"
-    if len(found) > 1:
-        names = "、".join(g.name for g in found[:8])
-        return f"「{quoted}」对应 {len(found)} 个群：{names}。请写完整群名，例如：未入群 {found[0].name}"
-    keys = {g.key for g in mine}
-    return [g for g in ctx.directory.subtree(found[0].key) if g.key in keys]
+    return managed_subtree(ctx.directory, " ".join(words), mine,
+                           hint="发送「入群率」查看您负责的各群。", example="未入群")
 
 
 @router.command("未入群", "/unjoined", role=Role.OWNER)

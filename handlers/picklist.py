@@ -7,17 +7,20 @@ resident hears exactly as when an owner completes their ticket, and the owner ge
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from bot import picklist, rosters
 from bot.config import GroupConfig
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
-from bot.message import Reply
+from bot.message import Attachment, Reply
 from bot.picklist_files import PickList, make
 from bot.text import one_line
 from bot.tickets import DONE
 from handlers.owner import move
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 router = Router("picklist")
 
@@ -62,8 +65,9 @@ async def pick_list(ctx: Ctx) -> Reply | list[Reply]:
     lists = await _lists(ctx, groups, day, xlsx=True)
     if not lists:
         return ctx.reply(_none(day, groups))
-    # The XLSX path (PickList.path) is the file to send where the platform takes files.
-    return [ctx.reply(f"{p.text}\n打印版表格：{p.path}") for p in lists]
+    # The printable XLSX goes with the text as a file (private chat only: it holds phones).
+    return [replace(ctx.reply(f"{p.text}\n打印版表格见附件：{p.path.name}"),
+                    attachment=Attachment(str(p.path), p.path.name, XLSX_MIME)) for p in lists]
 
 
 @router.command("配送完成", where="private", role=Role.OWNER)

@@ -13,7 +13,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from bot.adapters.console import HELP, ConsoleAdapter
-from bot.message import JoinDecision, Reply
+from bot.message import Attachment, ChatRef, JoinDecision, Reply
 from handlers import ROUTERS
 from tests.harness import BASE_TOML, make_config, open_app
 from tests.join_recorder import JoinRecorder
@@ -184,3 +184,27 @@ async def test_join_at_the_prompt_reaches_the_routers_as_a_join(tmp_path: Path) 
         "  → [阳光花园居民群] 欢迎赵六",
     ]
     assert ":join 名字" in HELP
+
+
+async def test_a_file_is_saved_under_reports_and_its_place_printed(tmp_path: Path) -> None:
+    app = await open_app(make_config(tmp_path))
+    out = io.StringIO()
+    console = ConsoleAdapter(app.directory, app.now, out=out, transcript=True)
+    elsewhere = tmp_path / "work" / "名单.xlsx"
+    elsewhere.parent.mkdir()
+    elsewhere.write_bytes(b"PK\x03\x04")
+    chart = tmp_path / "reports" / "charts" / "走势.png"
+    chart.parent.mkdir(parents=True)
+    chart.write_bytes(b"\x89PNG")
+    owner = ChatRef.private("console", "李书记")
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    try:
+        await console.send(Reply(owner, "名单", attachment=Attachment(str(elsewhere), "名单.xlsx", xlsx)))
+        await console.send(Reply(owner, "", attachment=Attachment(str(chart), "走势.png", "image/png")))
+    finally:
+        await app.close()
+    reports = (tmp_path / "reports").resolve()
+    assert out.getvalue().splitlines() == [
+        "@李书记|名单", f"@李书记|[文件 名单.xlsx：{reports / '名单.xlsx'}]",
+        f"@李书记|[图片 走势.png：{reports / 'charts' / '走势.png'}]"]  # already there: not copied
+    assert (reports / "名单.xlsx").read_bytes() == b"PK\x03\x04"

@@ -30,7 +30,10 @@ async def test_pick_list_in_private_with_the_xlsx_written(bot: Bot, tmp_path: Pa
     assert "  2单元\n  · 3栋2单元302 陈伯 13812345678：青菜一把（E2）" in text
     assert "送达后回复「配送完成 3栋」" in text
     path = tmp_path / "reports" / "picklist-xingfu-2026-11-22.xlsx"
-    assert text.endswith(f"打印版表格：{path}")
+    assert text.endswith("打印版表格见附件：picklist-xingfu-2026-11-22.xlsx") and str(tmp_path) not in text
+    sheet = replies[0].attachment
+    assert sheet is not None and (sheet.path, sheet.name) == (str(path), path.name) and not sheet.group_safe
+    assert sheet.mime.endswith("spreadsheetml.sheet")
     assert openpyxl.load_workbook(path).active["C4"].value == "3栋101"
     same = await bot.say("@", "李书记", f"配菜单 {GROUP} 2026-11-22")
     assert same[0].text == text

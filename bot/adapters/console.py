@@ -4,22 +4,26 @@ Two modes share one adapter: an interactive prompt (``gridbot run``) and a scrip
 transcript (``gridbot console --transcript FILE``), whose line format other tools rely on:
 input ``<chat>|<user>|<text>`` and output ``<chat>|<text>``. The text ``:join`` stands for the
 user joining the group (``幸福小区居民群|张三|:join``), as ``:join 张三`` does at the prompt; a
-platform action prints as one line in brackets (``幸福小区居民群|[已批准 张三 入群]``).
+platform action prints as one line in brackets (``幸福小区居民群|[已批准 张三 入群]``), and so
+does a file, after the text it came with: it is saved under ``data/reports/`` (beside the
+database) and the line says where (``@张书记|[图片 工单走势.png：data/reports/charts/….png]``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import shutil
 import sys
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.adapter import Dispatch
 from bot.directory import Directory
-from bot.message import JOIN, ChatRef, Incoming, JoinDecision, Reply
+from bot.message import JOIN, Attachment, ChatRef, Incoming, JoinDecision, Reply
 from bot.text import clean_text
 
 if TYPE_CHECKING:
@@ -38,6 +42,27 @@ class LineError(ValueError):
 def render_action(action: JoinDecision) -> str:
     """A platform action as one console line: ``[已批准 张三 入群]``."""
     return f"[{'已批准' if action.approve else '已拒绝'} {action.name or action.user_id} 入群]"
+
+
+def render_file(file: Attachment, saved: Path) -> str:
+    """A file as one console line: ``[图片 工单走势.png：data/reports/….png]``."""
+    where = saved.resolve()
+    try:
+        where = where.relative_to(Path.cwd())
+    except ValueError:
+        pass  # outside the working directory: the full path
+    return f"[{'图片' if file.is_image else '文件'} {file.name}：{where}]"
+
+
+def save_file(file: Attachment, reports: Path) -> Path:
+    """Where the console keeps a file: as it is when already under ``reports``, else copied there."""
+    source = Path(file.path).resolve()
+    if source.is_relative_to(reports.resolve()):
+        return source
+    reports.mkdir(parents=True, exist_ok=True)
+    target = reports / Path(file.name).name
+    shutil.copyfile(source, target)
+    return target
 
 
 def render(reply: Reply) -> str:
@@ -62,9 +87,11 @@ class ConsoleAdapter:
     def __init__(
         self, directory: Directory, clock: Callable[[], datetime], *,
         out: TextIO = sys.stdout, transcript: bool = False,
-        drain: Callable[[], Awaitable[int]] | None = None,
+        drain: Callable[[], Awaitable[int]] | None = None, reports: Path | None = None,
     ):
         self.directory = directory
+        #: Where files the bot sends are saved: ``reports/`` beside the database.
+        self.reports = reports or directory.config.database.parent / "reports"
         self.clock = clock
         self.out = out
         self.transcript = transcript
@@ -143,11 +170,14 @@ class ConsoleAdapter:
         return self.incoming(chat, user, text)
 
     async def send(self, reply: Reply) -> str | None:
-        """Print one bot message; an action (approving a newcomer) prints as a line of its own."""
+        """Print one bot message; an action (approving a newcomer) or a file prints as a line of its own."""
         label = self.chat_label(reply.chat)
         lines = [render_action(reply.action)] if reply.action is not None else []
-        if reply.text or reply.action is None:
+        if reply.text or (reply.action is None and reply.attachment is None):
             lines.append(render(reply))
+        if reply.attachment is not None:
+            saved = await asyncio.to_thread(save_file, reply.attachment, self.reports)
+            lines.append(render_file(reply.attachment, saved))
         for text in lines:
             if self.transcript:
                 print(f"{label}|{text.replace(chr(10), chr(92) + 'n')}", file=self.out, flush=True)

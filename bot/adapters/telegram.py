@@ -57,6 +57,7 @@ from telegram.ext import AIORateLimiter, ExtBot
 from bot import logsafe
 from bot.adapter import Dispatch, SendError, SetupError
 from bot.adapters.telegram_actions import decide
+from bot.adapters.telegram_files import fits_caption, send_file
 from bot.adapters.telegram_format import PLATFORM, keyboard, split_text, target_chat, to_html
 from bot.adapters.telegram_inbound import from_tap, read
 from bot.adapters.telegram_webhook import SECRET_HEADER, Webhook, receiver
@@ -122,6 +123,7 @@ class TelegramAdapter:
         self.bot_id = 0
         self._started = False
         self._chunks_sent: dict[Reply, int] = {}
+        self._files_sent: set[Reply] = set()
         self._closed = asyncio.Event()
 
     async def start(self) -> None:
@@ -305,7 +307,8 @@ class TelegramAdapter:
             log.info("Telegram: could not answer button tap %s: %s", query.id, exc)
 
     async def send(self, reply: Reply) -> str | None:
-        """Do a reply's action, then send (or edit) its text, split under 4096 characters."""
+        """Do a reply's action, send its file (captioned by a short text), then send (or edit)
+        its text, split under 4096 characters."""
         chat_id = target_chat(reply.chat)
         markup = keyboard(reply)
         chunks = split_text(reply.text)
@@ -315,7 +318,15 @@ class TelegramAdapter:
                 await decide(self.bot, chat_id, reply.action)
                 if not reply.text:
                     return None
-            if reply.edit_message_id is not None and len(chunks) == 1:
+            if reply.attachment is not None and reply not in self._files_sent:
+                captioned = len(chunks) == 1 and fits_caption(reply.text)
+                caption = to_html(reply, chunks[0], True) if captioned and reply.text else None
+                posted = await send_file(self.bot, chat_id, reply.attachment, caption,
+                                         markup if captioned else None)
+                if captioned:
+                    return str(posted.message_id)
+                self._files_sent.add(reply)  # a retry sends only the text that is left
+            if reply.edit_message_id is not None and reply.attachment is None and len(chunks) == 1:
                 edited = await self._edit(chat_id, int(reply.edit_message_id),
                                           to_html(reply, chunks[0], True), markup)
                 if edited is not None:
@@ -330,11 +341,13 @@ class TelegramAdapter:
                 )
                 self._chunks_sent[reply] = i + 1
             self._chunks_sent.pop(reply, None)
+            self._files_sent.discard(reply)
             return str(sent.message_id) if sent is not None else None
         except RetryAfter as exc:
             raise SendError(f"flood control: {exc.message}", retry_after=_seconds(exc.retry_after)) from exc
         except (ChatMigrated, Forbidden, BadRequest) as exc:
             self._chunks_sent.pop(reply, None)
+            self._files_sent.discard(reply)
             raise _permanent(chat_id, exc) from exc
         except NetworkError as exc:  # TimedOut too; BadRequest, a subclass, is handled above
             # Telegram is out of reach: wait for it however long it takes rather than give

@@ -25,14 +25,15 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from grpclib.const import Status
-from grpclib.exceptions import GRPCError, StreamTerminatedError
+from grpclib.exceptions import GRPCError
 from wechaty_grpc.wechaty.puppet import MessageType
 from wechaty_puppet import PuppetOptions
 from wechaty_puppet_service import PuppetService
 
 from bot import logsafe
 from bot.adapter import Dispatch, SendError, SetupError
-from bot.adapters.wechat_grpc import drop, isolated, reachable
+from bot.adapters.wechat_files import file_box
+from bot.adapters.wechat_grpc import drop, isolated, paced, reachable
 from bot.adapters.wechat_names import Names
 from bot.config import WechatConfig, env_secret
 from bot.directory import Directory
@@ -58,8 +59,6 @@ KIND = {
     MessageType.MESSAGE_TYPE_ATTACHMENT: "file",
 }
 AUTH_ERRORS = (Status.UNAUTHENTICATED, Status.PERMISSION_DENIED)
-#: The gateway does not know this conversation: sending again cannot help.
-PERMANENT_SEND_ERRORS = (Status.NOT_FOUND, Status.INVALID_ARGUMENT)
 #: How long reading a message waits for a reconnect before the message is given up.
 PAYLOAD_WAIT = 60.0
 READ_RETRY_DELAY = 1.0
@@ -107,6 +106,8 @@ class WechatAdapter:
         self._events: asyncio.Queue[str | RoomJoin] = asyncio.Queue()
         self.received = 0  # message events received, in all sessions
         self.names = Names()
+        #: Replies whose text went out before their file: a retry sends only the file.
+        self._texts_sent: set[Reply] = set()
         self._closed = False
 
     @classmethod
@@ -319,7 +320,8 @@ class WechatAdapter:
         )
 
     async def send(self, reply: Reply) -> str | None:
-        """Send one text, @-mentioning the people in ``reply.mentions``; paced per account.
+        """Send one text, @-mentioning the people in ``reply.mentions``, then its file (a file
+        box); paced per account.
 
         A join decision (``reply.action``) has nothing to act on here and is only logged.
         """
@@ -341,20 +343,22 @@ class WechatAdapter:
             names = [await self.names.in_room(puppet, conversation, m.user_id, m.name)
                      for m in reply.mentions]
             text = "".join(f"@{n}{MENTION_GAP}" for n in names) + text
-        async with self.pacer.slot():
-            try:
-                message_id = await puppet.message_send_text(conversation, text, mention_ids or None)
-            except GRPCError as exc:
-                permanent = exc.status in PERMANENT_SEND_ERRORS
-                raise SendError(f"gateway {exc.status.name}: {exc.message}", permanent=permanent) from exc
-            except StreamTerminatedError as exc:
-                # Cut off mid-call: the gateway may have sent it. The protocol has no
-                # idempotency key, so the outbox sends again (at least once beats never).
-                log.warning("WeChat: connection lost while sending to %s; it may have gone out "
-                            "and will be sent again", conversation)
-                raise SendError(f"connection lost mid-send: {exc}", offline=True) from exc
-            except (ConnectionError, OSError) as exc:
-                raise SendError(f"gateway unreachable: {exc}", offline=True) from exc
+        message_id: str | None = None
+        file = reply.attachment
+        if (text or file is None) and reply not in self._texts_sent:
+            message_id = await paced(
+                self.pacer, conversation, lambda: puppet.message_send_text(conversation, text, mention_ids or None))
+            if file is not None:
+                self._texts_sent.add(reply)  # a retry sends only the file
+        if file is not None:
+            box = await asyncio.to_thread(file_box, file)
+            if isinstance(box, str):
+                log.error("WeChat: %s (%s) is too large for a file box; sending a note instead",
+                          file.name, file.path)
+                message_id = await paced(self.pacer, conversation, lambda: puppet.message_send_text(conversation, box))
+            else:
+                message_id = await paced(self.pacer, conversation, lambda: puppet.message_send_file(conversation, box))
+            self._texts_sent.discard(reply)
         return message_id or None
 
     async def close(self) -> None:

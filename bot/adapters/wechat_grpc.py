@@ -2,19 +2,28 @@
 
 PuppetService's own reachability check blocks the event loop, and grpclib cancels the task
 that made a call when the connection dies under it; these helpers keep both away from the
-adapter's tasks.
+adapter's tasks. ``paced`` makes one send in the account's pace and says how it failed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Coroutine
+import logging
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
+from grpclib.const import Status
+from grpclib.exceptions import GRPCError, StreamTerminatedError
 from wechaty_puppet_service import PuppetService
 
+from bot.adapter import SendError
+from bot.pacing import Pacer
+
+log = logging.getLogger("bot.adapters.wechat")
 T = TypeVar("T")
+#: The gateway does not know this conversation: sending again cannot help.
+PERMANENT_SEND_ERRORS = (Status.NOT_FOUND, Status.INVALID_ARGUMENT)
 
 
 async def reachable(endpoint: str, timeout: float = 3.0) -> bool:  # noqa: ASYNC109
@@ -59,3 +68,21 @@ def drop(puppet: PuppetService) -> None:
     if channel is not None:
         channel.close()
         puppet.channel = None
+
+
+async def paced(pacer: Pacer, conversation: str, call: Callable[[], Coroutine[Any, Any, str]]) -> str:
+    """One send to the gateway in the account's pace, its failures told as SendError."""
+    async with pacer.slot():
+        try:
+            return await call()
+        except GRPCError as exc:
+            permanent = exc.status in PERMANENT_SEND_ERRORS
+            raise SendError(f"gateway {exc.status.name}: {exc.message}", permanent=permanent) from exc
+        except StreamTerminatedError as exc:
+            # Cut off mid-call: the gateway may have sent it. The protocol has no
+            # idempotency key, so the outbox sends again (at least once beats never).
+            log.warning("WeChat: connection lost while sending to %s; it may have gone out "
+                        "and will be sent again", conversation)
+            raise SendError(f"connection lost mid-send: {exc}", offline=True) from exc
+        except (ConnectionError, OSError) as exc:
+            raise SendError(f"gateway unreachable: {exc}", offline=True) from exc

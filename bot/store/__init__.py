@@ -21,6 +21,7 @@ from typing import Protocol
 from bot.store.audit import AuditRepo
 from bot.store.campaigns import CampaignRepo
 from bot.store.care import CareRepo
+from bot.store.charts import ChartRepo
 from bot.store.errors import StoreError, StoreUnavailable
 from bot.store.faq import FaqRepo
 from bot.store.groups import BoundGroup, GroupRepo
@@ -109,6 +110,10 @@ class Store(Protocol):
     @property
     def web(self) -> WebRepo:
         """The dashboard's login links, sessions and ticket search."""
+
+    @property
+    def charts(self) -> ChartRepo:
+        """Per-day and per-group aggregates the charts draw."""
 
     @property
     def jobstore_url(self) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.message import JoinDecision, Reply
+from bot.message import Attachment, JoinDecision, Reply
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +84,20 @@ def action_from_json(text: str | None) -> JoinDecision | None:
         raise ValueError(f"unknown outbox action {text!r}")
     join = data["join"]
     return JoinDecision(str(join["user_id"]), bool(join["approve"]), str(join.get("name", "")))
+
+
+def attachment_to_json(attachment: Attachment | None) -> str | None:
+    """A reply's file as stored: where it is, its name and type (never its bytes)."""
+    if attachment is None:
+        return None
+    return json.dumps({"path": attachment.path, "name": attachment.name, "mime": attachment.mime,
+                       "group_safe": attachment.group_safe}, ensure_ascii=False)
+
+
+def attachment_from_json(text: str | None) -> Attachment | None:
+    """The inverse of :func:`attachment_to_json`."""
+    if text is None:
+        return None
+    data = json.loads(text)
+    return Attachment(str(data["path"]), str(data["name"]), str(data["mime"]),
+                      bool(data.get("group_safe", False)))

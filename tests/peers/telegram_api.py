@@ -7,7 +7,8 @@ one), ``sendMessage`` and ``editMessageText`` (HTML parse mode, inline keyboards
 error texts), ``answerCallbackQuery``, ``getChatMember``, ``setMyCommands``,
 ``getMyCommands``, ``deleteMyCommands``, ``setWebhook``, ``deleteWebhook``,
 ``getWebhookInfo``, ``approveChatJoinRequest``, ``declineChatJoinRequest`` (joining groups and
-join requests are in ``telegram_api_joins.py``). With a webhook set, updates are POSTed to it
+join requests are in ``telegram_api_joins.py``), ``sendPhoto`` and ``sendDocument`` (uploads,
+in ``telegram_api_media.py``). With a webhook set, updates are POSTed to it
 one at a time, in order, with the ``X-Telegram-Bot-Api-Secret-Token`` header; anything but a
 2xx answer (or no answer) leaves the update queued and it is sent again after ``webhook_retry`` seconds, and getUpdates
 answers 409 meanwhile. Unlike Telegram, plain ``http://`` URLs are accepted (no TLS here). A wrong
@@ -50,6 +51,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.peers.telegram_api_joins import Joins
+from tests.peers.telegram_api_media import Media, upload_json
 from tests.peers.telegram_html import HtmlError, parse_html, utf16_len
 
 DEFAULT_TOKEN = "123456:TEST-token-0123456789abcdef"
@@ -196,6 +198,7 @@ class BotApi:
         self.webhook_retry = 0.2
         self.webhook_error: str = ""
         self.joins = Joins(self, ApiError)
+        self.media = Media(self, ApiError)
 
     @property
     def bot_id(self) -> int:
@@ -228,7 +231,8 @@ class BotApi:
             "getmycommands": self.get_my_commands, "deletemycommands": self.delete_my_commands,
             "deletewebhook": self.delete_webhook, "getwebhookinfo": self.get_webhook_info,
             "setwebhook": self.set_webhook, "approvechatjoinrequest": self.joins.approve,
-            "declinechatjoinrequest": self.joins.decline,
+            "declinechatjoinrequest": self.joins.decline, "sendphoto": self.media.send_photo,
+            "senddocument": self.media.send_document,
         }.get(name)
         if name == "getupdates":
             return await self.get_updates(params)
@@ -326,6 +330,8 @@ class BotApi:
             raise ApiError(400, "Bad Request: message to edit not found")
         if msg["from"]["id"] != self.bot_id:
             raise ApiError(400, "Bad Request: message can't be edited")
+        if "text" not in msg:
+            raise ApiError(400, "Bad Request: there is no text in the message to edit")
         text, entities = self._formatted(p, too_long="Bad Request: MESSAGE_TOO_LONG")
         markup = self._markup(p.json("reply_markup"))
         if (text, entities, markup) == (msg["text"], msg.get("entities", []), msg.get("reply_markup")):
@@ -747,7 +753,7 @@ async def _error(exc: ApiError) -> web.Response:
 
 
 async def _read_params(request: web.Request) -> Json:
-    """Query string, then the body: JSON, urlencoded or multipart (files are ignored)."""
+    """Query string, then the body: JSON, urlencoded or multipart (files kept as upload records)."""
     params: Json = dict(request.query)
     if request.method == "POST" and request.can_read_body:
         if request.content_type == "application/json":
@@ -756,7 +762,11 @@ async def _read_params(request: web.Request) -> Json:
                 params.update(body)
         else:
             form = await request.post()
-            params.update({k: v for k, v in form.items() if isinstance(v, str)})
+            for key, value in form.items():
+                if isinstance(value, str):
+                    params[key] = value
+                elif isinstance(value, web.FileField):
+                    params[key] = upload_json(value)
     return params
 
 

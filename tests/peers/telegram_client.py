@@ -17,6 +17,7 @@ Everything is read from the server's event record, long-polled, so nothing here 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import socket
 import sys
@@ -112,6 +113,34 @@ class Sent:
 
 
 @dataclass(frozen=True)
+class SentFile:
+    """A photo or document the bot uploaded, with the bytes the server received."""
+
+    seq: int
+    method: str
+    chat_id: int
+    message_id: int
+    filename: str
+    content_type: str
+    data: bytes
+    caption: str
+    buttons: tuple[tuple[tuple[str, str], ...], ...]
+
+    @classmethod
+    def from_event(cls, ev: Json) -> SentFile:
+        msg, params = ev["result"], ev["params"]
+        upload = params["photo" if ev["method"] == "sendPhoto" else "document"]
+        if isinstance(upload, str):  # attach://name: the file part has a name of its own
+            upload = params[upload.removeprefix("attach://")]
+        rows = msg.get("reply_markup", {}).get("inline_keyboard", [])
+        return cls(seq=ev["seq"], method=ev["method"], chat_id=msg["chat"]["id"],
+                   message_id=msg["message_id"], filename=upload["filename"],
+                   content_type=upload["content_type"], data=base64.b64decode(upload["base64"]),
+                   caption=msg.get("caption", ""),
+                   buttons=tuple(tuple((b["text"], b.get("callback_data", "")) for b in row) for row in rows))
+
+
+@dataclass(frozen=True)
 class Injected:
     """What the server made of an injected message (``update_id`` 0: not delivered to the bot)."""
 
@@ -125,7 +154,7 @@ class Injected:
 
 
 #: The calls ``describe()`` lists when a wait times out.
-SHOWN = ("sendMessage", "editMessageText", "answerCallbackQuery")
+SHOWN = ("sendMessage", "editMessageText", "answerCallbackQuery", "sendPhoto", "sendDocument")
 
 
 class ControlError(RuntimeError):
@@ -327,6 +356,16 @@ class TelegramApi:
     def sends(self, method: str = "sendMessage") -> list[Sent]:
         """Every message the bot sent (or edited, with ``method="editMessageText"``)."""
         return [Sent.from_event(e) for e in self.calls(method, ok=True)]
+
+    def files(self) -> list[SentFile]:
+        """Every photo and document the bot uploaded, in order."""
+        return [SentFile.from_event(e) for e in self.log
+                if e["method"] in ("sendPhoto", "sendDocument") and e["status"] == 200]
+
+    async def wait_files(self, count: int, timeout: float = 10) -> list[SentFile]:  # noqa: ASYNC109
+        """Until the bot uploaded at least ``count`` files; returns them all."""
+        return await self.wait_until(lambda: self.files() if len(self.files()) >= count else None,
+                                     timeout, f"{count} uploaded files")
 
     async def wait_sent(self, predicate: Callable[[Sent], bool] | None = None, *,
                         method: str = "sendMessage", timeout: float = 10) -> Sent:  # noqa: ASYNC109

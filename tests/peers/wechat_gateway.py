@@ -22,6 +22,7 @@ pass ``require_delivered=False`` to test that on purpose.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import fcntl
 import json
@@ -131,6 +132,18 @@ class BotSent:
     mention_ids: tuple[str, ...]
     message_id: str | None  # id of the echoed `message` event
     raw: dict[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def file_name(self) -> str | None:
+        """A file box's name (``kind == "file"``)."""
+        name = self.raw.get("fileName")
+        return str(name) if name is not None else None
+
+    @property
+    def file_data(self) -> bytes | None:
+        """The bytes of a file box as the gateway received them."""
+        encoded = self.raw.get("fileBase64")
+        return base64.b64decode(encoded) if encoded else None
 
     @classmethod
     def from_event(cls, ev: dict[str, Any]) -> BotSent:

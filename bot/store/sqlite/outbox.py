@@ -10,7 +10,13 @@ import aiosqlite
 
 from bot.message import Button, ChatRef, Mention, Reply
 from bot.privacy import for_chat
-from bot.store.outbox import OutboxItem, action_from_json, action_to_json
+from bot.store.outbox import (
+    OutboxItem,
+    action_from_json,
+    action_to_json,
+    attachment_from_json,
+    attachment_to_json,
+)
 from bot.store.sqlite.base import Database, from_db, to_db
 
 
@@ -29,8 +35,8 @@ class SqliteOutboxRepo:
         async with self.db.tx():
             cur = await self.db.execute(
                 """INSERT INTO outbox (platform, chat_id, text, mentions, buttons,
-                       edit_message_id, action, dedupe_key, next_attempt_at, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                       edit_message_id, action, attachment, dedupe_key, next_attempt_at, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT (dedupe_key) DO NOTHING""",
                 (
                     reply.chat.platform,
@@ -40,6 +46,7 @@ class SqliteOutboxRepo:
                     json.dumps([[b.label, b.command] for b in reply.buttons], ensure_ascii=False),
                     reply.edit_message_id,
                     action_to_json(reply.action),
+                    attachment_to_json(reply.attachment),
                     dedupe_key,
                     to_db(now),
                     to_db(now),
@@ -145,6 +152,7 @@ def _item(r: aiosqlite.Row) -> OutboxItem:
         buttons=tuple(Button(label, cmd) for label, cmd in json.loads(r["buttons"])),
         edit_message_id=r["edit_message_id"],
         action=action_from_json(r["action"]),
+        attachment=attachment_from_json(r["attachment"]),
     )
     return OutboxItem(
         id=r["id"],

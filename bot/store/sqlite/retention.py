@@ -63,10 +63,10 @@ class SqliteRetentionRepo:
             return cur.rowcount
 
     async def purge_outbox(self, before: datetime, now: datetime, limit: int) -> int:
-        """Blank the text, mentions and action of up to ``limit`` old sent replies; pending ones stay."""
+        """Blank the text, mentions, action and file of up to ``limit`` old sent replies; pending ones stay."""
         async with self.db.tx():
             cur = await self.db.execute(
-                f"""UPDATE outbox SET text = '', mentions = '[]', action = NULL WHERE id IN
+                f"""UPDATE outbox SET text = '', mentions = '[]', action = NULL, attachment = NULL WHERE id IN
                       (SELECT id FROM outbox WHERE {_OLD_SENT} LIMIT ?)""",
                 (to_db(before), limit),
             )

@@ -9,6 +9,7 @@ from bot.store.sqlite.audit import SqliteAuditRepo
 from bot.store.sqlite.base import Database
 from bot.store.sqlite.campaigns import SqliteCampaignRepo
 from bot.store.sqlite.care import SqliteCareRepo
+from bot.store.sqlite.charts import SqliteChartRepo
 from bot.store.sqlite.faq import SqliteFaqRepo
 from bot.store.sqlite.groups import SqliteGroupRepo
 from bot.store.sqlite.households import SqliteHouseholdRepo, SqliteMemberRepo
@@ -46,6 +47,7 @@ class SqliteStore:
         self.faq = SqliteFaqRepo(self.db)
         self.volunteers = SqliteVolunteerRepo(self.db)
         self.web = SqliteWebRepo(self.db)
+        self.charts = SqliteChartRepo(self.db)
 
     @property
     def jobstore_url(self) -> str:

@@ -10,6 +10,7 @@
  *   <- {"id": 1, "ok": true, "contactId": "wxid_bot1"}
  *   <- {"id": 2, "ok": false, "error": "..."}
  *   <- {"event": "botSent", "kind": "text", "roomId": "...", "toId": null, "text": "...", "mentionIds": [...]}
+ *   <- {"event": "botSent", "kind": "file", ..., "fileName": "x.png", "fileBase64": "...", "mediaType": "image/png"}
  *
  * stdout carries nothing but protocol lines; all logging goes to stderr.
  *
@@ -87,7 +88,15 @@ class GatewayPuppet extends PuppetMock {
   async messageSendFile (conversationId, file) {
     let name = ''
     try { name = file.name } catch (_) { /* ignore */ }
-    return botSend(conversationId, 'file', { fileName: name, fileBox: file })
+    // The bytes the gateway received, so tests can decode exactly what the bot sent.
+    let bytes = null
+    try { bytes = await file.toBuffer() } catch (e) { console.error('messageSendFile: unreadable file box', e) }
+    return botSend(conversationId, 'file', {
+      fileName: name,
+      fileBox: file,
+      fileBase64: bytes ? bytes.toString('base64') : null,
+      mediaType: file.mediaType || null,
+    })
   }
 
   async messageSendContact (conversationId, contactId) {
@@ -195,6 +204,7 @@ function botSend (conversationId, kind, extra) {
     mentionIds: extra.mentionIds || [],
   }
   if (extra.fileName !== undefined) { ev.fileName = extra.fileName }
+  if (extra.fileBase64 !== undefined) { ev.fileBase64 = extra.fileBase64; ev.mediaType = extra.mediaType }
   if (extra.contactId !== undefined) { ev.contactId = extra.contactId }
   if (extra.url !== undefined) { ev.url = extra.url }
   if (extra.miniProgram !== undefined) { ev.miniProgram = extra.miniProgram }
