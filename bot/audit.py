@@ -20,6 +20,7 @@ ACTION_LABEL = {
     "faq_import": "导入政策问答",
     "rumors_import": "导入谣言库",
     "rumors_retire": "停用谣言库条目",
+    "ranking_publish": "发布考核排名",
 }
 
 

@@ -15,6 +15,7 @@ from handlers import (
     maybe_help,
     notices,
     owner,
+    reports,
     resident,
     rumor,
     tickets,
@@ -37,4 +38,5 @@ ROUTERS: tuple[Router, ...] = (
     maybe_help.router,
     tickets.router,
     campaigns.router,
+    reports.router,
 )

@@ -5,7 +5,8 @@ itself. ``JOBS`` is handed to the bot at start-up by ``bot.commands`` (and the t
 """
 
 from bot.services import Jobs
-from schedules import campaigns, care, digest, join, notices, retention, sla
+from schedules import campaigns, care, digest, join, notices, ranking, reports, retention, sla
 
-JOBS = Jobs(periodic=(notices.JOB, sla.JOB, digest.JOB, retention.JOB, join.JOB, care.JOB, campaigns.JOB),
+JOBS = Jobs(periodic=(notices.JOB, sla.JOB, digest.JOB, retention.JOB, join.JOB, care.JOB, campaigns.JOB,
+                      reports.WEEKLY, reports.MONTHLY, ranking.JOB),
             fire=notices.fire)

@@ -21,6 +21,7 @@ from bot.config.feedback import FEEDBACK, FeedbackConfig
 from bot.config.groups import GROUPS, STAFF, GroupConfig
 from bot.config.people import GRIDS, JOIN, GridConfig, JoinConfig
 from bot.config.platforms import BOT, TELEGRAM, WECHAT, BotConfig, TelegramConfig, WechatConfig
+from bot.config.ranking import RANKING, REPORTS, RankingConfig, ReportsConfig
 from bot.config.reader import ConfigError, Document, Table
 from bot.config.rumors import RUMORS, RumorConfig
 from bot.config.schedules import SCHEDULES, ScheduledNoticeConfig
@@ -38,7 +39,7 @@ from bot.config.small import (
 
 #: In the order messages list them; a table that needs another reads it first (``doc[GROUPS]``).
 TABLES: tuple[Table[Any], ...] = (BOT, STAFF, TELEGRAM, WECHAT, PRIVACY, NOTICES, DIGEST, LIMITS, SLA, GROUPS,
-                                  SCHEDULES, GRIDS, JOIN, CARE, RUMORS, CAMPAIGNS, FEEDBACK)
+                                  SCHEDULES, GRIDS, JOIN, CARE, RUMORS, CAMPAIGNS, FEEDBACK, REPORTS, RANKING)
 #: Every key each table may hold, as written in the file; anything else is a typo.
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {t.name: t.keys for t in TABLES}
 #: How each table is written in TOML, for messages.
@@ -70,6 +71,8 @@ class Config:
     rumors: RumorConfig
     campaigns: CampaignConfig
     feedback: FeedbackConfig
+    reports: ReportsConfig
+    ranking: RankingConfig
 
     @property
     def name(self) -> str:

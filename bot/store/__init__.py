@@ -28,6 +28,7 @@ from bot.store.households import HouseholdRepo, MemberRepo
 from bot.store.messages import MessageRepo
 from bot.store.notices import NoticeRepo
 from bot.store.outbox import OutboxItem, OutboxRepo
+from bot.store.reports import ReportRepo
 from bot.store.retention import RetentionRepo
 from bot.store.rumors import RumorRepo
 from bot.store.tickets import TicketRepo
@@ -89,6 +90,10 @@ class Store(Protocol):
     @property
     def faq(self) -> FaqRepo:
         """Policy Q&A entries and residents' open questions."""
+
+    @property
+    def reports(self) -> ReportRepo:
+        """Report figures over a period (日报 / 周报 / 月报, 考核排名)."""
 
     @property
     def jobstore_url(self) -> str:

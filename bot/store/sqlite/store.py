@@ -15,6 +15,7 @@ from bot.store.sqlite.households import SqliteHouseholdRepo, SqliteMemberRepo
 from bot.store.sqlite.messages import SqliteMessageRepo
 from bot.store.sqlite.notices import SqliteNoticeRepo
 from bot.store.sqlite.outbox import SqliteOutboxRepo
+from bot.store.sqlite.reports import SqliteReportRepo
 from bot.store.sqlite.retention import SqliteRetentionRepo
 from bot.store.sqlite.rumors import SqliteRumorRepo
 from bot.store.sqlite.tickets import SqliteTicketRepo
@@ -38,6 +39,7 @@ class SqliteStore:
         self.retention = SqliteRetentionRepo(self.db)
         self.rumors = SqliteRumorRepo(self.db)
         self.faq = SqliteFaqRepo(self.db)
+        self.reports = SqliteReportRepo(self.db)
 
     @property
     def jobstore_url(self) -> str:
