@@ -62,7 +62,7 @@ async def rank(ctx: Ctx) -> list[Reply] | Reply:
         return ctx.reply(f"{exc}例如：排名 2026-10，或 排名 发布 上月")
     if len(words) > 1:
         return ctx.reply("「排名」后面只写月份，例如：排名 2026-10；发布写成：排名 发布 2026-10")
-    r = await ranking(ctx.store, ctx.config, ctx.directory, period)
+    r = await ranking(ctx.store, ctx.config, ctx.directory, period, ctx.now)
     if not r.ranked:
         return ctx.reply(f"{period.month_label()}没有可排名的数据：各群都没有工单、评价、通知回执或住户登记。")
     if not publish:

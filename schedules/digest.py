@@ -24,7 +24,7 @@ async def digests(svc: Services, now: datetime) -> list[Reply]:
     """
     closed = await svc.store.campaigns.undigested()  # since the last digest: job() marks them
     out = []
-    for chat, report in await reports.digest_reports(svc, "daily", scheduled("daily", now, svc.config.tz)):
+    for chat, report in await reports.digest_reports(svc, "daily", scheduled("daily", now, svc.config.tz), now):
         staff = svc.directory.is_staff(chat.platform, chat.chat_id.removeprefix(PRIVATE_PREFIX))
         lines = await campaign_flow.digest_lines(svc, closed, None if staff else list(report.scope.groups))
         out.append(Reply(chat, "\n".join([render.text(report, svc.config.tz), *lines])))

@@ -15,7 +15,7 @@ from bot.services import Job, Services, Triggers
 
 async def publish(svc: Services, now: datetime) -> int:
     """Queue each group's place and the staff's full list, once per month across restarts."""
-    r = await ranking(svc.store, svc.config, svc.directory, last_complete("monthly", now, svc.config.tz))
+    r = await ranking(svc.store, svc.config, svc.directory, last_complete("monthly", now, svc.config.tz), now)
     text = staff_text(r, svc.config)
     replies = group_replies(r, svc.config) + [
         Reply(ChatRef.private(platform, user), text)

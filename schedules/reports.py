@@ -16,7 +16,7 @@ def _run(kind: Kind) -> Callable[[Services, datetime], Awaitable[int]]:
     async def run(svc: Services, now: datetime) -> int:
         """Queue every owner's and staff member's report; a second run of the slot adds none."""
         period = scheduled(kind, now, svc.config.tz)
-        replies = await reports.digest_replies(svc, kind, period)
+        replies = await reports.digest_replies(svc, kind, period, now)
         return await svc.queue(replies, dedupe_prefix=f"{kind}:{period.start:%Y%m%d}")
 
     return run

@@ -57,7 +57,7 @@ async def on_demand(svc: Services, platform: str, user_id: str, kind: Kind, args
     if isinstance(asked, str):
         return asked
     scope, period = asked
-    report = (await build(svc.store, svc.config, kind, [scope], period))[0]
+    report = (await build(svc.store, svc.config, kind, [scope], period, now))[0]
     return await empty_answer(svc, report) or render.text(report, svc.config.tz)
 
 
@@ -83,13 +83,14 @@ def audiences(svc: Services) -> list[tuple[ChatRef, Scope]]:
     return out
 
 
-async def digest_reports(svc: Services, kind: Kind, period: Period) -> list[tuple[ChatRef, Report]]:
+async def digest_reports(svc: Services, kind: Kind, period: Period,
+                         now: datetime) -> list[tuple[ChatRef, Report]]:
     """One report per owner and staff member for this period, built in two store calls."""
     who = audiences(svc)
-    reports = await build(svc.store, svc.config, kind, [s for _, s in who], period)
+    reports = await build(svc.store, svc.config, kind, [s for _, s in who], period, now)
     return [(chat, r) for (chat, _), r in zip(who, reports, strict=True)]
 
 
-async def digest_replies(svc: Services, kind: Kind, period: Period) -> list[Reply]:
+async def digest_replies(svc: Services, kind: Kind, period: Period, now: datetime) -> list[Reply]:
     """Every scheduled report of this period as a private message."""
-    return [Reply(chat, render.text(r, svc.config.tz)) for chat, r in await digest_reports(svc, kind, period)]
+    return [Reply(chat, render.text(r, svc.config.tz)) for chat, r in await digest_reports(svc, kind, period, now)]

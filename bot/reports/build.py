@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.config import Config
 from bot.kinds import REGISTRY
@@ -24,6 +24,8 @@ class Report:
     total: UnitRows
     before: UnitRows
     lines: tuple[tuple[Line, UnitRows, UnitRows], ...]
+    #: When it was made: the overdue list is as of this time.
+    made_at: datetime
 
     @property
     def empty(self) -> bool:
@@ -48,27 +50,27 @@ def limits(config: Config) -> dict[tuple[str, str], tuple[timedelta, timedelta]]
 
 
 async def figures(store: Store, config: Config, sets: dict[frozenset[str], str], period: Period,
-                  top: int = 5) -> dict[str, UnitRows]:
-    """The store's figures for each named set of groups over one period."""
+                  now: datetime, top: int = 5) -> dict[str, UnitRows]:
+    """The store's figures for each named set of groups over one period (overdue as of ``now``)."""
     units = {name: sorted(keys) for keys, name in sets.items()}
-    return await store.reports.period(units, period.start, period.end, period.end, limits(config), top=top)
+    return await store.reports.period(units, period.start, period.end, now, limits(config), top=top)
 
 
 async def build(store: Store, config: Config, kind: Kind, scopes: Sequence[Scope],
-                period: Period) -> list[Report]:
+                period: Period, now: datetime) -> list[Report]:
     """Every scope's report for ``period`` and the period before it: two store calls in all."""
     sets: dict[frozenset[str], str] = {}
     for s in scopes:
         for keys in (s.groups, *(line.groups for line in s.lines)):
             sets.setdefault(frozenset(keys), f"u{len(sets)}")
-    now = await figures(store, config, sets, period)
-    before = await figures(store, config, sets, period.previous())
+    rows = await figures(store, config, sets, period, now)
+    before = await figures(store, config, sets, period.previous(), now, top=0)
 
     def pick(rows: dict[str, UnitRows], keys: Sequence[str]) -> UnitRows:
         return rows[sets[frozenset(keys)]]
 
-    return [Report(kind, period, s, pick(now, s.groups), pick(before, s.groups),
-                   tuple((line, pick(now, line.groups), pick(before, line.groups)) for line in s.lines))
+    return [Report(kind, period, s, pick(rows, s.groups), pick(before, s.groups),
+                   tuple((line, pick(rows, line.groups), pick(before, line.groups)) for line in s.lines), now)
             for s in scopes]
 
 

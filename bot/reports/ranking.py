@@ -17,6 +17,7 @@ one decimal) share a place. Only group-level figures are used: publishing names 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.config import Config, GroupConfig
 from bot.config.ranking import CRITERIA
@@ -80,10 +81,11 @@ def ranked_groups(directory: Directory) -> list[GroupConfig]:
     return [g for g in directory.groups if g.tickets]
 
 
-async def ranking(store: Store, config: Config, directory: Directory, period: Period) -> Ranking:
+async def ranking(store: Store, config: Config, directory: Directory, period: Period,
+                  now: datetime) -> Ranking:
     """The month's ranking, computed from one store call over every ranked group."""
     groups = ranked_groups(directory)
-    rows = await figures(store, config, {frozenset((g.key,)): g.key for g in groups}, period, top=0)
+    rows = await figures(store, config, {frozenset((g.key,)): g.key for g in groups}, period, now, top=0)
     weights = dict(config.ranking.weights)
     scored = []
     for order, g in enumerate(groups):

@@ -90,7 +90,7 @@ def text(report: Report, tz: ZoneInfo) -> str:
     lines.append(f"超时：本期新增工单中超时 {r.late} 张（{_delta(r.late, b.late)}）；"
                  f"目前超时未办 {r.overdue} 张")
     for t in r.overdue_list:
-        waited = duration((report.period.end - t.created_at).total_seconds())
+        waited = duration((report.made_at - t.created_at).total_seconds())
         holder = t.holder or "未接单"
         lines.append(f"  · {t.code} {t.group_name} {kind_of(t.kind).label} {STATUS_LABEL.get(t.status, t.status)}"
                      f"，经办：{holder}，已等 {waited}")

@@ -81,7 +81,7 @@ class UnitRows:
     #: Campaigns started in the period: households asked (group by group) and those that answered.
     campaign_asked: int = 0
     campaign_answered: int = 0
-    #: Unfinished and past their deadline at ``asof``: how many, and the oldest few.
+    #: Unfinished and past their deadline at ``asof`` (the report's time): how many, the oldest few.
     overdue: int = 0
     overdue_list: list[HeldTicket] = field(default_factory=list)
 
@@ -93,8 +93,9 @@ class ReportRepo(Protocol):
         self, units: Units, start: datetime, end: datetime, asof: datetime,
         limits: Mapping[tuple[str, str], tuple[timedelta, timedelta]], *, top: int = 5,
     ) -> dict[str, UnitRows]:
-        """Every unit's figures for [start, end); late and overdue are judged at ``asof`` with
-        ``limits`` ((kind, priority) -> (accept, finish)); ``top`` bounds each unit's lists."""
+        """Every unit's figures for [start, end): late judged at ``end``, the overdue list at
+        ``asof`` (the report's time), both with ``limits`` ((kind, priority) -> (accept, finish));
+        ``top`` bounds each unit's lists."""
 
     async def first_activity(self) -> datetime | None:
         """When the first ticket or notice was recorded (None in an empty database)."""

@@ -38,19 +38,20 @@ g AS MATERIALIZED (SELECT group_key, kind, category, COUNT(*) AS n
 SELECT u.unit, g.kind, g.category, SUM(g.n) AS n {_BY_UNIT} GROUP BY u.unit, g.kind, g.category"""
 
 # The first move out of 待处理 by a person (the library's instant answer is no acceptance);
+# late: accepted or finished after its limit, or still waiting past it when the period ended.
 # late: accepted or finished after its limit, or still waiting past it at ``asof``.
 _ACCEPT = f"""WITH {_UNITS}, {_LIMITS},
 f AS (SELECT t.group_key, t.kind, t.priority, unixepoch(t.created_at) AS filed,
-        CASE WHEN t.status IN ('done', 'rejected') AND t.updated_at <= :asof
+        CASE WHEN t.status IN ('done', 'rejected') AND t.updated_at <= :end
              THEN unixepoch(t.updated_at) END AS closed,
         (SELECT unixepoch(MIN(e.at)) FROM ticket_events e WHERE e.ticket_id = t.id
            AND e.from_status = 'open' AND e.to_status IN ('accepted', 'assigned', 'done')
-           AND e.actor_id != 'bot' AND e.at <= :asof) AS accepted
+           AND e.actor_id != 'bot' AND e.at <= :end) AS accepted
       FROM tickets t INDEXED BY tickets_created_cover
       WHERE t.created_at >= :start AND t.created_at < :end),
 g AS MATERIALIZED (SELECT f.group_key, f.accepted - f.filed AS secs,
-        COALESCE(COALESCE(f.accepted, CASE WHEN f.closed IS NULL THEN :asof_s END) - f.filed > lim.accept_s
-                 OR COALESCE(f.closed, :asof_s) - f.filed > lim.finish_s, 0) AS late
+        COALESCE(COALESCE(f.accepted, CASE WHEN f.closed IS NULL THEN :end_s END) - f.filed > lim.accept_s
+                 OR COALESCE(f.closed, :end_s) - f.filed > lim.finish_s, 0) AS late
       FROM f LEFT JOIN lim ON lim.kind = f.kind AND lim.priority = f.priority),
 r AS (SELECT u.unit, g.secs, g.late, {_RANKED} {_BY_UNIT})
 SELECT unit, SUM(late) AS late, {_SPREAD} FROM r GROUP BY unit"""
@@ -92,7 +93,7 @@ g AS MATERIALIZED (SELECT t.group_key, t.id, t.code, t.group_name, t.kind, t.sta
         AND :asof_s - unixepoch(t.created_at) > CASE WHEN t.status = 'open' THEN lim.accept_s ELSE lim.finish_s END),
 r AS (SELECT u.unit, g.*, ROW_NUMBER() OVER (PARTITION BY u.unit ORDER BY g.created_at, g.id) AS rn,
         COUNT(*) OVER (PARTITION BY u.unit) AS n {_BY_UNIT})
-SELECT * FROM r WHERE rn <= :top ORDER BY unit, rn"""
+SELECT * FROM r WHERE rn <= MAX(:top, 1) ORDER BY unit, rn"""
 
 _RATINGS = f"""WITH {_UNITS},
 g AS MATERIALIZED (SELECT t.group_key, r.score, r.comment, r.at, t.code, t.group_name
@@ -103,7 +104,7 @@ w AS (SELECT u.unit, g.*, ROW_NUMBER() OVER (PARTITION BY u.unit ORDER BY g.scor
 SELECT * FROM w WHERE rn = 1 OR (rn <= :top AND score <= 3) ORDER BY unit, rn"""
 
 _NOTICES = f"""WITH {_UNITS},
-g AS MATERIALIZED (SELECT group_key, CASE WHEN confirmed_at <= :asof
+g AS MATERIALIZED (SELECT group_key, CASE WHEN confirmed_at < :end
                      THEN unixepoch(confirmed_at) - unixepoch(queued_at) END AS secs
       FROM notice_deliveries INDEXED BY notice_deliveries_queued
       WHERE state = 'queued' AND queued_at >= :start AND queued_at < :end),
@@ -160,14 +161,14 @@ class SqliteReportRepo:
         self, units: Units, start: datetime, end: datetime, asof: datetime,
         limits: Mapping[tuple[str, str], tuple[timedelta, timedelta]], *, top: int = 5,
     ) -> dict[str, UnitRows]:
-        """Every unit's figures for [start, end), late and overdue judged at ``asof``."""
+        """Every unit's figures for [start, end); the overdue list as it stands at ``asof``."""
         out = {name: UnitRows() for name in units}
         values = {
             "units": json.dumps([[g, name] for name, keys in units.items() for g in dict.fromkeys(keys)]),
             "limits": json.dumps([[k, p, a.total_seconds(), f.total_seconds()]
                                   for (k, p), (a, f) in limits.items()]),
-            "start": to_db(start), "end": to_db(end), "asof": to_db(asof),
-            "asof_s": int(asof.timestamp()), "top": top,
+            "start": to_db(start), "end": to_db(end), "end_s": int(end.timestamp()),
+            "asof": to_db(asof), "asof_s": int(asof.timestamp()), "top": top,
         }
         for r in await self._rows(_FILED, values):
             out[r["unit"]].filed[(r["kind"], r["category"])] = r["n"]
@@ -187,8 +188,9 @@ class SqliteReportRepo:
         for r in await self._rows(_OVERDUE, values):
             unit = out[r["unit"]]
             unit.overdue = r["n"]
-            unit.overdue_list.append(HeldTicket(r["code"], r["group_name"], r["kind"], r["status"],
-                                                r["holder"], from_db(r["created_at"])))
+            if r["rn"] <= top:
+                unit.overdue_list.append(HeldTicket(r["code"], r["group_name"], r["kind"], r["status"],
+                                                    r["holder"], from_db(r["created_at"])))
         for r in await self._rows(_RATINGS, values):
             unit = out[r["unit"]]
             unit.ratings, unit.rating_sum = r["n"], r["total"]
