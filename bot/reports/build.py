@@ -34,9 +34,9 @@ class Report:
 
 
 def has_data(u: UnitRows) -> bool:
-    """Whether a unit has anything to report for the period."""
-    return bool(u.filed or u.done or u.rejected or u.open or u.ratings or u.notices
-                or u.campaign_asked or u.overdue)
+    """Whether a unit has anything to report for the period (what is overdue now does not count:
+    it is the same in every period's report)."""
+    return bool(u.filed or u.done or u.rejected or u.open or u.ratings or u.notices or u.campaign_asked)
 
 
 def limits(config: Config) -> dict[tuple[str, str], tuple[timedelta, timedelta]]:
