@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,7 +11,7 @@ from bot.kinds import REGISTRY
 from bot.reports.period import Kind, Period
 from bot.reports.scope import Line, Scope
 from bot.store import Store
-from bot.store.reports import UnitRows
+from bot.store.reports import PARTS, UnitRows
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +50,11 @@ def limits(config: Config) -> dict[tuple[str, str], tuple[timedelta, timedelta]]
 
 
 async def figures(store: Store, config: Config, sets: dict[frozenset[str], str], period: Period,
-                  now: datetime, top: int = 5) -> dict[str, UnitRows]:
+                  now: datetime, top: int = 5, parts: Collection[str] = PARTS) -> dict[str, UnitRows]:
     """The store's figures for each named set of groups over one period (overdue as of ``now``)."""
     units = {name: sorted(keys) for keys, name in sets.items()}
-    return await store.reports.period(units, period.start, period.end, now, limits(config), top=top)
+    return await store.reports.period(units, period.start, period.end, now, limits(config), top=top,
+                                      parts=parts)
 
 
 async def build(store: Store, config: Config, kind: Kind, scopes: Sequence[Scope],

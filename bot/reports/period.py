@@ -95,7 +95,10 @@ def period_of(kind: Kind, day: date, tz: ZoneInfo, now: datetime) -> Period:
     full_end = datetime.combine(_shift(kind, first, 1), time(), tz)
     if start > now:
         raise DateError(f"{day:%Y-%m-%d} 还没到，没有可报的数据。")
-    return Period(kind, start, min(full_end, now.astimezone(tz)), full_end)
+    # Up to the next whole second: what was filed in the second of the report counts (the
+    # store keeps whole seconds, and ``end`` is exclusive).
+    upto = now.astimezone(tz).replace(microsecond=0) + timedelta(seconds=1)
+    return Period(kind, start, min(full_end, upto), full_end)
 
 
 def last_complete(kind: Kind, now: datetime, tz: ZoneInfo) -> Period:

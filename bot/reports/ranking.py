@@ -28,6 +28,8 @@ from bot.store import Store
 from bot.store.reports import UnitRows
 
 NAMES = {key: name for key, name, _ in CRITERIA}
+#: The families of figures the score reads (see :data:`bot.store.reports.PARTS`).
+USED = ("filed", "speed", "ratings", "notices", "households")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +87,8 @@ async def ranking(store: Store, config: Config, directory: Directory, period: Pe
                   now: datetime) -> Ranking:
     """The month's ranking, computed from one store call over every ranked group."""
     groups = ranked_groups(directory)
-    rows = await figures(store, config, {frozenset((g.key,)): g.key for g in groups}, period, now, top=0)
+    rows = await figures(store, config, {frozenset((g.key,)): g.key for g in groups}, period, now, top=0,
+                         parts=USED)
     weights = dict(config.ranking.weights)
     scored = []
     for order, g in enumerate(groups):

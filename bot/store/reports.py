@@ -8,13 +8,17 @@ answers a district's whole report, and percentiles are computed over each unit's
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
 #: Units by name: the group keys each one counts.
 Units = Mapping[str, Sequence[str]]
+#: Families of figures a caller may ask for (all by default): tickets filed, closed and still
+#: open; times to accept and finish with the late count; the overdue list; ratings; notices;
+#: households; campaigns. The ranking asks only for what its score uses.
+PARTS = ("filed", "closed", "open", "speed", "overdue", "ratings", "notices", "households", "campaigns")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +96,11 @@ class ReportRepo(Protocol):
     async def period(
         self, units: Units, start: datetime, end: datetime, asof: datetime,
         limits: Mapping[tuple[str, str], tuple[timedelta, timedelta]], *, top: int = 5,
+        parts: Collection[str] = PARTS,
     ) -> dict[str, UnitRows]:
         """Every unit's figures for [start, end): late judged at ``end``, the overdue list at
         ``asof`` (the report's time), both with ``limits`` ((kind, priority) -> (accept, finish));
-        ``top`` bounds each unit's lists."""
+        ``top`` bounds each unit's lists (0: none); ``parts`` names the families to compute."""
 
     async def first_activity(self) -> datetime | None:
         """When the first ticket or notice was recorded (None in an empty database)."""

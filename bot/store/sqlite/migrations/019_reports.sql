@@ -8,3 +8,6 @@ CREATE INDEX tickets_closed_at ON tickets (updated_at, group_key, kind, category
 -- Ratings given in a period, and notices delivered in one.
 CREATE INDEX ratings_at ON ratings (at);
 CREATE INDEX notice_deliveries_queued ON notice_deliveries (queued_at) WHERE state = 'queued';
+-- Time to accept: a ticket's first move out of 待处理 by a person is the first entry here.
+CREATE INDEX ticket_events_first_move ON ticket_events (ticket_id, at)
+    WHERE from_status = 'open' AND to_status IN ('accepted', 'assigned', 'done') AND actor_id != 'bot';
