@@ -18,6 +18,10 @@ from bot.store.audit import Actor
 
 router = Router("reports")
 
+#: The owners' and staff's help lines (shown in 帮助 in private).
+OWNER_HELP = "· 日报 ／ 周报 ／ 月报 [群名] [日期]　工单、时效、超时、评价、通知回执，例：日报 昨天、月报 上月"
+STAFF_HELP = "· 排名 [月份]　考核排名（默认上月）／ 排名 发布 [月份]　发到各群（各群只看到本群名次和前几名）"
+
 
 async def _report(ctx: Ctx, kind: Kind) -> Reply:
     if ctx.msg.is_group:

@@ -130,3 +130,10 @@ owners = ["网格员{i}"]
         assert [ln.split(".")[0] for ln in lines[-4:]] == [lines[-4].split(".")[0]] * 4
     finally:
         await bot.close()
+
+
+async def test_the_help_card_tells_owners_and_staff_how_to_ask(bot: Bot) -> None:
+    [owner] = await bot.say("@", "李书记", "帮助")
+    [staff] = await bot.say("@", "区指挥部小王", "帮助")
+    assert "日报 ／ 周报 ／ 月报 [群名] [日期]" in owner.text and "排名 发布" not in owner.text
+    assert "排名 [月份]" in staff.text and "排名 发布 [月份]" in staff.text
