@@ -24,7 +24,7 @@ import time
 from collections.abc import Awaitable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -185,6 +185,8 @@ async def measure(toml: Path) -> dict[str, object]:
         for _ in range(2):
             secs["monthly_ranking_s"], ranked = await _timed(ranking(svc.store, svc.config, svc.directory, month, NOW))
         figures["ranked_groups"] = ranked.ranked
+        # Its floor: one plain SQL aggregate over the same month's tickets and ratings by group.
+        secs["monthly_ranking_floor_s"], _ = await _timed(_ranking_floor(svc.store, month.start, month.end))
         secs["reminder_scan_ms"], out = await _timed(reminders(svc, NOW))  # each reminded once
         figures["reminders"] = len(out)
         msg = Incoming(ChatRef.private("console", "区长"), "区长", "区长", "待办", "b1", NOW, is_group=False)
@@ -202,7 +204,17 @@ async def measure(toml: Path) -> dict[str, object]:
     secs["export_csv_s"], figures["export_peak_rss_mb"] = export(toml)
     for key, value in secs.items():
         figures[key] = round(value, 3) if key.endswith("_s") else round(value * 1000, 2)
+    figures["monthly_ranking_ratio"] = round(secs["monthly_ranking_s"] / secs["monthly_ranking_floor_s"], 1)
     return figures
+
+
+async def _ranking_floor(store: Any, start: datetime, end: datetime) -> None:
+    """Tickets filed and ratings given in the month, counted by group: what any ranking reads."""
+    for sql in ("""SELECT group_key, COUNT(*) FROM tickets WHERE created_at >= ? AND created_at < ?
+                   GROUP BY group_key""",
+                """SELECT t.group_key, COUNT(*), SUM(r.score) FROM ratings r JOIN tickets t
+                   ON t.id = r.ticket_id WHERE r.at >= ? AND r.at < ? GROUP BY t.group_key"""):
+        await store.db.fetchall(sql, (to_db(start), to_db(end)))
 
 
 def export(toml: Path) -> tuple[float, float]:
