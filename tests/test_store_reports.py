@@ -150,7 +150,7 @@ def test_every_statement_reads_index_ranges_not_tables(tmp_path: Path) -> None:
     asyncio.run(_migrated(path))
     con = sqlite3.connect(path)
     values = {"units": json.dumps([["a", "a"]]), "start": t(0), "end": t(24), "end_s": 0, "asof": t(30), "asof_s": 0, "top": 5}
-    for name in ("_FILED", "_ACCEPT", "_CLOSED", "_FINISH", "_OPEN", "_OVERDUE", "_RATINGS", "_LOWEST",
+    for name in ("_FILED", "_ACCEPT", "_LATE", "_CLOSED", "_FINISH", "_OPEN", "_OVERDUE", "_RATINGS", "_LOWEST",
                  "_NOTICES"):
         text = getattr(sql, name).replace(sql.ACCEPT_LIMIT, "60").replace(sql.FINISH_LIMIT, "600")
         query, params = sql._bind(text, values)

@@ -29,7 +29,7 @@ from bot.store.reports import UnitRows
 
 NAMES = {key: name for key, name, _ in CRITERIA}
 #: The families of figures the score reads (see :data:`bot.store.reports.PARTS`).
-USED = ("filed", "speed", "ratings", "notices", "households")
+USED = ("filed", "finish", "late", "ratings", "notices", "households")
 
 
 @dataclass(frozen=True, slots=True)

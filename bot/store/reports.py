@@ -16,9 +16,10 @@ from typing import Protocol
 #: Units by name: the group keys each one counts.
 Units = Mapping[str, Sequence[str]]
 #: Families of figures a caller may ask for (all by default): tickets filed, closed and still
-#: open; times to accept and finish with the late count; the overdue list; ratings; notices;
+#: open; times to accept and to finish; the late count; the overdue list; ratings; notices;
 #: households; campaigns. The ranking asks only for what its score uses.
-PARTS = ("filed", "closed", "open", "speed", "overdue", "ratings", "notices", "households", "campaigns")
+PARTS = ("filed", "closed", "open", "accept", "finish", "late", "overdue", "ratings", "notices",
+         "households", "campaigns")
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,24 +41,30 @@ g AS MATERIALIZED (SELECT group_key, kind, category, COUNT(*) AS n
       GROUP BY group_key, kind, category)
 SELECT u.unit, g.kind, g.category, SUM(g.n) AS n {_BY_UNIT} GROUP BY u.unit, g.kind, g.category"""
 
-# The first move out of 待处理 by a person (the library's instant answer is no acceptance);
-# late: accepted or finished after its limit, or still waiting past it when the period ended.
-# late: accepted or finished after its limit, or still waiting past it at ``asof``.
-_ACCEPT = f"""WITH {_UNITS},
-f AS MATERIALIZED (SELECT t.group_key, t.kind, t.priority, unixepoch(t.created_at) AS filed,
-        CASE WHEN t.status IN ('done', 'rejected') AND t.updated_at <= :end
-             THEN unixepoch(t.updated_at) END AS closed,
-        (SELECT unixepoch(MIN(e.at)) FROM ticket_events e WHERE e.ticket_id = t.id
+#: The first move out of 待处理 by a person (the library's instant answer is no acceptance).
+_FIRST_MOVE = """(SELECT unixepoch(MIN(e.at)) FROM ticket_events e WHERE e.ticket_id = t.id
            AND e.from_status = 'open' AND e.to_status IN ('accepted', 'assigned', 'done')
-           AND e.actor_id != 'bot' AND e.at <= :end) AS accepted
+           AND e.actor_id != 'bot' AND e.at < :end)"""
+
+_ACCEPT = f"""WITH {_UNITS},
+g AS MATERIALIZED (SELECT t.group_key, {_FIRST_MOVE} - unixepoch(t.created_at) AS secs
       FROM tickets t INDEXED BY tickets_created_cover
       WHERE t.created_at >= :start AND t.created_at < :end),
-g AS MATERIALIZED (SELECT f.group_key, f.accepted - f.filed AS secs,
-        COALESCE(COALESCE(f.accepted, CASE WHEN f.closed IS NULL THEN :end_s END) - f.filed > {ACCEPT_LIMIT}
-                 OR COALESCE(f.closed, :end_s) - f.filed > {FINISH_LIMIT}, 0) AS late
-      FROM f),
-r AS (SELECT u.unit, g.secs, g.late, {_RANKED} {_BY_UNIT} {_WINDOW})
-SELECT unit, SUM(late) AS late, {_SPREAD} FROM r GROUP BY unit"""
+r AS (SELECT u.unit, g.secs, {_RANKED} {_BY_UNIT} {_WINDOW})
+SELECT unit, {_SPREAD} FROM r GROUP BY unit"""
+
+# Late: accepted or finished after its limit, or still waiting past it when the period ended.
+_LATE = f"""WITH {_UNITS},
+f AS MATERIALIZED (SELECT t.group_key, t.kind, t.priority, unixepoch(t.created_at) AS filed,
+        CASE WHEN t.status IN ('done', 'rejected') AND t.updated_at < :end
+             THEN unixepoch(t.updated_at) END AS closed, {_FIRST_MOVE} AS accepted
+      FROM tickets t INDEXED BY tickets_created_cover
+      WHERE t.created_at >= :start AND t.created_at < :end),
+g AS MATERIALIZED (SELECT group_key,
+        SUM(COALESCE(COALESCE(accepted, CASE WHEN closed IS NULL THEN :end_s END) - filed > {ACCEPT_LIMIT}
+                     OR COALESCE(closed, :end_s) - filed > {FINISH_LIMIT}, 0)) AS late
+      FROM f GROUP BY group_key)
+SELECT u.unit, SUM(g.late) AS late {_BY_UNIT} GROUP BY u.unit"""
 
 _CLOSED = f"""WITH {_UNITS},
 g AS MATERIALIZED (SELECT group_key, kind, category, status, COUNT(*) AS n,
@@ -171,7 +177,11 @@ def _filed(unit: UnitRows, r: Any, top: int) -> None:
 
 
 def _accept(unit: UnitRows, r: Any, top: int) -> None:
-    unit.late, unit.accept = int(r["late"] or 0), _spread(r)
+    unit.accept = _spread(r)
+
+
+def _late(unit: UnitRows, r: Any, top: int) -> None:
+    unit.late = int(r["late"] or 0)
 
 
 def _closed(unit: UnitRows, r: Any, top: int) -> None:
@@ -223,7 +233,9 @@ STATEMENTS: dict[str, tuple[tuple[str, Apply], ...]] = {
     "filed": ((_FILED, _filed),),
     "closed": ((_CLOSED, _closed),),
     "open": ((_OPEN, _open),),
-    "speed": ((_ACCEPT, _accept), (_FINISH, _finish)),
+    "accept": ((_ACCEPT, _accept),),
+    "finish": ((_FINISH, _finish),),
+    "late": ((_LATE, _late),),
     "overdue": ((_OVERDUE, _overdue),),
     "ratings": ((_RATINGS, _ratings), (_LOWEST, _lowest)),
     "notices": ((_NOTICES, _notices),),
