@@ -86,7 +86,8 @@ def text(report: Report, tz: ZoneInfo) -> str:
     if r.done:
         lines.append(f"  办结分类：{_kinds_line(r.done)}")
     lines.append(f"时效：接单 {_spread(r.accept)}；办结 {_spread(r.finish)}"
-                 f"（办结中位较{prev} {_delta_time(r.finish.p50, b.finish.p50)}）")
+                 f"（较{prev}：接单中位 {_delta_time(r.accept.p50, b.accept.p50)}，"
+                 f"办结中位 {_delta_time(r.finish.p50, b.finish.p50)}）")
     lines.append(f"超时：本期新增工单中超时 {r.late} 张（{_delta(r.late, b.late)}）；"
                  f"目前超时未办 {r.overdue} 张")
     for t in r.overdue_list:
@@ -101,7 +102,8 @@ def text(report: Report, tz: ZoneInfo) -> str:
         said = f"「{low.comment}」" if low.comment else "（未留言）"
         lines.append(f"  · {low.code} {low.group_name} {low.score} 分{said}")
     if r.rumors_auto or r.rumors_staff:
-        lines.append(f"谣言求证：谣言库自动答复 {r.rumors_auto} 条，工作人员答复 {r.rumors_staff} 条")
+        lines.append(f"谣言求证：谣言库自动答复 {r.rumors_auto} 条（{_delta(r.rumors_auto, b.rumors_auto)}），"
+                     f"工作人员答复 {r.rumors_staff} 条（{_delta(r.rumors_staff, b.rumors_staff)}）")
     receipt, breceipt = rate(r.confirmed, r.notices), rate(b.confirmed, b.notices)
     if r.notices:
         lines.append(f"通知：下发 {r.notices} 群次，回执率 {_pct(receipt)}（{_delta(receipt, breceipt, pct=True)}），"
@@ -111,7 +113,9 @@ def text(report: Report, tz: ZoneInfo) -> str:
         lines.append(f"入群率：{_pct(joined)}（{r.joined}/{r.households} 户，{_delta(joined, bjoined, pct=True)}）")
     if r.campaign_asked:
         done_rate = rate(r.campaign_answered, r.campaign_asked)
-        lines.append(f"接龙完成率：{_pct(done_rate)}（{r.campaign_answered}/{r.campaign_asked} 户次）")
+        before_rate = rate(b.campaign_answered, b.campaign_asked)
+        lines.append(f"接龙完成率：{_pct(done_rate)}（{r.campaign_answered}/{r.campaign_asked} 户次，"
+                     f"{_delta(done_rate, before_rate, pct=True)}）")
     if len(report.lines) > 1:
         lines.append("分群：")
         for line, u, _ in report.lines:
@@ -124,7 +128,7 @@ def text(report: Report, tz: ZoneInfo) -> str:
 
 def _delta_time(now: float | None, before: float | None) -> str:
     if now is None or before is None:
-        return "—"
+        return "上期无" if before is None and now is not None else "—"
     diff = now - before
     return "持平" if abs(diff) < 60 else f"{'慢' if diff > 0 else '快'} {duration(abs(diff))}"
 
