@@ -30,6 +30,7 @@ ACTION_LABEL = {
     "web_login": "网页登录",
     "web_logout": "退出网页登录",
     "web_action": "网页操作",
+    "ranking_publish": "发布考核排名",
 }
 
 

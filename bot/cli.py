@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     _faq_parsers(sub)
     _roster_parsers(sub)
     _web_parser(sub)
+    _report_parsers(sub)
     return parser
 
 
@@ -241,6 +242,20 @@ def _roster_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                       help="output file (default: xlsx under data/reports/, json to stdout)")
 
 
+def _report_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``digest daily|weekly|monthly|ranking``: 日报 / 周报 / 月报 and 考核排名 (bot/commands_reports.py)."""
+    p = sub.add_parser("digest", help="日报 / 周报 / 月报 and the monthly ranking (考核排名): print or send",
+                       description="Print a report (every group by township, or --group and those below "
+                                   "it) or the ranking; --send queues it for the running bot instead.")
+    _common(p)
+    p.add_argument("kind", choices=["daily", "weekly", "monthly", "ranking"])
+    p.add_argument("--group", help="that group and those below it (key or full name)")
+    p.add_argument("--at", help="a day or month: 2026-11-20, 11月20日, 昨天, 上周, 2026-10, 上月 "
+                                "(default: the period so far; the ranking: last month)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--send", action="store_true", help="queue for the running bot instead of printing")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``gridbot`` script."""
     # Databases (and their -wal/-shm), backups, exports and lock files hold residents' data:
@@ -256,7 +271,7 @@ def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     quiet = args.command in ("console", "tickets", "groups", "notice", "doctor", "backup", "purge",
                              "audit", "households", "rumors", "campaigns", "faq", "roster",
-                             "picklist")
+                             "picklist", "digest")
     redactor = logsafe.install(
         logging.DEBUG if args.verbose else (logging.WARNING if quiet else logging.INFO))
     try:
@@ -288,6 +303,7 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         commands_campaigns,
         commands_faq,
         commands_households,
+        commands_reports,
         commands_rosters,
         commands_rumors,
         commands_web,
@@ -311,6 +327,7 @@ async def _dispatch(args: argparse.Namespace, config: Config) -> int:
         "roster": commands_rosters.roster,
         "picklist": commands_rosters.picklist_command,
         "web": commands_web.web,
+        "digest": commands_reports.digest,
     }[args.command]
     try:
         return await handler(args, config)

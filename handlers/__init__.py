@@ -17,6 +17,7 @@ from handlers import (
     notices,
     owner,
     picklist,
+    reports,
     resident,
     rosters,
     rumor,
@@ -51,4 +52,5 @@ ROUTERS: tuple[Router, ...] = (
     picklist.router,
     web_login.router,
     charts.router,
+    reports.router,
 )

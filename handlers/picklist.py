@@ -66,8 +66,15 @@ async def pick_list(ctx: Ctx) -> Reply | list[Reply]:
     if not lists:
         return ctx.reply(_none(day, groups))
     # The printable XLSX goes with the text as a file (private chat only: it holds phones).
-    return [replace(ctx.reply(f"{p.text}\n打印版表格见附件：{p.path.name}"),
-                    attachment=Attachment(str(p.path), p.path.name, XLSX_MIME)) for p in lists]
+    return [_with_sheet(ctx.reply(p.text), p) for p in lists]
+
+
+def _with_sheet(reply: Reply, p: PickList) -> Reply:
+    """The chat version with the printable XLSX attached (written when the list was made)."""
+    if p.path is None:
+        return reply
+    return replace(reply, text=f"{reply.text}\n打印版表格见附件：{p.path.name}",
+                   attachment=Attachment(str(p.path), p.path.name, XLSX_MIME))
 
 
 @router.command("配送完成", where="private", role=Role.OWNER)

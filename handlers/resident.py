@@ -14,6 +14,8 @@ from bot.tickets import CATEGORY_LABEL, DONE
 from handlers import filing
 from handlers.audit import STAFF_HELP
 from handlers.households import OWNER_HELP as HOUSEHOLD_HELP
+from handlers.reports import OWNER_HELP as REPORT_HELP
+from handlers.reports import STAFF_HELP as RANKING_HELP
 
 router = Router("resident")
 
@@ -91,7 +93,7 @@ async def help_card(ctx: Ctx) -> Reply:
     if not ctx.msg.is_group and helpers:
         text += "\n\n" + VOLUNTEER_HELP
     if not ctx.msg.is_group and ctx.role >= Role.OWNER:
-        text += "\n\n" + OWNER_HELP + "\n" + HOUSEHOLD_HELP
+        text += "\n\n" + OWNER_HELP + "\n" + REPORT_HELP + "\n" + HOUSEHOLD_HELP
         if helpers:
             text += "\n" + OWNER_VOLUNTEER_HELP
     elif not ctx.msg.is_group and ctx.role == Role.GRID:
@@ -100,7 +102,7 @@ async def help_card(ctx: Ctx) -> Reply:
         if ctx.directory.contact_groups(ctx.platform, ctx.msg.sender_id):
             text += "\n\n" + CONTACT_HELP
     if not ctx.msg.is_group and ctx.role >= Role.STAFF:
-        text += "\n" + STAFF_HELP
+        text += "\n" + STAFF_HELP + "\n" + RANKING_HELP
     return ctx.reply(text)
 
 

@@ -5,8 +5,21 @@ itself. ``JOBS`` is handed to the bot at start-up by ``bot.commands`` (and the t
 """
 
 from bot.services import Jobs
-from schedules import campaigns, care, digest, dispatch, join, notices, retention, rosters, sla, web
+from schedules import (
+                      campaigns,
+                      care,
+                      digest,
+                      dispatch,
+                      join,
+                      notices,
+                      ranking,
+                      reports,
+                      retention,
+                      rosters,
+                      sla,
+                      web,
+)
 
 JOBS = Jobs(periodic=(notices.JOB, sla.JOB, digest.JOB, retention.JOB, join.JOB, care.JOB, campaigns.JOB,
-                      rosters.JOB, dispatch.JOB, web.JOB),
+                      reports.WEEKLY, reports.MONTHLY, ranking.JOB, rosters.JOB, dispatch.JOB, web.JOB),
             fire=notices.fire)

@@ -96,6 +96,7 @@ async def test_every_kind_reaches_the_ledger_and_the_digest(tmp_path: Path) -> N
         assert {r.labelled()["kind"] for r in rows} == {k.label for k in REGISTRY}
         ledger = to_csv(rows).decode("utf-8-sig")
         assert all(f",{k.key}," in ledger and k.label in ledger for k in REGISTRY)
+        bot.clock.advance(hours=4)  # an afternoon report: today so far
         texts = [r.text for r in await digests(bot.app.services, bot.clock())]
         owner = next(t for t in texts if "幸福小区" in t and "工作日报" in t)
         assert all(f"{k.label} 1" in owner for k in REGISTRY)

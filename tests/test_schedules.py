@@ -48,17 +48,21 @@ async def test_digest_numbers_for_owners_and_staff(bot: Bot) -> None:
     await bot.say("幸福小区居民群", "王大爷", "代买 米 3栋")
     await bot.say("阳光花园居民群", "孙姐", "求证 明天停水")
     await bot.say("@", "李书记", "完成 E2")
-    bot.clock.advance(hours=3)
+    bot.clock.advance(hours=3)  # 12:00: the day so far
     replies = await digest.digests(bot.app.services, bot.clock())
     by_chat = {r.chat.chat_id: r.text for r in replies}
-    assert "幸福小区居民群：未办结 1 张（代办 1），其中紧急 1、超时 1；今日办结 1 张" in by_chat["@李书记"]
-    assert "阳光花园居民群：未办结 1 张（谣言求证 1）" in by_chat["@陈网格员"]
-    staff = [r.text for r in replies if r.chat.chat_id == "@区指挥部小王" and "全区日报" in r.text]
-    assert staff and "未办结 2 张" in staff[0] and "超时最多的群：幸福小区居民群 1 张" in staff[0]
+    mine = by_chat["@李书记"]
+    assert mine.startswith("【工作日报】幸福小区居民群 · 2026-11-22（截至 12:00）")
+    assert "工单：新增 2（+2），办结 1（+1），驳回 0（持平），期末未办结 1（+1）" in mine
+    assert "目前超时未办 1 张" in mine and "E1 幸福小区居民群 代办 待处理，经办：未接单，已等 3.0 小时" in mine
+    assert "新增分类：谣言求证 1（" in by_chat["@陈网格员"]
+    staff = by_chat["@区指挥部小王"]
+    assert staff.startswith("【工作日报】全部（按街道）") and "新增 3（+3）" in staff
+    assert "分群：" not in staff  # one township: its line would repeat the total
 
 
 async def test_digest_counts_today_and_the_last_24_hours_over_two_days(bot: Bot) -> None:
-    # Day 1, 09:00: three requests, one finished at once (yesterday, by the digest's day).
+    # Day 1, 09:00: three requests, one finished at once.
     await bot.say("幸福小区居民群", "张阿姨", "求助 老人发烧 3栋")  # E1 urgent
     await bot.say("幸福小区居民群", "王大爷", "代买 米 3栋")  # E2
     await bot.say("幸福小区居民群", "赵奶奶", "代买 菜 5栋")  # E3
@@ -67,14 +71,19 @@ async def test_digest_counts_today_and_the_last_24_hours_over_two_days(bot: Bot)
     await bot.say("阳光花园居民群", "孙姐", "求证 明天停水")  # R1
     await bot.say("幸福小区居民群", "钱叔", "代买 药 7栋")  # E4
     await bot.say("@", "李书记", "完成 E2")
-    bot.clock.advance(hours=1)
+    bot.clock.advance(hours=1)  # 11:00: the morning report is about yesterday
     by_chat = {r.chat.chat_id: r.text for r in await digest.digests(bot.app.services, bot.clock())}
-    # E1 is 26 h old against 2 h; E4 1 h against 24 h; only E2 was finished today.
-    assert "幸福小区居民群：未办结 2 张（代办 2），其中紧急 1、超时 1；今日办结 1 张" in by_chat["@李书记"]
-    assert "阳光花园居民群：未办结 1 张（谣言求证 1），其中紧急 0、超时 0；今日办结 0 张" in by_chat["@陈网格员"]
+    mine = by_chat["@李书记"]
+    assert mine.startswith("【工作日报】幸福小区居民群 · 2026-11-22\n")
+    # E1 and E2 were still open at midnight; only E1 (26 h against 2 h) is overdue now.
+    assert "新增 3（+3），办结 1（+1），驳回 0（持平），期末未办结 2（+2）" in mine
+    assert "目前超时未办 1 张" in mine and "E1 " in mine and "E4" not in mine
+    assert "本期没有新工单" in by_chat["@陈网格员"]  # 阳光花园 had nothing yesterday
+    bot.clock.advance(hours=7)  # 18:00: today so far, against yesterday until 18:00
+    by_chat = {r.chat.chat_id: r.text for r in await digest.digests(bot.app.services, bot.clock())}
     staff = by_chat["@区指挥部小王"]
-    assert "未办结 3 张（代办 2，谣言求证 1），其中紧急 1、超时 1；今日办结 1 张" in staff
-    assert "超时最多的群：幸福小区居民群 1 张" in staff and "近 24 小时新增 2 张" in staff
+    assert "2026-11-23（截至 18:00）" in staff and "（括号内为较前一日同期）" in staff
+    assert "新增 2（-1），办结 1（持平）" in staff
 
 
 async def _start(tmp_path: Path, minutes_ago: int) -> tuple[App, Scheduler, asyncio.Event, asyncio.Event]:

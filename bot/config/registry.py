@@ -22,6 +22,7 @@ from bot.config.feedback import FEEDBACK, FeedbackConfig
 from bot.config.groups import GROUPS, STAFF, GroupConfig
 from bot.config.people import GRIDS, JOIN, GridConfig, JoinConfig
 from bot.config.platforms import BOT, TELEGRAM, WECHAT, BotConfig, TelegramConfig, WechatConfig
+from bot.config.ranking import RANKING, REPORTS, RankingConfig, ReportsConfig
 from bot.config.reader import ConfigError, Document, Table
 from bot.config.rumors import RUMORS, RumorConfig
 from bot.config.schedules import SCHEDULES, ScheduledNoticeConfig
@@ -42,7 +43,7 @@ from bot.config.web import WEB, WebConfig
 #: In the order messages list them; a table that needs another reads it first (``doc[GROUPS]``).
 TABLES: tuple[Table[Any], ...] = (BOT, STAFF, TELEGRAM, WECHAT, PRIVACY, NOTICES, DIGEST, LIMITS, SLA, GROUPS,
                                   SCHEDULES, GRIDS, JOIN, CARE, RUMORS, CAMPAIGNS, FEEDBACK,
-                                  CHECKPOINTS, TEAMS, WEB)
+                                  CHECKPOINTS, TEAMS, WEB, REPORTS, RANKING)
 #: Every key each table may hold, as written in the file; anything else is a typo.
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {t.name: t.keys for t in TABLES}
 #: How each table is written in TOML, for messages.
@@ -77,6 +78,8 @@ class Config:
     checkpoints: tuple[CheckpointConfig, ...]
     teams: tuple[TeamConfig, ...]
     web: WebConfig
+    reports: ReportsConfig
+    ranking: RankingConfig
 
     @property
     def name(self) -> str:

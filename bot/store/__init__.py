@@ -29,6 +29,7 @@ from bot.store.households import HouseholdRepo, MemberRepo
 from bot.store.messages import MessageRepo
 from bot.store.notices import NoticeRepo
 from bot.store.outbox import OutboxItem, OutboxRepo
+from bot.store.reports import ReportRepo
 from bot.store.retention import RetentionRepo
 from bot.store.rosters import RosterRepo
 from bot.store.rumors import RumorRepo
@@ -114,6 +115,10 @@ class Store(Protocol):
     @property
     def charts(self) -> ChartRepo:
         """Per-day and per-group aggregates the charts draw."""
+
+    @property
+    def reports(self) -> ReportRepo:
+        """Report figures over a period (日报 / 周报 / 月报, 考核排名)."""
 
     @property
     def jobstore_url(self) -> str:

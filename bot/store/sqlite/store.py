@@ -16,6 +16,7 @@ from bot.store.sqlite.households import SqliteHouseholdRepo, SqliteMemberRepo
 from bot.store.sqlite.messages import SqliteMessageRepo
 from bot.store.sqlite.notices import SqliteNoticeRepo
 from bot.store.sqlite.outbox import SqliteOutboxRepo
+from bot.store.sqlite.reports import SqliteReportRepo
 from bot.store.sqlite.retention import SqliteRetentionRepo
 from bot.store.sqlite.rosters import SqliteRosterRepo
 from bot.store.sqlite.rumors import SqliteRumorRepo
@@ -48,6 +49,7 @@ class SqliteStore:
         self.volunteers = SqliteVolunteerRepo(self.db)
         self.web = SqliteWebRepo(self.db)
         self.charts = SqliteChartRepo(self.db)
+        self.reports = SqliteReportRepo(self.db)
 
     @property
     def jobstore_url(self) -> str:
