@@ -66,7 +66,19 @@ async def move(
         if updated.kind == "rumor" and action == "reject":
             # Reports of one claim from other groups joined this ticket: they hear it too, once.
             replies += await rumor_reports.tell_other_groups(ctx, updated, notice.text)
+    if updated.is_final:
+        replies += await _tell_volunteer(ctx, updated, note)
     return replies
+
+
+async def _tell_volunteer(ctx: Ctx, t: Ticket, note: str) -> list[Reply]:
+    """A volunteer holding an errand someone else closed hears it, so they do not go for nothing."""
+    holder = await ctx.store.volunteers.holder(t)
+    if holder is None or (holder.platform, holder.user_id) == (ctx.platform, ctx.msg.sender_id):
+        return []
+    why = f"，原因：{note}" if t.status == REJECTED and note else ""
+    return [Reply(ChatRef.private(holder.platform, holder.user_id),
+                  f"您接的 {t.code} 已由 {ctx.msg.sender_name} 处理（{t.status_label}{why}），不用再去办了。谢谢您！")]
 
 
 @router.command("待办", "工单列表", "/todo", where="private", role=Role.GRID)

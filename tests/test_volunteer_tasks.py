@@ -168,3 +168,15 @@ owners = ["7001"]
         assert r.text == "E1 是另一个平台上的群的工单，请由那边的志愿者接单。"
     finally:
         await bot.close()
+
+
+async def test_the_volunteer_hears_when_an_owner_closes_their_errand(bot: Bot) -> None:
+    await bot.say(GROUP, "张阿姨", ERRAND)
+    await bot.say(TEAM_GROUP, "小明", "抢单 E1")
+    replies = await bot.say("@", "李书记", "驳回 E1 居民已自行购买")
+    [told] = to(replies, "@小明")
+    assert told.text == "您接的 E1 已由 李书记 处理（已驳回，原因：居民已自行购买），不用再去办了。谢谢您！"
+    await bot.say(GROUP, "张阿姨", "代买 大米一袋 3栋2单元501")
+    await bot.say(TEAM_GROUP, "小红", "抢单 E2")
+    done = await bot.say("@", "小红", "完成 E2 已送到")
+    assert to(done, "@小红") and not any("不用再去办" in r.text for r in done)  # their own close
