@@ -41,6 +41,7 @@ class Outcome:
     answers: int = 0
     checkins: int = 0
     questions: int = 0
+    roster_phones: int = 0
 
 
 def cutoffs(privacy: PrivacyConfig, now: datetime, tz: ZoneInfo) -> Cutoffs:
@@ -65,7 +66,8 @@ async def plan(store: Store, privacy: PrivacyConfig, now: datetime, *, tz: ZoneI
     answers = await repo.count_answers(cut.messages) if cut.messages else 0
     checkins = await repo.count_checkins(cut.care_day) if cut.care_day else 0
     questions = await repo.count_questions(cut.messages) if cut.messages else 0
-    return Outcome(cut, messages, tickets, outbox, answers, checkins, questions)
+    phones = await repo.count_roster_phones(cut.messages) if cut.messages else 0
+    return Outcome(cut, messages, tickets, outbox, answers, checkins, questions, phones)
 
 
 async def purge(
@@ -74,7 +76,8 @@ async def purge(
 ) -> Outcome:
     """Purge and anonymise in batches; one audit entry, kept current in each batch's transaction."""
     cut = cutoffs(privacy, now, tz)
-    counts = {"messages": 0, "outbox": 0, "tickets": 0, "answers": 0, "checkins": 0, "questions": 0}
+    counts = {"messages": 0, "outbox": 0, "tickets": 0, "answers": 0, "checkins": 0, "questions": 0,
+              "roster_phones": 0}
     entry: int | None = None
 
     async def audit() -> None:
@@ -92,7 +95,8 @@ async def purge(
         steps += [("messages", lambda: repo.purge_messages(msgs, now, batch)),
                   ("outbox", lambda: repo.purge_outbox(msgs, now, batch)),
                   ("answers", lambda: repo.anonymise_answers(msgs, now, batch)),
-                  ("questions", lambda: repo.purge_questions(msgs, batch))]
+                  ("questions", lambda: repo.purge_questions(msgs, batch)),
+                  ("roster_phones", lambda: repo.purge_roster_phones(msgs, batch))]
     if cut.care_day is not None:
         day = cut.care_day
         steps.append(("checkins", lambda: repo.delete_checkins(day, batch)))
@@ -122,11 +126,12 @@ def _day(at: datetime, tz: ZoneInfo) -> str:
 def summary(outcome: Outcome, tz: ZoneInfo) -> str:
     """One short line for the audit log."""
     cut = outcome.cut
-    msgs = ("消息原文、接龙回复、平安问询记录和居民提问永久保留" if cut.messages is None else
+    msgs = ("消息原文、接龙回复、平安问询记录、居民提问和值班人员电话永久保留" if cut.messages is None else
             f"删除消息原文 {outcome.messages} 条、发出存档 {outcome.outbox} 条（{_day(cut.messages, tz)} 之前）；"
             f"隐去接龙回复 {outcome.answers} 条的姓名/地址/账号（{_day(cut.messages, tz)} 之前结束的接龙）；"
             f"删除平安问询记录 {outcome.checkins} 条（{cut.care_day} 之前）；"
-            f"删除居民提问原文 {outcome.questions} 条（{_day(cut.messages, tz)} 之前）")
+            f"删除居民提问原文 {outcome.questions} 条（{_day(cut.messages, tz)} 之前）；"
+            f"删除值班人员电话 {outcome.roster_phones} 条（{_day(cut.messages, tz)} 之前结束的班次）")
     tix = ("工单永久保留" if cut.tickets is None else
            f"隐去已办结工单 {outcome.tickets} 张的电话/身份证号/地址（{_day(cut.tickets, tz)} 之前办结）")
     return f"{msgs}；{tix}"
@@ -141,7 +146,7 @@ def describe(outcome: Outcome, tz: ZoneInfo, *, done: bool) -> str:
     delete, hide = ("已删除", "已隐去") if done else ("将删除", "将隐去")
     if cut.messages is None:
         msgs = "消息原文：keep_messages_days = 0，永久保留"
-        rest = ["接龙回复、平安问询记录、居民提问：keep_messages_days = 0，永久保留"]
+        rest = ["接龙回复、平安问询记录、居民提问、值班人员电话：keep_messages_days = 0，永久保留"]
     else:
         msgs = (f"{delete} {outcome.messages} 条消息的原文"
                 f"（{day(cut.messages)} 之前收到并已处理的；只留去重所需的消息编号），"
@@ -149,7 +154,8 @@ def describe(outcome: Outcome, tz: ZoneInfo, *, done: bool) -> str:
         rest = [f"{hide} {outcome.answers} 条接龙/报名/投票回复的姓名、地址和账号"
                 f"（{day(cut.messages)} 之前结束的；各选项的统计数不变）",
                 f"{delete} {outcome.checkins} 条平安问询记录（{cut.care_day} 之前各天的；今天和昨天的总是保留）",
-                f"{delete} {outcome.questions} 条居民提问的原文和提问人（{day(cut.messages)} 之前提的、已答复的；答复保留）"]
+                f"{delete} {outcome.questions} 条居民提问的原文和提问人（{day(cut.messages)} 之前提的、已答复的；答复保留）",
+                f"{delete} {outcome.roster_phones} 条卡点值班人员的电话（{day(cut.messages)} 之前结束的班次；谁值了哪班保留）"]
     if cut.tickets is None:
         tix = "已办结工单：anonymise_closed_after_days = 0，永久保留电话、身份证号和地址"
     else:

@@ -245,3 +245,27 @@ async def test_residents_questions_lose_their_text_and_asker_after_keep_messages
     still = await bot.app.store.tickets.get(waiting.code)
     assert still is not None and still.text == "请问物业电话是多少?"  # NFKC-folded, as every ticket
     assert (await purge(bot.app.store, privacy, later, cli_actor(), tz=tz)).questions == 0
+
+
+async def test_checkpoint_duty_phones_go_after_keep_messages_days_and_who_stood_stays(bot: Bot) -> None:
+    from bot.audit import cli_actor
+    from bot.retention import describe, plan, purge
+
+    store, now = bot.app.store, bot.clock()
+    old, _ = await store.rosters.add_shift("north", "2026-10-01", "早班", "08:00", "16:00",
+                                           now - timedelta(days=40), now - timedelta(days=40) + timedelta(hours=8),
+                                           "import")
+    recent, _ = await store.rosters.add_shift("north", "2026-11-20", "早班", "08:00", "16:00",
+                                              now - timedelta(days=2), now - timedelta(days=2) + timedelta(hours=8),
+                                              "import")
+    for shift in (old, recent):
+        await store.rosters.add_duty(shift, "王小明", "console", "", "13800138000")
+    privacy = PrivacyConfig(keep_messages_days=30, anonymise_closed_after_days=0)
+    tz = bot.app.config.tz
+    planned = await plan(store, privacy, now, tz=tz)
+    assert planned.roster_phones == 1 and "将删除 1 条卡点值班人员的电话" in describe(planned, tz, done=False)
+    assert (await purge(store, privacy, now, cli_actor(), tz=tz)).roster_phones == 1
+    [gone] = await store.rosters.on_day("2026-10-01")
+    [kept] = await store.rosters.on_day("2026-11-20")
+    assert (gone.name, gone.phone, kept.phone) == ("王小明", "", "13800138000")
+    assert (await purge(store, privacy, now, cli_actor(), tz=tz)).roster_phones == 0

@@ -58,6 +58,12 @@ class RetentionRepo(Protocol):
     async def purge_questions(self, before: datetime, limit: int) -> int:
         """Blank the text and asker's name of up to ``limit`` such questions."""
 
+    async def count_roster_phones(self, before: datetime) -> int:
+        """Phones on checkpoint duties (卡点排班) of shifts that ended before ``before``."""
+
+    async def purge_roster_phones(self, before: datetime, limit: int) -> int:
+        """Blank the phone of up to ``limit`` such duties (who stood which shift stays)."""
+
     async def count_checkins(self, before_day: str) -> int:
         """Care check-ins of local days before ``before_day`` (``YYYY-MM-DD``)."""
 

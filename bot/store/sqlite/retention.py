@@ -24,6 +24,10 @@ _OLD_ANSWERS = ("FROM campaigns c JOIN campaign_answers a ON a.campaign_id = c.i
 #: words (the partial index ``tickets_questions_to_purge``).
 _OLD_QUESTIONS = ("FROM tickets WHERE kind = 'question' AND text != '' AND status IN ('done', 'rejected') "
                   "AND created_at < ?")
+#: Duties of checkpoint shifts that ended before the cut-off and still hold a phone number
+#: (index roster_shifts_start: a shift ends within a day of its start).
+_OLD_DUTIES = ("FROM roster_duties WHERE phone != '' AND shift_id IN "
+               "(SELECT id FROM roster_shifts WHERE start_at < ? AND end_at < ?)")
 _BLANK_MESSAGE = ("text = '', sender_name = '', sender_id = '', chat_title = '', reply_chat_id = NULL, "
                   "purged_at = ?")
 
@@ -128,6 +132,19 @@ class SqliteRetentionRepo:
                 f"""UPDATE tickets SET text = '', requester_name = ''
                     WHERE id IN (SELECT id {_OLD_QUESTIONS} ORDER BY created_at LIMIT ?)""",
                 (to_db(before), limit))
+            return cur.rowcount
+
+    async def count_roster_phones(self, before: datetime) -> int:
+        """Phones on checkpoint duties of shifts that ended before ``before``."""
+        row = await self.db.fetchone(f"SELECT COUNT(*) AS n {_OLD_DUTIES}", (to_db(before), to_db(before)))
+        return int(row["n"]) if row else 0
+
+    async def purge_roster_phones(self, before: datetime, limit: int) -> int:
+        """Blank the phone of up to ``limit`` such duties (who stood which shift stays)."""
+        async with self.db.tx():
+            cur = await self.db.execute(
+                f"UPDATE roster_duties SET phone = '' WHERE id IN (SELECT id {_OLD_DUTIES} LIMIT ?)",
+                (to_db(before), to_db(before), limit))
             return cur.rowcount
 
     async def count_checkins(self, before_day: str) -> int:
