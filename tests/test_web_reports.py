@@ -183,3 +183,25 @@ async def test_the_xlsx_ledger_opens_with_chinese_headers(tmp_path: Path) -> Non
         sheet = book["工单台账"]
         assert sheet["A1"].value == "编号" and sheet["A2"].value == code
         assert (await bot.app.store.audit.latest(limit=1))[0].target == "工单台账 xlsx"
+
+
+async def test_a_pages_three_charts_are_drawn_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import charts
+
+    drawn: list[str] = []
+    real = charts._draw_all
+
+    def counting(data: charts.ChartData) -> list[bytes]:
+        drawn.append(data.scope)
+        return real(data)
+
+    monkeypatch.setattr(charts, "_draw_all", counting)
+    async with dashboard(tmp_path) as (bot, client):
+        await busy_week(bot)
+        await log_in(bot, client, "区指挥部小王")
+        for n in (1, 2, 3):
+            assert (await client.get(f"/reports/chart/{n}.png?kind=daily")).status == 200
+            bot.clock.advance(seconds=5)  # the running day's end moves; the drawing is shared
+        assert drawn == ["全部"]
+        assert (await client.get("/reports/chart/1.png?kind=daily&group=xingfu")).status == 200
+        assert drawn == ["全部", "幸福小区居民群"]

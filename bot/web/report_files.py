@@ -95,7 +95,9 @@ async def chart(request: web.Request) -> web.StreamResponse:
         return message(request, "图表", [found], status=400)
     scope, period = found
     cache = request.app[CHARTS]
-    key = (frozenset(scope.groups), period.kind, period.start, period.end)
+    # A running period ends at the request's second: keyed by where it will end, so the page's
+    # three pictures share one drawing (at most FRESH old).
+    key = (frozenset(scope.groups), period.kind, period.start, period.full_end)
     everything = who.is_staff and not form.group  # type: ignore[union-attr]
     task = cache.get(key, now) or cache.put(key, now, asyncio.ensure_future(_draw(svc, scope, period, everything)))
     try:
