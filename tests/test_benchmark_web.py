@@ -16,5 +16,6 @@ _spec.loader.exec_module(bench)
 async def test_the_benchmark_times_both_pages(tmp_path: Path) -> None:
     figures = await bench.run(2000, tmp_path / "bench", townships=2, villages=3)
     assert figures["tickets"] == 2000 and figures["groups"] == 9
-    for key in ("overview_ms", "tickets_page_ms", "overview_floor_ms", "tickets_page_floor_ms"):
+    for key in ("overview_ms", "tickets_page_ms", "overview_floor_ms", "tickets_page_floor_ms", "reports_page_ms",
+                "reports_charts_ms"):
         assert figures[key] > 0, key

@@ -180,3 +180,21 @@ def test_export_streamed_in_pages_is_the_whole_ledger(
         assert out.read_bytes() == expected
     if fmt == "json":
         assert [r["id"] for r in json.loads(expected)] == ["E1", "E2", "R1", "R2", "R3"]
+
+
+async def test_export_rows_narrowed_to_groups_and_grids_page_by_page(tmp_path: Path) -> None:
+    bot = await Bot.start(tmp_path)
+    try:
+        for i in range(5):
+            await bot.say("幸福小区居民群", f"甲{i}", f"代买 面包 {i}栋1")
+            await bot.say("阳光花园居民群", f"乙{i}", f"代买 牛奶 {i}栋2")
+        store = bot.app.store.tickets
+        pages, last = [], 0
+        while page := await store.export_rows(after=last, limit=2, groups=["yangguang"]):
+            pages.append([t.group_key for t, _, _ in page])
+            last = page[-1][0].id
+        assert pages == [["yangguang"] * 2, ["yangguang"] * 2, ["yangguang"]]
+        assert await store.export_rows(groups=[]) == []
+        assert len(await store.export_rows(groups=None)) == 10
+    finally:
+        await bot.close()

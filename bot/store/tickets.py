@@ -114,7 +114,9 @@ class TicketRepo(Protocol):
     async def rating(self, ticket: Ticket) -> int | None:
         """The ticket's rating, if it has one."""
 
-    async def export_rows(self, after: int = 0, limit: int = 0,
+    async def export_rows(self, after: int = 0, limit: int = 0, groups: Sequence[str] | None = None,
+                          grids: Sequence[str] = (),
                           ) -> builtins.list[tuple[Ticket, Rating | None, Closing | None]]:
         """Every ticket with its rating and, once closed, its closing event; oldest first.
-        A page at a time (keyset on id) with ``after`` (the last id read) and ``limit``."""
+        A page at a time (keyset on id) with ``after`` (the last id read) and ``limit``;
+        ``groups`` / ``grids`` narrow it to those groups' tickets or those grids' (None: all)."""

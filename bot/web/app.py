@@ -8,7 +8,7 @@ from aiohttp import web
 
 from bot.dispatcher import Dispatcher
 from bot.services import Services
-from bot.web import auth, campaigns, faq, library, notices, overview, tickets
+from bot.web import auth, campaigns, faq, library, notices, overview, report_files, reports, tickets
 from bot.web.login import LOGIN_PATH
 from bot.web.pages import DISPATCHER, SERVICES, TEMPLATES, environment
 
@@ -47,6 +47,11 @@ def make_app(svc: Services, dispatcher: Dispatcher) -> web.Application:
     r.add_post("/faq/import", faq.import_file)
     r.add_get("/faq/{id}", faq.edit_page)
     r.add_post("/faq/{id}/retire", faq.retire)
+    app[report_files.CHARTS] = report_files.ChartCache()
+    r.add_get("/reports", reports.page, name="reports")
+    r.add_get("/reports/ranking", reports.ranking_page)
+    r.add_get("/reports/chart/{n}.png", report_files.chart)
+    r.add_get("/reports/ledger.{fmt}", report_files.ledger)
     r.add_static("/static", STATIC)
     return app
 

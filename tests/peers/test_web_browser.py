@@ -1,7 +1,7 @@
 """The dashboard in a real headless chromium against a real ``gridbot run`` on the console with
 ``[web] enabled``: a staff member gets a login link from the console bot, closes a ticket on the
 web (the resident's group receives it in the console transcript), publishes a notice and sees
-an owner's 收到 arrive without reloading; on a desktop and on a 390-pixel-wide phone.
+an owner's 收到 arrive without reloading, then reads the day's report with its charts; on a desktop and on a 390-pixel-wide phone.
 Screenshots go to $GRIDBOT_SCREENSHOTS (docs/screenshots in the README).
 """
 
@@ -99,7 +99,21 @@ async def test_close_a_ticket_and_watch_a_receipt(served: tuple[ConsoleRun, str]
         await page.locator('tr[data-group="xingfu"] .confirm', has_text="李书记").wait_for(timeout=15000)
         assert await page.locator("#confirmed").inner_text() == "1"
         await page.screenshot(path=str(shots / f"notice-{size}.png"), full_page=True)
-        for path in ("/notices/" + notice, "/", "/tickets", "/notices", "/campaigns", "/library", "/faq"):
+
+        await page.click("nav >> text=报表")
+        await page.wait_for_url(root + "/reports")
+        figures = page.locator("table.figures")
+        assert await figures.is_visible()
+        assert await figures.locator("tr", has_text="新增工单").locator("td").first.inner_text() == "2"
+        charts = page.locator(".charts img")
+        assert await charts.count() == 3
+        # Drawn by the server on request (matplotlib in a worker thread): wait until each decoded.
+        await page.wait_for_function(
+            "[...document.querySelectorAll('.charts img')].every(i => i.complete && i.naturalWidth > 0)",
+            timeout=60000)
+        await page.screenshot(path=str(shots / f"reports-{size}.png"), full_page=True)
+        for path in ("/notices/" + notice, "/", "/tickets", "/notices", "/campaigns", "/library", "/faq",
+                     "/reports", "/reports/ranking"):
             if path != "/notices/" + notice:
                 await page.goto(root + path)
             overflow = await page.evaluate("document.documentElement.scrollWidth")
