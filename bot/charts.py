@@ -141,7 +141,7 @@ CHARTS = (("每日新工单", "图1 每日新工单（按类别）"), ("平均�
           ("通知回执率", "图3 各群通知回执率"))
 
 
-def _draw_all(data: ChartData) -> list[bytes]:
+def draw_all(data: ChartData) -> list[bytes]:
     from bot import chart_render  # matplotlib loads only when a chart is drawn
 
     return chart_render.render(data)
@@ -150,7 +150,7 @@ def _draw_all(data: ChartData) -> list[bytes]:
 async def chart_replies(data: ChartData, chat: ChatRef, folder: Path, stamp: str) -> list[Reply]:
     """Draw the three charts (in a worker thread), write them under ``folder``, and the replies
     that send them to ``chat``, captioned."""
-    images = await asyncio.to_thread(_draw_all, data)
+    images = await asyncio.to_thread(draw_all, data)
     replies = []
     for i, ((name, caption), png) in enumerate(zip(CHARTS, images, strict=True), 1):
         path = folder / f"{stamp}-{i}.png"

@@ -189,13 +189,13 @@ async def test_a_pages_three_charts_are_drawn_once(tmp_path: Path, monkeypatch: 
     from bot import charts
 
     drawn: list[str] = []
-    real = charts._draw_all
+    real = charts.draw_all
 
     def counting(data: charts.ChartData) -> list[bytes]:
         drawn.append(data.scope)
         return real(data)
 
-    monkeypatch.setattr(charts, "_draw_all", counting)
+    monkeypatch.setattr(charts, "draw_all", counting)
     async with dashboard(tmp_path) as (bot, client):
         await busy_week(bot)
         await log_in(bot, client, "区指挥部小王")

@@ -31,11 +31,12 @@ def duration(secs: float | None) -> str:
     return f"{secs / 86400:.1f} 天"
 
 
-def _pct(value: float | None) -> str:
+def percent(value: float | None) -> str:
+    """A rate as a whole percentage (— when there is nothing to divide)."""
     return "—" if value is None else f"{value * 100:.0f}%"
 
 
-def _delta(now: float | None, before: float | None, *, pct: bool = False, digits: int = 0) -> str:
+def change(now: float | None, before: float | None, *, pct: bool = False, digits: int = 0) -> str:
     """+3 / −2 / 持平 against the period before; pct: in percentage points."""
     if now is None or before is None:
         return "上期无" if before is None and now is not None else "—"
@@ -79,16 +80,16 @@ def text(report: Report, tz: ZoneInfo) -> str:
     bfiled, bdone, brejected = (sum(x.values()) for x in (b.filed, b.done, b.rejected))
     still, bstill = sum(r.open.values()), sum(b.open.values())
     lines = [head, f"（括号内为较{prev}）",
-             f"工单：新增 {filed}（{_delta(filed, bfiled)}），办结 {done}（{_delta(done, bdone)}），"
-             f"驳回 {rejected}（{_delta(rejected, brejected)}），期末未办结 {still}（{_delta(still, bstill)}）"]
+             f"工单：新增 {filed}（{change(filed, bfiled)}），办结 {done}（{change(done, bdone)}），"
+             f"驳回 {rejected}（{change(rejected, brejected)}），期末未办结 {still}（{change(still, bstill)}）"]
     if r.filed:
         lines.append(f"  新增分类：{_kinds_line(r.filed)}")
     if r.done:
         lines.append(f"  办结分类：{_kinds_line(r.done)}")
     lines.append(f"时效：接单 {_spread(r.accept)}；办结 {_spread(r.finish)}"
-                 f"（较{prev}：接单中位 {_delta_time(r.accept.p50, b.accept.p50)}，"
-                 f"办结中位 {_delta_time(r.finish.p50, b.finish.p50)}）")
-    lines.append(f"超时：本期新增工单中超时 {r.late} 张（{_delta(r.late, b.late)}）；"
+                 f"（较{prev}：接单中位 {time_change(r.accept.p50, b.accept.p50)}，"
+                 f"办结中位 {time_change(r.finish.p50, b.finish.p50)}）")
+    lines.append(f"超时：本期新增工单中超时 {r.late} 张（{change(r.late, b.late)}）；"
                  f"目前超时未办 {r.overdue} 张")
     for t in r.overdue_list:
         waited = duration((report.made_at - t.created_at).total_seconds())
@@ -96,26 +97,26 @@ def text(report: Report, tz: ZoneInfo) -> str:
         lines.append(f"  · {t.code} {t.group_name} {kind_of(t.kind).label} {STATUS_LABEL.get(t.status, t.status)}"
                      f"，经办：{holder}，已等 {waited}")
     avg, bavg = average(r), average(b)
-    rating = f"平均 {avg:.1f} 分，{r.ratings} 条（{_delta(avg, bavg, digits=1)}）" if avg is not None else "本期无评价"
+    rating = f"平均 {avg:.1f} 分，{r.ratings} 条（{change(avg, bavg, digits=1)}）" if avg is not None else "本期无评价"
     lines.append(f"评价：{rating}")
     for low in r.lowest:
         said = f"「{low.comment}」" if low.comment else "（未留言）"
         lines.append(f"  · {low.code} {low.group_name} {low.score} 分{said}")
     if r.rumors_auto or r.rumors_staff:
-        lines.append(f"谣言求证：谣言库自动答复 {r.rumors_auto} 条（{_delta(r.rumors_auto, b.rumors_auto)}），"
-                     f"工作人员答复 {r.rumors_staff} 条（{_delta(r.rumors_staff, b.rumors_staff)}）")
+        lines.append(f"谣言求证：谣言库自动答复 {r.rumors_auto} 条（{change(r.rumors_auto, b.rumors_auto)}），"
+                     f"工作人员答复 {r.rumors_staff} 条（{change(r.rumors_staff, b.rumors_staff)}）")
     receipt, breceipt = rate(r.confirmed, r.notices), rate(b.confirmed, b.notices)
     if r.notices:
-        lines.append(f"通知：下发 {r.notices} 群次，回执率 {_pct(receipt)}（{_delta(receipt, breceipt, pct=True)}），"
+        lines.append(f"通知：下发 {r.notices} 群次，回执率 {percent(receipt)}（{change(receipt, breceipt, pct=True)}），"
                      f"回执中位 {duration(r.confirm.p50)}")
     if r.households:
         joined, bjoined = rate(r.joined, r.households), rate(b.joined, b.households)
-        lines.append(f"入群率：{_pct(joined)}（{r.joined}/{r.households} 户，{_delta(joined, bjoined, pct=True)}）")
+        lines.append(f"入群率：{percent(joined)}（{r.joined}/{r.households} 户，{change(joined, bjoined, pct=True)}）")
     if r.campaign_asked:
         done_rate = rate(r.campaign_answered, r.campaign_asked)
         before_rate = rate(b.campaign_answered, b.campaign_asked)
-        lines.append(f"接龙完成率：{_pct(done_rate)}（{r.campaign_answered}/{r.campaign_asked} 户次，"
-                     f"{_delta(done_rate, before_rate, pct=True)}）")
+        lines.append(f"接龙完成率：{percent(done_rate)}（{r.campaign_answered}/{r.campaign_asked} 户次，"
+                     f"{change(done_rate, before_rate, pct=True)}）")
     if len(report.lines) > 1:
         lines.append("分群：")
         for line, u, _ in report.lines:
@@ -126,7 +127,8 @@ def text(report: Report, tz: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
-def _delta_time(now: float | None, before: float | None) -> str:
+def time_change(now: float | None, before: float | None) -> str:
+    """A duration's change against the period before, in words."""
     if now is None or before is None:
         return "上期无" if before is None and now is not None else "—"
     diff = now - before

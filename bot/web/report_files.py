@@ -77,7 +77,7 @@ async def _draw(svc: Services, scope: Scope, period: Period, everything: bool) -
     groups = None if everything else [g for k in scope.groups if (g := svc.directory.group(k)) is not None]
     data = await charts.gather(svc.store.charts, svc.directory, scope.title, groups, chart_period(period, svc),
                                svc.config.tz)
-    return await asyncio.to_thread(charts._draw_all, data)
+    return await asyncio.to_thread(charts.draw_all, data)
 
 
 async def chart(request: web.Request) -> web.StreamResponse:

@@ -24,7 +24,7 @@ from bot.reports.build import Report, average, build, rate
 from bot.reports.period import KINDS, LABEL, PREVIOUS, DateError, Kind, Period, last_complete, parse_when
 from bot.reports.ranking import NAMES, ranking
 from bot.reports.ranking_text import method
-from bot.reports.render import _delta, _delta_time, _pct, duration
+from bot.reports.render import change, duration, percent, time_change
 from bot.reports.scope import Scope, owned
 from bot.services import Services
 from bot.store.reports import UnitRows
@@ -90,19 +90,19 @@ def figures(report: Report) -> list[tuple[str, str, str, str]]:
             ("谣言库自动答复", r.rumors_auto, b.rumors_auto),
             ("工作人员答复求证", r.rumors_staff, b.rumors_staff),
             ("通知下发（群次）", r.notices, b.notices)):
-        rows.append((label, str(now_n), str(before_n), _delta(now_n, before_n)))
+        rows.append((label, str(now_n), str(before_n), change(now_n, before_n)))
     rows.append(("新增分类", _kinds(dict(r.filed)), _kinds(dict(b.filed)), ""))
     for label, now_s, before_s in (("接单中位", r.accept.p50, b.accept.p50), ("办结中位", r.finish.p50, b.finish.p50)):
-        rows.append((label, duration(now_s), duration(before_s), _delta_time(now_s, before_s)))
+        rows.append((label, duration(now_s), duration(before_s), time_change(now_s, before_s)))
     avg, bavg = average(r), average(b)
     rows.append(("平均评分", f"{avg:.1f}" if avg is not None else "—", f"{bavg:.1f}" if bavg is not None else "—",
-                 _delta(avg, bavg, digits=1)))
+                 change(avg, bavg, digits=1)))
     for label, num, den, bnum, bden in (("通知回执率", r.confirmed, r.notices, b.confirmed, b.notices),
                                         ("入群率", r.joined, r.households, b.joined, b.households),
                                         ("接龙完成率", r.campaign_answered, r.campaign_asked,
                                          b.campaign_answered, b.campaign_asked)):
         now_r, before_r = rate(num, den), rate(bnum, bden)
-        rows.append((label, _pct(now_r), _pct(before_r), _delta(now_r, before_r, pct=True)))
+        rows.append((label, percent(now_r), percent(before_r), change(now_r, before_r, pct=True)))
     rows.append(("目前超时未办", str(r.overdue), "", ""))
     return rows
 
@@ -112,7 +112,7 @@ def line_row(u: UnitRows, b: UnitRows) -> tuple[int, int, int, int, str, str]:
     avg = average(u)
     filed = sum(u.filed.values())
     return (filed, sum(u.done.values()), sum(u.open.values()), u.overdue,
-            f"{avg:.1f}" if avg is not None else "—", _delta(filed, sum(b.filed.values())))
+            f"{avg:.1f}" if avg is not None else "—", change(filed, sum(b.filed.values())))
 
 
 def choices(svc: Services, who: Viewer) -> list[tuple[str, str]]:
