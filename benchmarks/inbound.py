@@ -256,7 +256,7 @@ async def run(messages: int = 20_000, groups: int = 500) -> dict[str, Any]:
         "floor_thread_calls_per_message": round(floor["calls"] / messages, 2),
         "handled_s": round(bot["handled_s"], 2), "seconds": round(bot["seconds"], 2),
         "floor_seconds": round(floor["seconds"], 2),
-        "top_statements": {k: round(v / messages, 2) for k, v in bot["statements"].most_common(12)},
+        "top_statements": {k: round(v / messages, 2) for k, v in bot["statements"].most_common(30)},
     }
 
 
