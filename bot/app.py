@@ -95,14 +95,14 @@ class App:
             # The handler's writes, the queued replies and the handled mark commit together.
             async with self.store.tx():
                 replies = await self.dispatcher.dispatch(self.services, msg, now)
-                for reply in replies:
-                    await self.store.outbox.enqueue(reply, now)
+                # Both go to the database with the commit: no trip to its thread of their own.
+                await self.store.outbox.enqueue_all(replies, now)
                 await self.store.messages.mark_handled(row, now)
         except Exception:
             log.exception("handling %s message %s failed", msg.chat, msg.message_id)
             replies = [Reply(msg.chat, ERROR_REPLY)]
             async with self.store.tx():
-                await self.store.outbox.enqueue(replies[0], now)
+                await self.store.outbox.enqueue_all(replies, now)
                 await self.store.messages.mark_handled(row, now)
         for platform in {r.chat.platform for r in replies}:
             self.outbox.wake(platform)

@@ -48,6 +48,9 @@ class Outbox:
         self.adapters: dict[str, Adapter] = {}
         self._wake: dict[str, asyncio.Event] = {}
         self._drain_locks: dict[str, asyncio.Lock] = {}
+        #: Sends the platform accepted, waiting for the mark under way to commit (see _mark_sent).
+        self._marks: list[tuple[int, str | None, asyncio.Future[None]]] = []
+        self._marking: asyncio.Task[None] | None = None
 
     def attach(self, adapter: Adapter) -> None:
         """Send this platform's rows through ``adapter``."""
@@ -104,13 +107,15 @@ class Outbox:
                 wake.clear()
                 now = self.clock()
                 slots = adapter.max_in_flight - len(in_flight)
-                if slots > 0:
-                    for item in await self.store.outbox.due(platform, now, slots, set(in_flight)):
-                        chat = item.reply.chat.chat_id
-                        task = asyncio.create_task(self._send(adapter, item))
-                        in_flight[chat] = task
-                        task.add_done_callback(finished(chat))
-                timeout = await self._idle_timeout(platform, now, busy=bool(in_flight))
+                # What is due and when the next is due, in one look at the database.
+                due, next_at = await self.store.outbox.due_and_next(
+                    platform, now, max(slots, 0), set(in_flight))
+                for item in due:
+                    chat = item.reply.chat.chat_id
+                    task = asyncio.create_task(self._send(adapter, item))
+                    in_flight[chat] = task
+                    task.add_done_callback(finished(chat))
+                timeout = _idle_timeout(next_at, now, busy=bool(in_flight))
                 # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
                 # cancel that lands as its timeout expires, and the worker would never stop.
                 with contextlib.suppress(TimeoutError):
@@ -124,17 +129,6 @@ class Outbox:
             for task in running:
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
-
-    async def _idle_timeout(self, platform: str, now: datetime, *, busy: bool) -> float | None:
-        """How long to sleep: until the next retry is due, or until woken."""
-        next_at = await self.store.outbox.next_due_at(platform)
-        if next_at is None:
-            return POLL_SECONDS
-        delay = (next_at - now).total_seconds()
-        if delay <= 0:
-            # Due now but its chat is busy: the running send wakes us when it ends.
-            return POLL_SECONDS if busy else 0.05
-        return min(delay, POLL_SECONDS)
 
     async def _send(self, adapter: Adapter, item: OutboxItem) -> str:
         """One attempt; returns SENT, RETRY or GAVE_UP."""
@@ -151,13 +145,50 @@ class Outbox:
             return await self._failed(item, f"{type(exc).__name__}: {exc}", False, 0.0)
         # The platform has it: nothing may come between this answer and the commit that
         # records it, not even a shutdown's cancel (a send cut off here goes out again).
-        mark = asyncio.ensure_future(self.store.outbox.mark_sent(item.id, message_id, self.clock()))
+        mark = self._mark_sent(item.id, message_id)
         try:
             await asyncio.shield(mark)
         except asyncio.CancelledError:
             await mark
             raise
         return SENT
+
+    def _mark_sent(self, item_id: int, message_id: str | None) -> asyncio.Future[None]:
+        """Have a send marked sent; resolves when the mark has committed.
+
+        A mark goes to the database at once when none is under way. Sends that the platform
+        accepts while one is under way wait for it (as they waited for the database before)
+        and then commit together, in one statement and one trip to the database thread. No
+        mark waits longer than it would alone, so a crash still repeats at most the sends
+        whose answer came in since the last commit: one per chat with a send under way.
+        """
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._marks.append((item_id, message_id, done))
+        if self._marking is None or self._marking.done():
+            self._marking = asyncio.create_task(self._commit_marks())
+        return done
+
+    async def _commit_marks(self) -> None:
+        """Commit the waiting marks, in batches, until none is left."""
+        while self._marks:
+            batch, self._marks = self._marks, []
+            try:
+                if len(batch) == 1:
+                    item_id, message_id, _ = batch[0]
+                    await self.store.outbox.mark_sent(item_id, message_id, self.clock())
+                else:
+                    await self.store.outbox.mark_sent_many(
+                        [(item_id, message_id) for item_id, message_id, _ in batch], self.clock())
+            except BaseException as exc:
+                for *_, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                if isinstance(exc, asyncio.CancelledError):
+                    raise
+                continue
+            for *_, done in batch:
+                if not done.done():
+                    done.set_result(None)
 
     async def _offline(self, item: OutboxItem, error: str, retry_after: float) -> str:
         """The platform is out of reach: wait for it, without spending an attempt."""
@@ -195,3 +226,14 @@ def _with_file_checked(item: OutboxItem) -> Reply:
     note = FILE_GONE.format(name=file.name)
     return replace(item.reply, text=f"{item.reply.text}\n{note}" if item.reply.text else note,
                    attachment=None)
+
+
+def _idle_timeout(next_at: datetime | None, now: datetime, *, busy: bool) -> float | None:
+    """How long to sleep: until the next retry is due, or until woken."""
+    if next_at is None:
+        return POLL_SECONDS
+    delay = (next_at - now).total_seconds()
+    if delay <= 0:
+        # Due now but its chat is busy: the running send wakes us when it ends.
+        return POLL_SECONDS if busy else 0.05
+    return min(delay, POLL_SECONDS)

@@ -202,6 +202,30 @@ class RumorIndex:
         return best
 
 
+class OpenClaims:
+    """The open rumour tickets' claims, indexed once each and kept across reports.
+
+    Joining a report compares it with up to 200 open tickets; indexing them all again for every
+    report (a claim key and a profile each) cost more than the rest of filing it.
+    """
+
+    def __init__(self) -> None:
+        self.index = RumorIndex()
+        self._texts: dict[str, str] = {}
+
+    def match(self, tickets: Iterable[tuple[str, str]], claim: str) -> Match:
+        """The best of these (code, text) tickets for ``claim``; the index holds exactly them."""
+        wanted = dict(tickets)
+        for code in [c for c in self._texts if c not in wanted]:
+            self.index.retire(code)
+            del self._texts[code]
+        for code, text in wanted.items():
+            if self._texts.get(code) != text:  # new, or its text was anonymised since
+                self.index.add(code, text)
+                self._texts[code] = text
+        return self.index.match(claim)
+
+
 class RumorCache:
     """One process's index of the library, and the library version it was built from."""
 

@@ -17,7 +17,7 @@ from bot.config import Config
 from bot.directory import Directory
 from bot.faq import FaqCache
 from bot.message import Reply
-from bot.rumor_match import RumorCache
+from bot.rumor_match import OpenClaims, RumorCache
 from bot.store import Store
 
 if TYPE_CHECKING:
@@ -60,6 +60,8 @@ class Services:
     scheduling: Scheduling | None = field(default=None)
     #: The rumour library's match index, loaded on first use (``bot/rumors.py``).
     rumors: RumorCache = field(default_factory=RumorCache)
+    #: The open rumour tickets' claims, indexed as they come (``handlers/rumor_reports.py``).
+    open_claims: OpenClaims = field(default_factory=OpenClaims)
     #: The policy Q&A index, loaded on first use (``bot/faq.py``).
     faq: FaqCache = field(default_factory=FaqCache)
 

@@ -12,7 +12,6 @@ from bot import rumors as library
 from bot.dispatcher import Ctx
 from bot.floodgate import said_lately
 from bot.message import Button, ChatRef, Mention, Reply
-from bot.rumor_match import RumorIndex
 from bot.store.rumors import RumorEntry, RumorReport
 from bot.text import one_line
 from bot.tickets import DONE, VERDICT_FALSE, VERDICT_TRUE, Ticket
@@ -83,7 +82,7 @@ async def join_open(ctx: Ctx, claim: str) -> Ticket | None:
     if not recent:
         return None
     by_code = {t.code: t for t in recent}
-    m = RumorIndex((t.code, t.text) for t in recent).match(claim)
+    m = ctx.services.open_claims.match(((t.code, t.text) for t in recent), claim)
     return by_code[m.entry_id] if m.action == "answer" and m.entry_id else None
 
 

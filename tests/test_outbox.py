@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
 
 from bot.adapter import SendError
 from bot.message import ChatRef, Reply
@@ -84,3 +87,90 @@ async def test_worker_sends_in_background_and_in_chat_order(bot: Bot) -> None:
     assert [t for t in texts if int(t) % 2] == ["1", "3", "5"]
     assert [t for t in texts if not int(t) % 2] == ["0", "2", "4"]
     assert await bot.app.store.outbox.items(status="pending") == []
+
+
+async def _run_until(bot: Bot, sent: int) -> None:
+    """Run the send worker until the adapter has ``sent`` replies and none is pending."""
+    task = asyncio.create_task(bot.app.outbox.run("console"))
+    try:
+        for _ in range(500):
+            if len(bot.adapter.sent) >= sent and not await bot.app.store.outbox.items(status="pending"):
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"{len(bot.adapter.sent)} of {sent} sent")
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_marks_of_sends_finished_during_a_mark_commit_together(bot: Bot) -> None:
+    repo = bot.app.store.outbox
+    release = asyncio.Event()
+    calls: list[list[int]] = []
+    mark_one, mark_many = repo.mark_sent, repo.mark_sent_many
+
+    async def slow_one(item_id: int, message_id: str | None, now: datetime) -> None:
+        calls.append([item_id])
+        await release.wait()  # the first mark is under way while the other sends finish
+        await mark_one(item_id, message_id, now)
+
+    async def many(sent: Sequence[tuple[int, str | None]], now: datetime) -> None:
+        calls.append([i for i, _ in sent])
+        await mark_many(sent, now)
+
+    repo.mark_sent, repo.mark_sent_many = slow_one, many  # type: ignore[method-assign, assignment]
+    send = bot.adapter.send
+
+    async def later(reply: Reply) -> str | None:  # c0 answers first, the others a moment later
+        if reply.chat.chat_id != "c0":
+            await asyncio.sleep(0.05)
+        return await send(reply)
+
+    bot.adapter.send = later  # type: ignore[method-assign]
+    chats = [ChatRef("console", f"c{i}") for i in range(4)]  # max_in_flight is 4: all at once
+    await bot.app.queue([Reply(c, c.chat_id) for c in chats])
+    runner = asyncio.create_task(_run_until(bot, 4))
+    for _ in range(500):
+        if len(bot.adapter.sent) == 4:
+            break
+        await asyncio.sleep(0.01)
+    release.set()
+    await runner
+    assert calls == [[1], [2, 3, 4]]  # c0's mark alone, then the three that came meanwhile
+    items = await repo.items()
+    assert {i.status for i in items} == {"sent"}
+    assert sorted(i.platform_message_id or "" for i in items) == ["m1", "m2", "m3", "m4"]
+
+
+async def test_outbox_crash_before_batched_marks_resends_one_per_chat(tmp_path: Path) -> None:
+    bot = await Bot.start(tmp_path)
+    repo = bot.app.store.outbox
+    gate = asyncio.Event()
+
+    async def dies(*_: object) -> None:  # the process dies before any mark commits
+        await gate.wait()
+        raise asyncio.CancelledError
+
+    repo.mark_sent = repo.mark_sent_many = dies  # type: ignore[method-assign, assignment]
+    chats = [ChatRef("console", f"c{i}") for i in range(3)]
+    await bot.app.queue([Reply(c, f"{c.chat_id}-{n}") for n in range(3) for c in chats])
+    task = asyncio.create_task(bot.app.outbox.run("console"))
+    for _ in range(500):
+        if len(bot.adapter.sent) == 3:
+            break
+        await asyncio.sleep(0.01)
+    task.cancel()
+    gate.set()
+    await asyncio.gather(task, return_exceptions=True)
+    first = [r.text for r in bot.adapter.sent]
+    assert sorted(first) == ["c0-0", "c1-0", "c2-0"]  # one under way per chat, none marked
+    await bot.app.store.close()  # the restart: same file, new process
+    again = await Bot.start(tmp_path)
+    try:
+        await again.app.outbox.drain("console")
+        resent = [r.text for r in again.adapter.sent]
+    finally:
+        await again.close()
+    # Each chat's send under way goes again (at most one per chat); nothing else twice.
+    assert sorted(resent) == sorted(f"c{i}-{n}" for i in range(3) for n in range(3))
+    assert sorted(set(first) & set(resent)) == ["c0-0", "c1-0", "c2-0"]

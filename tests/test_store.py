@@ -124,3 +124,33 @@ async def test_a_sent_mark_commits_after_the_writer_now_not_after_every_waiting_
     await asyncio.gather(first, *waiting, marked)
     assert order[:2] == ["handler 1", "mark"]
     assert [i.status for i in await store.outbox.items()] == ["sent"]
+
+
+async def test_deferred_writes_commit_with_the_transaction_and_roll_back_with_it(tmp_path: Path) -> None:
+    from bot.store.sqlite.base import Database
+
+    db = Database(tmp_path / "d.db")
+    await db.open()
+    try:
+        await db.execute("CREATE TABLE t (x INTEGER UNIQUE)")
+        async with db.tx():
+            db.defer("INSERT INTO t (x) VALUES (1)")
+            # A read in the same transaction sees it: queued statements go first.
+            row = await db.fetchone("SELECT COUNT(*) AS n FROM t")
+            assert row is not None and row["n"] == 1
+            db.defer("INSERT INTO t (x) VALUES (2)")  # goes with the COMMIT
+        try:
+            async with db.tx():
+                db.defer("INSERT INTO t (x) VALUES (3)")
+                db.defer("INSERT INTO t (x) VALUES (1)")  # breaks UNIQUE: the error reaches us
+                await db.fetchone("SELECT 1")
+        except sqlite3.IntegrityError:
+            pass
+        else:
+            raise AssertionError("the failing deferred insert was not reported")
+        async with db.tx():  # nothing written: no BEGIN, no COMMIT sent
+            pass
+        rows = await db.fetchall("SELECT x FROM t ORDER BY x")
+        assert [r["x"] for r in rows] == [1, 2]  # 3 rolled back with the failed transaction
+    finally:
+        await db.close()

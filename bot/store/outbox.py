@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -35,6 +35,9 @@ class OutboxRepo(Protocol):
         Every reply passes here, so this is where group texts are masked: no path can miss it.
         """
 
+    async def enqueue_all(self, replies: Sequence[Reply], now: datetime) -> None:
+        """Queue a handler's replies (no dedupe key) within the caller's transaction."""
+
     async def queued_keys(self, keys: Collection[str]) -> set[str]:
         """Which of these dedupe keys are already in the outbox (one index probe each, in bulk)."""
 
@@ -42,6 +45,11 @@ class OutboxRepo(Protocol):
         self, platform: str, now: datetime, limit: int, busy_chats: Collection[str] = ()
     ) -> list[OutboxItem]:
         """The oldest pending send of each chat that is due, skipping chats in flight."""
+
+    async def due_and_next(
+        self, platform: str, now: datetime, limit: int, busy_chats: Collection[str] = ()
+    ) -> tuple[list[OutboxItem], datetime | None]:
+        """:meth:`due` and :meth:`next_due_at` in one look."""
 
     async def pending(self, platform: str) -> list[OutboxItem]:
         """Every pending send of a platform in the order it was queued."""
@@ -51,6 +59,9 @@ class OutboxRepo(Protocol):
 
     async def mark_sent(self, item_id: int, platform_message_id: str | None, now: datetime) -> None:
         """Record a successful send, ahead of queued work: until it commits, a crash repeats it."""
+
+    async def mark_sent_many(self, sent: Sequence[tuple[int, str | None]], now: datetime) -> None:
+        """Record several successful sends (id, platform message id) in one commit."""
 
     async def mark_retry(
         self, item_id: int, error: str, retry_at: datetime, *, count: bool = True

@@ -9,12 +9,13 @@ import fcntl
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -23,6 +24,27 @@ from bot.store.sqlite.errors import unavailable
 log = logging.getLogger(__name__)
 
 _in_tx: contextvars.ContextVar[bool] = contextvars.ContextVar("gridbot_in_tx", default=False)
+
+
+_BEGIN = "BEGIN IMMEDIATE"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What a write reports: the new row's id and how many rows it changed."""
+
+    lastrowid: int | None
+    rowcount: int
+
+
+def _commit(raw: sqlite3.Connection) -> None:
+    raw.execute("COMMIT")
+
+
+def _rollback(raw: sqlite3.Connection) -> None:
+    if raw.in_transaction:  # a failed BEGIN (locked by another process) left none open
+        raw.execute("ROLLBACK")
 
 
 def to_db(ts: datetime) -> str:
@@ -52,6 +74,8 @@ class Database:
         # Transactions queue here and hold it while they run, so none of them waits on
         # ``_lock``: :meth:`commit_now` gets in right after the one writing now.
         self._turn = asyncio.Lock()
+        #: The open transaction's statements not yet sent to the thread (BEGIN first).
+        self._pending: list[tuple[str, tuple[Any, ...]]] = []
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -113,22 +137,65 @@ class Database:
 
     @asynccontextmanager
     async def tx(self) -> AsyncIterator[None]:
-        """A write transaction; nested use in the same task joins the outer one."""
+        """A write transaction; nested use in the same task joins the outer one.
+
+        BEGIN goes to the connection's thread with the first statement, and statements queued
+        with :meth:`defer` with the next one or with COMMIT: a transaction costs one trip to the
+        thread more than its statements that return something (it cost two per BEGIN and
+        COMMIT, and one per write).
+        """
         if _in_tx.get():
             yield
             return
         async with self._turn, self._lock:
             token = _in_tx.set(True)
+            self._pending = [(_BEGIN, ())]
             try:
-                await self.conn.execute("BEGIN IMMEDIATE")
                 try:
                     yield
                 except BaseException:
-                    await self.conn.execute("ROLLBACK")
+                    if self._begun():
+                        self._pending = []
+                        await self._call(_rollback, flush=False)
                     raise
-                await self.conn.execute("COMMIT")
+                if self._begun():
+                    await self._call(_commit)
             finally:
+                self._pending = []
                 _in_tx.reset(token)
+
+    def _begun(self) -> bool:
+        """Whether the transaction reached the database (something more than BEGIN is due)."""
+        return not (len(self._pending) == 1 and self._pending[0][0] == _BEGIN)
+
+    async def _call(self, fn: Callable[[sqlite3.Connection], T], *, flush: bool = True) -> T:
+        """One trip to the connection's thread: this transaction's queued statements, then ``fn``.
+
+        Only the task inside the transaction sends its queued statements, so an error in one
+        of them reaches that task (whose transaction then rolls back), never a reader's.
+        """
+        conn = self.conn
+        pending: list[tuple[str, tuple[Any, ...]]] = []
+        if flush and self._pending and _in_tx.get():
+            pending, self._pending = self._pending, []
+        raw = conn._conn  # aiosqlite's own connection, used only on its worker thread
+
+        def work() -> T:
+            for sql, params in pending:
+                raw.execute(sql, params)
+            return fn(raw)
+
+        # aiosqlite (pinned below 1.0 in pyproject) runs callables on its one worker thread
+        # through ``_execute``; a public call exists for each single statement, not for several.
+        result: T = await conn._execute(work)  # type: ignore[no-untyped-call]
+        return result
+
+    def defer(self, sql: str, params: Iterable[Any] = ()) -> None:
+        """Queue a write whose result nobody reads; it runs before this transaction's next
+        statement, or with its COMMIT. Only inside :meth:`tx`."""
+        if not _in_tx.get():
+            raise RuntimeError("defer() outside a transaction")
+        self._pending.append((sql, tuple(params)))
 
     async def commit_now(self, sql: str, params: Iterable[Any] = ()) -> None:
         """One write, committed on its own ahead of the transactions waiting their turn.
@@ -137,28 +204,102 @@ class Database:
         a single statement outside BEGIN commits atomically, in one round trip.
         """
         if _in_tx.get():
-            await self.conn.execute(sql, tuple(params))
+            await self.execute(sql, params)
             return
         async with self._lock:
-            await self.conn.execute(sql, tuple(params))
+            await self.execute(sql, params)
 
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
+    async def commit_many(self, sql: str, rows: Sequence[Iterable[Any]]) -> None:
+        """Like :meth:`commit_now` for one statement over several rows, in one transaction and
+        one trip to the thread (marks of sends that finished while the last mark committed)."""
+        batch = [tuple(r) for r in rows]
+
+        def work(raw: sqlite3.Connection) -> None:
+            if raw.in_transaction:  # inside a caller's transaction: it commits them
+                raw.executemany(sql, batch)
+                return
+            raw.execute(_BEGIN)
+            try:
+                raw.executemany(sql, batch)
+            except BaseException:
+                raw.execute("ROLLBACK")
+                raise
+            raw.execute("COMMIT")
+
+        if _in_tx.get():
+            await self._call(work)
+            return
+        async with self._lock:
+            await self._call(work)
+
+    async def write_one(self, sql: str, params: Iterable[Any] = ()) -> Written:
+        """One statement committed on its own (SQLite makes it atomic), in its turn behind the
+        transactions queued before it: a transaction's result in one trip instead of three."""
+        if _in_tx.get():
+            return await self.execute(sql, params)
+        async with self._turn, self._lock:
+            return await self.execute(sql, params)
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> Written:
         """Run one statement (inside a transaction when it writes)."""
-        return await self.conn.execute(sql, tuple(params))
+        args = tuple(params)
+
+        def work(raw: sqlite3.Connection) -> Written:
+            cur = raw.execute(sql, args)
+            try:
+                return Written(cur.lastrowid, cur.rowcount)
+            finally:
+                cur.close()
+
+        return await self._call(work)
 
     async def executemany(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
         """Run one statement once per row, inside a transaction (an import)."""
-        await self.conn.executemany(sql, [tuple(r) for r in rows])
+        batch = [tuple(r) for r in rows]
+        await self._call(lambda raw: raw.executemany(sql, batch).close())
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        """The first row of a query, or None."""
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            return await cur.fetchone()
+        """The first row of a query, or None (one trip to the thread)."""
+        args = tuple(params)
+
+        def work(raw: sqlite3.Connection) -> aiosqlite.Row | None:
+            cur = raw.execute(sql, args)
+            try:
+                row: aiosqlite.Row | None = cur.fetchone()
+                return row
+            finally:
+                cur.close()
+
+        return await self._call(work)
+
+    async def fetch_many(self, queries: Sequence[tuple[str, Iterable[Any]]]) -> list[list[aiosqlite.Row]]:
+        """Every row of each query, all in one trip to the thread."""
+        batch = [(sql, tuple(params)) for sql, params in queries]
+
+        def work(raw: sqlite3.Connection) -> list[list[aiosqlite.Row]]:
+            out = []
+            for sql, args in batch:
+                cur = raw.execute(sql, args)
+                try:
+                    out.append(list(cur.fetchall()))
+                finally:
+                    cur.close()
+            return out
+
+        return await self._call(work)
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        """Every row of a query."""
-        async with self.conn.execute(sql, tuple(params)) as cur:
-            return list(await cur.fetchall())
+        """Every row of a query (one trip to the thread)."""
+        args = tuple(params)
+
+        def work(raw: sqlite3.Connection) -> list[aiosqlite.Row]:
+            cur = raw.execute(sql, args)
+            try:
+                return list(cur.fetchall())
+            finally:
+                cur.close()
+
+        return await self._call(work)
 
     async def _migrate(self) -> None:
         await self.conn.execute(
@@ -174,8 +315,8 @@ class Database:
                     continue
                 log.info("applying migration %03d %s to %s", version, name, self.path)
                 for statement in _split_sql(sql):
-                    await self.conn.execute(statement)
-                await self.conn.execute(
+                    await self.execute(statement)
+                await self.execute(
                     "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
                     (version, to_db(datetime.now(UTC))),
                 )

@@ -135,7 +135,7 @@ class SqliteCampaignRepo:
         """Save an answer; the voter's earlier answer is replaced."""
         at = to_db(now)
         async with self.db.tx():
-            [row] = await self.db.conn.execute_fetchall(_ANSWER, (
+            [row] = await self.db.fetchall(_ANSWER, (
                 new.campaign_id, new.group_key, new.voter, new.household_id, new.address,
                 new.option, new.people, new.platform, new.user_id, new.name, at, at))
         return Saved(row["answers"], row["previous"])
@@ -149,7 +149,7 @@ class SqliteCampaignRepo:
         at = to_db(now)
         async with self.db.tx():
             # execute_fetchall: one hop to the database thread instead of three.
-            rows = list(await self.db.conn.execute_fetchall(sql, (
+            rows = list(await self.db.fetchall(sql, (
                 new.campaign_id, new.option, new.people, new.platform, new.user_id, new.name, at,
                 at, *where)))
         if not rows:

@@ -18,41 +18,39 @@ class SqliteMessageRepo:
 
     async def record(self, msg: Incoming, received_at: datetime) -> int | None:
         """Store an inbound message; None if this platform message was seen before."""
-        async with self.db.tx():
-            cur = await self.db.execute(
-                """INSERT INTO messages (platform, chat_id, sender_id, sender_name,
-                       platform_message_id, kind, text, is_group, mentions_me,
-                       tapped_message_id, sender_is_admin, chat_title, reply_chat_id, sent_at,
-                       received_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (platform, chat_id, platform_message_id) DO NOTHING""",
-                (
-                    msg.chat.platform,
-                    msg.chat.chat_id,
-                    msg.sender_id,
-                    msg.sender_name,
-                    msg.message_id,
-                    msg.kind,
-                    msg.text,
-                    int(msg.is_group),
-                    int(msg.mentions_me),
-                    msg.tapped_message_id,
-                    int(msg.sender_is_admin),
-                    msg.chat_title,
-                    # Same platform as the message: only the chat id is kept.
-                    msg.reply_chat.chat_id if msg.reply_chat else None,
-                    to_db(msg.sent_at),
-                    to_db(received_at),
-                ),
-            )
-            return cur.lastrowid if cur.rowcount == 1 else None
+        # One statement commits on its own: stored in one trip to the database thread.
+        cur = await self.db.write_one(
+            """INSERT INTO messages (platform, chat_id, sender_id, sender_name,
+                   platform_message_id, kind, text, is_group, mentions_me,
+                   tapped_message_id, sender_is_admin, chat_title, reply_chat_id, sent_at,
+                   received_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (platform, chat_id, platform_message_id) DO NOTHING""",
+            (
+                msg.chat.platform,
+                msg.chat.chat_id,
+                msg.sender_id,
+                msg.sender_name,
+                msg.message_id,
+                msg.kind,
+                msg.text,
+                int(msg.is_group),
+                int(msg.mentions_me),
+                msg.tapped_message_id,
+                int(msg.sender_is_admin),
+                msg.chat_title,
+                # Same platform as the message: only the chat id is kept.
+                msg.reply_chat.chat_id if msg.reply_chat else None,
+                to_db(msg.sent_at),
+                to_db(received_at),
+            ),
+        )
+        return cur.lastrowid if cur.rowcount == 1 else None
 
     async def mark_handled(self, row_id: int, at: datetime) -> None:
         """Record that the message's effects are committed."""
-        async with self.db.tx():
-            await self.db.execute(
-                "UPDATE messages SET handled_at = ? WHERE id = ?", (to_db(at), row_id)
-            )
+        async with self.db.tx():  # with the handler's writes, in its commit
+            self.db.defer("UPDATE messages SET handled_at = ? WHERE id = ?", (to_db(at), row_id))
 
     async def unhandled(self, platform: str | None = None) -> list[tuple[int, Incoming]]:
         """Messages stored but not handled (the process stopped in between), oldest first."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import aiosqlite
 
@@ -31,28 +32,16 @@ class SqliteOutboxRepo:
 
         Every reply passes here, so this is where group texts are masked: no path can miss it.
         """
-        reply = for_chat(reply)
         async with self.db.tx():
-            cur = await self.db.execute(
-                """INSERT INTO outbox (platform, chat_id, text, mentions, buttons,
-                       edit_message_id, action, attachment, dedupe_key, next_attempt_at, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (dedupe_key) DO NOTHING""",
-                (
-                    reply.chat.platform,
-                    reply.chat.chat_id,
-                    reply.text,
-                    json.dumps([[m.user_id, m.name] for m in reply.mentions], ensure_ascii=False),
-                    json.dumps([[b.label, b.command] for b in reply.buttons], ensure_ascii=False),
-                    reply.edit_message_id,
-                    action_to_json(reply.action),
-                    attachment_to_json(reply.attachment),
-                    dedupe_key,
-                    to_db(now),
-                    to_db(now),
-                ),
-            )
+            cur = await self.db.execute(_ENQUEUE, _enqueue_row(reply, now, dedupe_key))
             return cur.lastrowid if cur.rowcount == 1 else None
+
+    async def enqueue_all(self, replies: Sequence[Reply], now: datetime) -> None:
+        """Queue a handler's replies (no dedupe key) within the caller's transaction; they
+        reach the database with its next statement or its commit (masked like any reply)."""
+        async with self.db.tx():
+            for reply in replies:
+                self.db.defer(_ENQUEUE, _enqueue_row(reply, now, None))
 
     async def queued_keys(self, keys: Collection[str]) -> set[str]:
         """Which of these dedupe keys are already in the outbox (one index probe each, in bulk)."""
@@ -69,16 +58,18 @@ class SqliteOutboxRepo:
         self, platform: str, now: datetime, limit: int, busy_chats: Collection[str] = ()
     ) -> list[OutboxItem]:
         """The oldest pending send of each chat that is due, skipping chats in flight."""
-        rows = await self.db.fetchall(
-            """SELECT o.* FROM outbox o
-               WHERE o.platform = ? AND o.status = 'pending' AND o.next_attempt_at <= ?
-                 AND o.id = (SELECT MIN(i.id) FROM outbox i WHERE i.platform = o.platform
-                             AND i.chat_id = o.chat_id AND i.status = 'pending')
-               ORDER BY o.id LIMIT ?""",
-            (platform, to_db(now), limit + len(busy_chats)),
-        )
+        rows = await self.db.fetchall(_DUE, (platform, to_db(now), limit + len(busy_chats)))
         items = [_item(r) for r in rows if r["chat_id"] not in busy_chats]
         return items[:limit]
+
+    async def due_and_next(
+        self, platform: str, now: datetime, limit: int, busy_chats: Collection[str] = ()
+    ) -> tuple[list[OutboxItem], datetime | None]:
+        """:meth:`due` and :meth:`next_due_at` in one look (one trip to the database thread)."""
+        [rows, [row]] = await self.db.fetch_many([
+            (_DUE, (platform, to_db(now), limit + len(busy_chats))), (_NEXT_DUE, (platform,))])
+        items = [_item(r) for r in rows if r["chat_id"] not in busy_chats]
+        return items[:limit], from_db(row["t"]) if row["t"] else None
 
     async def pending(self, platform: str) -> list[OutboxItem]:
         """Every pending send of a platform in the order it was queued."""
@@ -90,22 +81,18 @@ class SqliteOutboxRepo:
 
     async def next_due_at(self, platform: str) -> datetime | None:
         """When the earliest pending send of a platform is due, if there is one."""
-        row = await self.db.fetchone(
-            """SELECT MIN(o.next_attempt_at) AS t FROM outbox o
-               WHERE o.platform = ? AND o.status = 'pending'
-                 AND o.id = (SELECT MIN(i.id) FROM outbox i WHERE i.platform = o.platform
-                             AND i.chat_id = o.chat_id AND i.status = 'pending')""",
-            (platform,),
-        )
+        row = await self.db.fetchone(_NEXT_DUE, (platform,))
         return from_db(row["t"]) if row and row["t"] else None
 
     async def mark_sent(self, item_id: int, platform_message_id: str | None, now: datetime) -> None:
         """Record a successful send, ahead of queued work: until it commits, a crash repeats it."""
-        await self.db.commit_now(
-            """UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?,
-                   attempts = attempts + 1 WHERE id = ?""",
-            (platform_message_id, to_db(now), item_id),
-        )
+        await self.db.commit_now(_MARK_SENT, (platform_message_id, to_db(now), item_id))
+
+    async def mark_sent_many(self, sent: Sequence[tuple[int, str | None]], now: datetime) -> None:
+        """Record several successful sends (id, platform message id) in one commit, ahead of
+        queued work."""
+        stamp = to_db(now)
+        await self.db.commit_many(_MARK_SENT, [(message_id, stamp, item_id) for item_id, message_id in sent])
 
     async def mark_retry(
         self, item_id: int, error: str, retry_at: datetime, *, count: bool = True
@@ -142,6 +129,43 @@ class SqliteOutboxRepo:
         if status:
             sql, params = sql + " AND status = ?", [*params, status]
         return [_item(r) for r in await self.db.fetchall(sql + " ORDER BY id", params)]
+
+
+_ENQUEUE = """INSERT INTO outbox (platform, chat_id, text, mentions, buttons, edit_message_id,
+                  action, attachment, dedupe_key, next_attempt_at, created_at)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              ON CONFLICT (dedupe_key) DO NOTHING"""
+#: The oldest pending send of each chat, if it is due.
+_DUE = """SELECT o.* FROM outbox o
+          WHERE o.platform = ? AND o.status = 'pending' AND o.next_attempt_at <= ?
+            AND o.id = (SELECT MIN(i.id) FROM outbox i WHERE i.platform = o.platform
+                        AND i.chat_id = o.chat_id AND i.status = 'pending')
+          ORDER BY o.id LIMIT ?"""
+_NEXT_DUE = """SELECT MIN(o.next_attempt_at) AS t FROM outbox o
+               WHERE o.platform = ? AND o.status = 'pending'
+                 AND o.id = (SELECT MIN(i.id) FROM outbox i WHERE i.platform = o.platform
+                             AND i.chat_id = o.chat_id AND i.status = 'pending')"""
+_MARK_SENT = """UPDATE outbox SET status = 'sent', platform_message_id = ?, sent_at = ?,
+                    attempts = attempts + 1 WHERE id = ?"""
+
+
+def _enqueue_row(reply: Reply, now: datetime, dedupe_key: str | None) -> tuple[Any, ...]:
+    """The outbox row of a reply, masked for its chat (every reply passes here)."""
+    reply = for_chat(reply)
+    stamp = to_db(now)
+    return (
+        reply.chat.platform,
+        reply.chat.chat_id,
+        reply.text,
+        json.dumps([[m.user_id, m.name] for m in reply.mentions], ensure_ascii=False),
+        json.dumps([[b.label, b.command] for b in reply.buttons], ensure_ascii=False),
+        reply.edit_message_id,
+        action_to_json(reply.action),
+        attachment_to_json(reply.attachment),
+        dedupe_key,
+        stamp,
+        stamp,
+    )
 
 
 def _item(r: aiosqlite.Row) -> OutboxItem:

@@ -93,16 +93,16 @@ class SqliteRetentionRepo:
                 f"SELECT id, ticket_id, note FROM ticket_events WHERE ticket_id IN ({ids}) AND note != ''")
             notes = [(note, ev["id"]) for ev in events
                      if (note := scrub(ev["note"], address[ev["ticket_id"]])) != ev["note"]]
-            await self.db.conn.executemany(
+            await self.db.executemany(
                 "UPDATE tickets SET text = ?, assignee = ?, address = '', anonymised_at = ? WHERE id = ?",
                 [(scrub(r["text"], r["address"]), scrub(r["assignee"], r["address"]), stamp, r["id"])
                  for r in rows],
             )
-            await self.db.conn.executemany("UPDATE ticket_events SET note = ? WHERE id = ?", notes)
+            await self.db.executemany("UPDATE ticket_events SET note = ? WHERE id = ?", notes)
             comments = [(c, r["ticket_id"]) for r in await self.db.fetchall(
                 f"SELECT ticket_id, comment FROM ratings WHERE ticket_id IN ({ids}) AND comment != ''")
                 if (c := scrub(r["comment"], address[r["ticket_id"]])) != r["comment"]]
-            await self.db.conn.executemany("UPDATE ratings SET comment = ? WHERE ticket_id = ?", comments)
+            await self.db.executemany("UPDATE ratings SET comment = ? WHERE ticket_id = ?", comments)
             sources = ",".join(str(int(r["message_id"])) for r in rows if r["message_id"] is not None)
             if sources:  # the raw requests say the same things
                 await self.db.execute(
