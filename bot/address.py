@@ -1,7 +1,9 @@
 """The one address normaliser: every way a resident or a spreadsheet writes a flat gives one key.
 
 Buildings: ``3-2-501``, ``3栋2单元501``, ``3号楼2单元501室``, ``３－２－５０１``, ``3棟2單元501``,
-``3幢2门501``, ``3#2-501``, ``三号楼二单元501`` all give the key ``3-2-501``; without a unit
+``3幢2门501``, ``3#2-501``, ``三号楼二单元501`` all give the key ``3-2-501``; a lettered
+building (``A座1单元302``, ``a栋1-302``, ``B1栋502``) keeps its letter in capitals
+(``A-1-302``, ``B1-502``); without a unit
 ``5栋301``, ``5-301``, ``5号楼301室``, ``5栋3层301`` give ``5-301`` (the floor is dropped: the room
 number already carries it). Villages: ``李家村3组12号``, ``李家村三组 12号``, ``3组12号`` give
 ``3组-12``.
@@ -28,7 +30,10 @@ _S = " ?"  # find_address sees single spaces between parts ("3栋 2单元 501")
 # Every quantifier is bounded and the parts are told apart by their markers, so a search over
 # 5,000 characters of junk stays linear (no nested unbounded repeats).
 _CORE = (
-    rf"(?:(?P<b>{_NUM}){_S}(?P<bm>号楼|号栋|号幢|栋|幢|楼|座|号|#|-){_S}"
+    rf"(?:(?:(?P<b>{_NUM}){_S}(?P<bm>号楼|号栋|号幢|栋|幢|楼|座|号|#|-)"
+    # A building named by a letter ("A座", "B栋", "A1栋", "12A栋") takes a word for building:
+    # "A-2-501" and "E12号" are codes and counts more often than flats.
+    rf"|(?P<lb>[A-Za-z]\d{{0,2}}|\d{{1,3}}[A-Za-z]){_S}(?:号楼|栋|幢|楼|座)){_S}"
     rf"(?:(?P<u>{_NUM}){_S}(?P<um>单元|门|-){_S})?"
     rf"(?:(?P<f>\d{{1,2}}){_S}(?:层|楼){_S})?"
     rf"(?P<r>\d{{1,5}})(?P<rm>{_S}(?:室|号|户))?"
@@ -92,8 +97,13 @@ def _build(m: re.Match[str], place: str | None) -> Address | None:
         where = place or ""
         return Address("village", f"{group}组-{int(house)}", f"{where}{group}组{int(house)}号",
                        place, str(group), None, str(int(house)))
-    b, u, room = _number(m["b"]), m["u"], m["r"]
-    dashed = m["bm"] in "#-"
+    u, room = m["u"], m["r"]
+    if m["lb"] is not None:
+        b: int | str | None = m["lb"].upper()
+        dashed = False
+    else:
+        b = _number(m["b"])
+        dashed = m["bm"] in "#-"
     if not b or room.startswith("0") or (dashed and not m["b"].isdigit()):
         return None
     unit: int | None = None
@@ -103,7 +113,7 @@ def _build(m: re.Match[str], place: str | None) -> Address | None:
             return None
     if not m["rm"] and len(room) < 3:
         return None  # "5-12" is a date or a score more often than a flat
-    if len(m["b"]) + len(u or "") + len(room) > 9:
+    if len(m["b"] or m["lb"]) + len(u or "") + len(room) > 9:
         return None  # a phone number written 138-0013-8000
     if unit is None:
         return Address("building", f"{b}-{int(room)}", f"{place or ''}{b}栋{int(room)}",
@@ -152,6 +162,6 @@ def find_address(text: str) -> tuple[Address, int, int] | None:
         if raw_place and place:  # the span starts at the estate name, after any "我住"
             start = m.start("p") + len(raw_place) - len(place)
         else:
-            start = m.start("b") if m["b"] is not None else m.start("g")
+            start = next(m.start(part) for part in ("b", "lb", "g") if m[part] is not None)
         return address, origin[start], origin[m.end() - 1] + 1
     return None

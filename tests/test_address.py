@@ -30,6 +30,10 @@ CLASSES: dict[str, list[str]] = {
                "三组12号", "3组12户", "李家村3组12"],
     "3组-13": ["3组13号", "李家村三组13号"],
     "12组-3": ["十二组3号", "12组3号"],
+    "A-1-302": ["A座1单元302", "a座1单元302室", "A栋1-302", "A 座 1 单元 302", "阳光花园A座1单元302",
+                "A号楼1单元302", "Ａ座１单元３０２"],
+    "B1-502": ["B1栋502", "b1座502室"],
+    "12A-2-301": ["12A栋2单元301"],
 }
 
 
@@ -61,6 +65,7 @@ def test_display_place_and_qualified_key() -> None:
     "", "   ", "你好", "13800138000", "138-0013-8000", "E12", "C1", "3人", "12", "5-12", "2024-3-15",
     "2024-03-15", "3组12", "0-2-501", "3-0-501", "3-2-0501", "二二栋501", "十十栋301", "3栋", "3栋2单元",
     "代买 大米", "x" * 5000, "3-2-501-7", "A3-2-501", "3-2-501a", "3-二-501", "三-2-501",
+    "A-1-302", "E12号302", "B座", "AB栋302", "A123栋302",
 ])
 def test_what_is_not_an_address_gives_none(junk: str) -> None:
     assert normalise_address(junk) is None
@@ -74,6 +79,8 @@ def test_what_is_not_an_address_gives_none(junk: str) -> None:
     ("代买 大米 5栋301 电话13800138000", "5-301", "5栋301"),
     ("李家村三组 12号 张三 2人", "3组-12", "李家村三组 12号"),
     ("3棟2單元501 已核實", "3-2-501", "3棟2單元501"),
+    ("代买 大米 A座1单元302 电话13800138000", "A-1-302", "A座1单元302"),
+    ("住B栋502，谢谢", "B-502", "B栋502"),
 ])
 def test_find_address_in_a_message(message: str, key: str, span: str) -> None:
     found = find_address(message)
@@ -83,7 +90,7 @@ def test_find_address_in_a_message(message: str, key: str, span: str) -> None:
 
 
 @pytest.mark.parametrize("message", [
-    "C1 已做 3人", "电话13800138000", "E12 已完成", "收到 12 份", "2024-03-15 10:30", "138-0013-8000 张",
+    "C1 已做 3人", "电话13800138000", "E12 已完成", "R7号 已辟谣", "E12号楼下", "辟谣 R7 按 L12", "收到 12 份", "2024-03-15 10:30", "138-0013-8000 张",
     "你好", "",
 ])
 def test_find_address_takes_no_codes_counts_or_phones(message: str) -> None:
@@ -92,7 +99,7 @@ def test_find_address_takes_no_codes_counts_or_phones(message: str) -> None:
 
 def test_five_thousand_characters_of_junk_are_fast() -> None:
     junks = ["3" * 5000, "3-" * 2500, "3栋" * 2500, "阳光花园" * 1250, "一" * 5000, "3 " * 2500,
-             "3栋2单元" * 1000, "1组" * 2500]
+             "3栋2单元" * 1000, "1组" * 2500, "A座" * 2500, "A1" * 2500]
     began = time.perf_counter()
     for junk in junks:
         normalise_address(junk)

@@ -46,6 +46,7 @@ def test_a_building_is_the_same_however_it_is_written() -> None:
     assert {picklist.building_of(w) for w in ("3栋", "3号楼", "三號樓", "3", "３棟", "3幢")} == {"3栋"}
     assert picklist.building_of("李家村3组") == "李家村3组"
     assert picklist.building_of("门卫室") is None
+    assert {picklist.building_of(w) for w in ("A座", "a栋", "Ａ座")} == {"A栋"}  # lettered buildings
 
 
 async def test_errands_are_grouped_by_building_and_unit(bot: Bot) -> None:
