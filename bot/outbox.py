@@ -95,11 +95,21 @@ class Outbox:
         adapter = self.adapters[platform]
         wake = self._wake[platform]
         in_flight: dict[str, asyncio.Task[str]] = {}
+        # A send's end wakes the worker only when it may let another row go: its chat has
+        # later rows (seen in the look that started it, or queued since: a look while the
+        # chat was busy could not see them), it did not go (a retry time to read), or due
+        # rows were left for want of a slot. Otherwise the next queued row wakes it: a look
+        # after every send found nothing most of the time, a trip to the database thread.
+        look_again: set[str] = set()
+        backlog = False
 
         def finished(chat: str) -> Callable[[asyncio.Task[str]], None]:
-            def done(_: asyncio.Task[str]) -> None:
+            def done(task: asyncio.Task[str]) -> None:
                 in_flight.pop(chat, None)
-                wake.set()
+                went = not task.cancelled() and task.exception() is None and task.result() == SENT
+                if chat in look_again or backlog or not went:
+                    look_again.discard(chat)
+                    wake.set()
             return done
 
         try:
@@ -107,11 +117,15 @@ class Outbox:
                 wake.clear()
                 now = self.clock()
                 slots = adapter.max_in_flight - len(in_flight)
+                look_again.update(in_flight)
                 # What is due and when the next is due, in one look at the database.
                 due, next_at = await self.store.outbox.due_and_next(
                     platform, now, max(slots, 0), set(in_flight))
+                backlog = len(due) >= slots
                 for item in due:
                     chat = item.reply.chat.chat_id
+                    if item.more_in_chat:
+                        look_again.add(chat)
                     task = asyncio.create_task(self._send(adapter, item))
                     in_flight[chat] = task
                     task.add_done_callback(finished(chat))
