@@ -237,6 +237,7 @@ class Dispatcher:
                 return _as_list(result)
             # The handler saw no command in it ("收到，求助：老伴胸口疼 5栋303"): read it as a resident.
             ctx.command, ctx.args = "", ""
+            ctx.deferred.clear()  # a handler that passes leaves nothing behind
         elif msg.is_group and role >= Role.GRID:
             private = self.match(text, is_group=False)
             # Only a command naming a ticket or notice: an owner's "通知：…" in the group is chat.

@@ -143,3 +143,25 @@ async def test_an_error_in_the_deferred_work_is_answered_and_not_replayed(bot: B
     [reply] = await bot.say("@", "区指挥部小王", "图表")
     assert "出了问题" in reply.text
     assert await bot.app.recover() == 0
+
+
+async def test_work_deferred_by_a_handler_that_passes_is_dropped(tmp_path: Path) -> None:
+    passing = Router("passing")
+    ran: list[str] = []
+
+    @passing.command("慢活")
+    async def not_mine(ctx: Ctx) -> None:
+        async def later() -> list[Reply]:
+            ran.append(ctx.msg.message_id)
+            return [ctx.reply("不该发")]
+
+        ctx.after_commit(later)
+        return None  # not a command after all: the next route decides
+
+    app = await open_app(make_config(tmp_path), clock=Clock(), routers=[passing])
+    adapter = FakeAdapter()
+    app.attach(adapter)
+    bot = Bot(app, adapter, Clock())
+    assert await bot.say("@", "张阿姨", "慢活") == []
+    assert ran == [] and await app.store.messages.unhandled() == []
+    await app.close()
