@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from bot.adapter import Adapter
 from bot.config import Config
 from bot.directory import Directory
-from bot.dispatcher import Dispatcher, Router
+from bot.dispatcher import AfterCommit, Dispatcher, Router
 from bot.message import Incoming, Reply
 from bot.outbox import Outbox
 from bot.services import Jobs, Services
@@ -91,21 +91,51 @@ class App:
 
     async def _process(self, row: int, msg: Incoming) -> list[Reply]:
         now = self.now()
+        after: list[AfterCommit] = []
         try:
-            # The handler's writes, the queued replies and the handled mark commit together.
+            # The handler's writes, the queued replies and the handled mark commit together
+            # (unless the handler deferred work: the mark then waits for it, below).
             async with self.store.tx():
-                replies = await self.dispatcher.dispatch(self.services, msg, now)
-                # Both go to the database with the commit: no trip to its thread of their own.
-                await self.store.outbox.enqueue_all(replies, now)
-                await self.store.messages.mark_handled(row, now)
+                replies = await self.dispatcher.dispatch(self.services, msg, now, after=after)
+                if after:
+                    await self._before_deferred(row, replies, now)
+                else:
+                    # Both go to the database with the commit: no trip to its thread of their own.
+                    await self.store.outbox.enqueue_all(replies, now)
+                    await self.store.messages.mark_handled(row, now)
         except Exception:
             log.exception("handling %s message %s failed", msg.chat, msg.message_id)
-            replies = [Reply(msg.chat, ERROR_REPLY)]
+            replies, after = [Reply(msg.chat, ERROR_REPLY)], []
             async with self.store.tx():
                 await self.store.outbox.enqueue_all(replies, now)
                 await self.store.messages.mark_handled(row, now)
+        if after:
+            replies += await self._run_deferred(row, msg, now, after)
         for platform in {r.chat.platform for r in replies}:
             self.outbox.wake(platform)
+        return replies
+
+    async def _before_deferred(self, row: int, replies: list[Reply], now: datetime) -> None:
+        """Queue the replies of a handler whose work runs after the commit, not yet marked handled.
+
+        A crash before the work is done leaves the message unhandled and recovery runs the
+        handler again (which is why such a handler must not write): the keys, one per reply
+        of this message, keep its replies from being queued twice.
+        """
+        for i, reply in enumerate(replies):
+            await self.store.outbox.enqueue(reply, now, f"after-commit:{row}:{i}")
+
+    async def _run_deferred(self, row: int, msg: Incoming, now: datetime, work: list[AfterCommit]) -> list[Reply]:
+        """Run a handler's deferred work outside any transaction, so other messages are stored
+        and handled meanwhile; then queue its replies and mark the message handled, together."""
+        try:
+            replies = [reply for step in work for reply in await step()]
+        except Exception:
+            log.exception("work after handling %s message %s failed", msg.chat, msg.message_id)
+            replies = [Reply(msg.chat, ERROR_REPLY)]
+        async with self.store.tx():
+            await self.store.outbox.enqueue_all(replies, now)
+            await self.store.messages.mark_handled(row, now)
         return replies
 
     async def queue(self, replies: Sequence[Reply], dedupe_prefix: str | None = None) -> int:

@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 Where = Literal["group", "private", "any"]
 Result = Reply | Sequence[Reply] | None
 Handler = Callable[["Ctx"], Awaitable[Result]]
+#: Slow, read-only work a handler hands over to run after its transaction (see Ctx.after_commit).
+AfterCommit = Callable[[], Awaitable[list[Reply]]]
 H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
 
 
@@ -41,6 +43,8 @@ class Ctx:
     role: Role
     command: str = ""
     args: str = ""
+    #: Work handed over with :meth:`after_commit`, in order; the dispatcher's caller runs it.
+    deferred: list[AfterCommit] = field(default_factory=list)
 
     @property
     def store(self) -> Store:
@@ -66,6 +70,18 @@ class Ctx:
     def platform(self) -> str:
         """The platform the message came from."""
         return self.msg.chat.platform
+
+    def after_commit(self, work: AfterCommit) -> None:
+        """Run ``work`` after this message's transaction commits, outside any transaction, and
+        send the replies it returns after the handler's own.
+
+        For slow work that only reads (drawing charts takes seconds at district scale): inside
+        the transaction it held up every other write of the process. The message is marked
+        handled only once the work is done, so a crash in between makes recovery run the
+        handler again: a handler that defers work must therefore not write anything (its
+        writes would be made twice). Its own replies are queued so that they go once anyway.
+        """
+        self.deferred.append(work)
 
     def verbatim(self, tail: str) -> str:
         """``tail`` (the end of ``args``) as the person typed it: line breaks, script, punctuation."""
@@ -182,13 +198,29 @@ class Dispatcher:
             args = args.split(maxsplit=1)[1] if " " in args else ""  # /my@GridBot
         return route, name, chinese_punct(args.strip(" :,，："))
 
-    async def dispatch(self, services: Services, msg: Incoming, now: datetime) -> list[Reply]:
-        """Route one message and return the handler's replies."""
+    async def dispatch(
+        self, services: Services, msg: Incoming, now: datetime, *, after: list[AfterCommit] | None = None,
+    ) -> list[Reply]:
+        """Route one message and return the handler's replies.
+
+        Work the handler deferred (:meth:`Ctx.after_commit`) is added to ``after`` for the caller
+        to run once its transaction commits; without ``after`` it runs here, its replies last.
+        """
         text = strip_quote(strip_mentions(normalize(msg.text)))
         directory = services.directory
         group = directory.group_for(msg.chat) if msg.is_group else None
         role = directory.role(msg.chat.platform, msg.sender_id, group)
         ctx = Ctx(services, msg, text, now, group, role)
+        replies = await self._route(ctx)
+        if after is not None:
+            after.extend(ctx.deferred)
+        else:
+            for work in ctx.deferred:
+                replies += await work()
+        return replies
+
+    async def _route(self, ctx: Ctx) -> list[Reply]:
+        msg, text, role = ctx.msg, ctx.text, ctx.role
         if msg.kind != "text":
             return _as_list(await self._fallbacks(ctx))
         found = self.match(text, msg.is_group)
@@ -205,6 +237,7 @@ class Dispatcher:
                 return _as_list(result)
             # The handler saw no command in it ("收到，求助：老伴胸口疼 5栋303"): read it as a resident.
             ctx.command, ctx.args = "", ""
+            ctx.deferred.clear()  # a handler that passes leaves nothing behind
         elif msg.is_group and role >= Role.GRID:
             private = self.match(text, is_group=False)
             # Only a command naming a ticket or notice: an owner's "通知：…" in the group is chat.

@@ -63,14 +63,16 @@ def decide(filed: int, burst: Burst | None, limit: LimitsConfig, now: datetime) 
     return Verdict.WARN
 
 
-async def hold_back(ctx: Ctx, group: GroupConfig) -> list[Reply] | None:
-    """None when the request may become a ticket; else the replies (maybe none) instead of one."""
+async def hold_back(ctx: Ctx, group: GroupConfig, filed: int) -> list[Reply] | None:
+    """None when the request may become a ticket; else the replies (maybe none) instead of one.
+
+    ``filed``: the person's tickets in this group in the last window (``tickets.intake``).
+    """
     limit = ctx.config.limits
+    if filed < limit.tickets_per_window:  # the common case reads nothing more
+        return None
     repo = ctx.store.tickets
     who = (ctx.platform, ctx.msg.sender_id, group.key)
-    filed = await repo.filed_since(*who, ctx.now - limit.window)
-    if filed < limit.tickets_per_window:  # the common case costs one indexed count
-        return None
     verdict = decide(filed, await repo.flood_burst(*who), limit, ctx.now)
     burst = await repo.hold(*who, ctx.now, new_burst=verdict is Verdict.WARN)
     if verdict is Verdict.SILENT:

@@ -95,25 +95,48 @@ class Outbox:
         adapter = self.adapters[platform]
         wake = self._wake[platform]
         in_flight: dict[str, asyncio.Task[str]] = {}
+        sending: dict[str, int] = {}  # chat -> the row under way
+        # A send's end wakes the worker only when it may let another row go: its chat has
+        # later rows (seen in the look that started it, or in one while it was under way),
+        # it did not go (a retry time to read), or due rows were left for want of a slot.
+        # Otherwise the next queued row wakes it: a look after every send found nothing
+        # most of the time, a trip to the database thread each.
+        look_again: set[str] = set()
+        backlog = False
 
         def finished(chat: str) -> Callable[[asyncio.Task[str]], None]:
-            def done(_: asyncio.Task[str]) -> None:
+            def done(task: asyncio.Task[str]) -> None:
                 in_flight.pop(chat, None)
-                wake.set()
+                sending.pop(chat, None)
+                went = not task.cancelled() and task.exception() is None and task.result() == SENT
+                if chat in look_again or backlog or not went:
+                    look_again.discard(chat)
+                    wake.set()
             return done
 
         try:
             while True:
                 wake.clear()
                 now = self.clock()
-                slots = adapter.max_in_flight - len(in_flight)
-                # What is due and when the next is due, in one look at the database.
-                due, next_at = await self.store.outbox.due_and_next(
-                    platform, now, max(slots, 0), set(in_flight))
-                for item in due:
+                slots = max(adapter.max_in_flight - len(in_flight), 0)
+                # What is due and when the next is due, in one look at the database; the
+                # chats under way come back too, to tell whether rows wait behind their send.
+                asked = slots + len(in_flight)
+                rows, next_at = await self.store.outbox.due_and_next(platform, now, asked)
+                free = []
+                for item in rows:
                     chat = item.reply.chat.chat_id
+                    if chat not in in_flight:
+                        free.append(item)
+                    elif item.id != sending.get(chat) or item.more_in_chat:
+                        look_again.add(chat)
+                backlog = len(rows) >= asked or len(free) > slots  # the look may have been cut short
+                for item in free[:slots]:
+                    chat = item.reply.chat.chat_id
+                    if item.more_in_chat:
+                        look_again.add(chat)
                     task = asyncio.create_task(self._send(adapter, item))
-                    in_flight[chat] = task
+                    in_flight[chat], sending[chat] = task, item.id
                     task.add_done_callback(finished(chat))
                 timeout = _idle_timeout(next_at, now, busy=bool(in_flight))
                 # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a

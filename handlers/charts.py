@@ -53,9 +53,16 @@ async def send_charts(ctx: Ctx) -> Reply | list[Reply]:
     who = hashlib.sha256(f"{ctx.platform}:{ctx.msg.sender_id}".encode()).hexdigest()[:10]
     stamp = f"{ctx.now.astimezone(ctx.config.tz):%Y%m%d-%H%M%S}-{who}-{word}"
     folder = ctx.config.database.parent / "reports" / "charts"
-    try:
-        return await charts.chart_replies(data, ctx.msg.chat, folder, stamp)
-    except charts.ChartError:
-        # A chart with boxes for words helps nobody: say so, and leave the cause to the log.
-        log.exception("图表 for %s could not be drawn", ctx.msg.sender_id)
-        return ctx.reply("图表暂时无法生成（图表字体不可用），已记录错误，请联系管理员检查安装。")
+
+    async def draw() -> list[Reply]:
+        try:
+            return await charts.chart_replies(data, ctx.msg.chat, folder, stamp)
+        except charts.ChartError:
+            # A chart with boxes for words helps nobody: say so, and leave the cause to the log.
+            log.exception("图表 for %s could not be drawn", ctx.msg.sender_id)
+            return [ctx.reply("图表暂时无法生成（图表字体不可用），已记录错误，请联系管理员检查安装。")]
+
+    # Drawing takes seconds at district scale: after the commit, so that no other message
+    # waits for it. This handler only reads, as one that defers work must (Ctx.after_commit).
+    ctx.after_commit(draw)
+    return []

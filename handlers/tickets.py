@@ -72,10 +72,14 @@ async def file_request(ctx: Ctx, found: NewTicket, message_row: int | None = Non
     """File a request for ``ctx.group``; the answer goes where it was sent (group or private)."""
     assert ctx.group is not None
     in_group = ctx.msg.is_group
-    held = await hold_back(ctx, ctx.group)  # past the per-person limit: one warning, then quiet
+    # The flood count and the repeat check's candidates in one look at the database.
+    filed, recent = await ctx.store.tickets.intake(
+        ctx.platform, ctx.msg.sender_id, ctx.group.key, found.kind, ctx.now - ctx.config.limits.window,
+        ctx.now - REPEAT_WINDOW, REPEAT_CANDIDATES)
+    held = await hold_back(ctx, ctx.group, filed)  # past the per-person limit: one warning, then quiet
     if held is not None:
         return held
-    earlier = await _same_request(ctx, found)
+    earlier = _same_request(found, recent)
     if earlier is not None and await said_lately(ctx, ctx.group, f"repeat:{earlier.code}"):
         return []  # pointed to it a moment ago
     if earlier is not None:
@@ -102,13 +106,9 @@ async def file_request(ctx: Ctx, found: NewTicket, message_row: int | None = Non
             *_owner_pushes(ctx, ticket, rumor), *await post_to_team(ctx.services, ticket, ctx.now)]
 
 
-async def _same_request(ctx: Ctx, new: NewTicket) -> Ticket | None:
-    """The open ticket this resident filed for the same thing a little earlier, if any."""
-    assert ctx.group is not None
+def _same_request(new: NewTicket, recent: list[Ticket]) -> Ticket | None:
+    """The open ticket (of the sender's ``recent``) filed for the same thing a little earlier."""
     key = fingerprint(new.text)
-    recent = await ctx.store.tickets.recent_open(
-        ctx.platform, ctx.msg.sender_id, ctx.group.key, new.kind, ctx.now - REPEAT_WINDOW,
-        REPEAT_CANDIDATES)
     return next((t for t in recent if fuzz.ratio(key, fingerprint(t.text)) >= SAME_RUMOR_SCORE), None)
 
 

@@ -89,6 +89,34 @@ async def test_worker_sends_in_background_and_in_chat_order(bot: Bot) -> None:
     assert await bot.app.store.outbox.items(status="pending") == []
 
 
+async def test_worker_sends_a_chats_later_rows_without_waiting_for_its_poll(bot: Bot) -> None:
+    """A send's end wakes the worker only when something may follow it: a chat's next rows,
+    queued with it or while it was under way, must still go at once, not at the next poll."""
+    original = bot.adapter.send
+    first_started = asyncio.Event()
+
+    async def slow(reply: Reply) -> str | None:
+        first_started.set()
+        await asyncio.sleep(0.05)
+        return await original(reply)
+
+    bot.adapter.send = slow  # type: ignore[method-assign]
+    task = asyncio.create_task(bot.app.outbox.run("console"))
+    try:
+        start = asyncio.get_running_loop().time()
+        await bot.app.queue([Reply(A, "1"), Reply(A, "2"), Reply(B, "3")])
+        await first_started.wait()
+        await bot.app.queue([Reply(A, "4")])  # while A's first send is under way
+        while len(bot.adapter.sent) < 4:  # noqa: ASYNC110 (the adapter has no event to wait on)
+            await asyncio.sleep(0.01)
+        elapsed = asyncio.get_running_loop().time() - start
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert [r.text for r in bot.adapter.sent if r.chat == A] == ["1", "2", "4"]
+    assert elapsed < 1.0  # the worker's poll is 2 s: each row went when the one before it ended
+
+
 async def _run_until(bot: Bot, sent: int) -> None:
     """Run the send worker until the adapter has ``sent`` replies and none is pending."""
     task = asyncio.create_task(bot.app.outbox.run("console"))

@@ -67,6 +67,20 @@ async def test_tickets_are_numbered_per_kind_and_keep_their_history(store: Store
     assert (rating.score, rating.comment, closing.by, closing.note) == (5, "谢谢", "李书记", "已送到")
 
 
+async def test_intake_counts_a_persons_tickets_and_lists_their_open_ones(store: Store) -> None:
+    await file(store)
+    await file(store, mid="m2")
+    first = await store.tickets.get("E1")
+    assert first is not None
+    await store.tickets.update(first, now=NOW, actor_id="o1", actor_name="李书记", action="close",
+                               to_status=DONE)
+    hour = timedelta(hours=1)
+    filed, recent = await store.tickets.intake("console", "u1", Group.key, "errand", NOW - hour, NOW - hour, 5)
+    assert filed == 2 and [t.code for t in recent] == ["E2"]  # both count; only the open one repeats
+    assert await store.tickets.intake("console", "u1", Group.key, "rumor", NOW, NOW - hour, 5) == (0, [])
+    assert (await store.tickets.intake("console", "u2", Group.key, "errand", NOW - hour, NOW - hour, 5)) == (0, [])
+
+
 async def test_a_failed_transaction_leaves_nothing_behind(store: Store) -> None:
     with pytest.raises(RuntimeError):
         async with store.tx():

@@ -24,6 +24,8 @@ class OutboxItem:
     created_at: datetime
     sent_at: datetime | None
     next_attempt_at: datetime
+    #: Read by :meth:`OutboxRepo.due`: the chat has later pending sends queued behind this one.
+    more_in_chat: bool = False
 
 
 class OutboxRepo(Protocol):

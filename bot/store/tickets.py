@@ -81,9 +81,13 @@ class TicketRepo(Protocol):
     async def created_since(self, since: datetime) -> int:
         """How many tickets were filed after ``since``."""
 
-    async def filed_since(self, platform: str, requester_id: str, group_key: str,
-                          since: datetime) -> int:
-        """How many tickets this person filed in this group after ``since`` (one index range)."""
+    async def intake(
+        self, platform: str, requester_id: str, group_key: str, kind: str, filed_after: datetime,
+        open_after: datetime, limit: int,
+    ) -> tuple[int, builtins.list[Ticket]]:
+        """What filing a request reads first, in one look: how many tickets this person filed
+        in this group after ``filed_after`` (the flood limit), and :meth:`recent_open` of
+        ``kind`` after ``open_after`` (the repeat check)."""
 
     async def recent_open(
         self, platform: str, requester_id: str, group_key: str, kind: str, since: datetime,

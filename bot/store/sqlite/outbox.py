@@ -136,7 +136,9 @@ _ENQUEUE = """INSERT INTO outbox (platform, chat_id, text, mentions, buttons, ed
               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
               ON CONFLICT (dedupe_key) DO NOTHING"""
 #: The oldest pending send of each chat, if it is due.
-_DUE = """SELECT o.* FROM outbox o
+_DUE = """SELECT o.*, EXISTS (SELECT 1 FROM outbox m WHERE m.platform = o.platform
+                        AND m.chat_id = o.chat_id AND m.status = 'pending' AND m.id > o.id) AS more
+          FROM outbox o
           WHERE o.platform = ? AND o.status = 'pending' AND o.next_attempt_at <= ?
             AND o.id = (SELECT MIN(i.id) FROM outbox i WHERE i.platform = o.platform
                         AND i.chat_id = o.chat_id AND i.status = 'pending')
@@ -188,4 +190,5 @@ def _item(r: aiosqlite.Row) -> OutboxItem:
         created_at=from_db(r["created_at"]),
         sent_at=from_db(r["sent_at"]) if r["sent_at"] else None,
         next_attempt_at=from_db(r["next_attempt_at"]),
+        more_in_chat=bool(r["more"]) if "more" in r.keys() else False,
     )

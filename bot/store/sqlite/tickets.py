@@ -19,6 +19,14 @@ from bot.tickets import FINAL, Closing, NewTicket, Rating, Ticket, TicketEvent
 #: Open tickets, written out: SQLite uses a partial index only when the query repeats its WHERE.
 OPEN_SQL = "status NOT IN ('done', 'rejected')"
 assert frozenset(("done", "rejected")) == FINAL
+#: How many tickets a person filed in a group lately (one index range).
+_FILED_SINCE = """SELECT COUNT(*) AS n FROM tickets
+                  WHERE platform = ? AND requester_id = ? AND group_key = ? AND created_at > ?"""
+#: A person's latest open tickets of one kind in a group, newest first.
+_RECENT_OPEN = f"""SELECT * FROM tickets
+                   WHERE platform = ? AND requester_id = ? AND group_key = ? AND created_at > ?
+                     AND kind = ? AND status NOT IN ({','.join('?' * len(FINAL))})
+                   ORDER BY created_at DESC, id DESC LIMIT ?"""
 
 
 class SqliteTicketRepo:
@@ -33,28 +41,23 @@ class SqliteTicketRepo:
     ) -> Ticket:
         """Number and store a ticket, with its first history line."""
         async with self.db.tx():
-            # RETURNING: the number and the stored row come back with their writes, and the
-            # history line goes with the next statement: two trips to the thread, not five.
-            row = await self.db.fetchone(
-                """INSERT INTO ticket_seq (kind, last) VALUES (?, 1)
-                   ON CONFLICT (kind) DO UPDATE SET last = last + 1 RETURNING last""",
-                (new.kind,),
-            )
-            assert row is not None
-            code = f"{kind_of(new.kind).prefix}{row['last']}"
+            # The counter moves, the ticket takes its code from it in SQL and comes back with
+            # its write (RETURNING), both in one trip to the thread; the history line goes
+            # with the next statement: one trip, not five.
             ts = to_db(now)
-            stored = await self.db.fetchone(
-                """INSERT INTO tickets (code, kind, category, priority, status, group_key,
-                       group_name, platform, chat_id, requester_id, requester_name, text,
-                       address, message_id, created_at, updated_at, household_id, grid_key)
-                   VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *""",
-                (
-                    code, new.kind, new.category, new.priority, group.key, group.name,
-                    msg.chat.platform, msg.chat.chat_id, msg.sender_id, msg.sender_name,
-                    new.text, new.address, message_row, ts, ts, household_id, grid_key,
-                ),
-            )
-            assert stored is not None
+            [_, [stored]] = await self.db.fetch_many([
+                ("""INSERT INTO ticket_seq (kind, last) VALUES (?, 1)
+                    ON CONFLICT (kind) DO UPDATE SET last = last + 1""", (new.kind,)),
+                ("""INSERT INTO tickets (code, kind, category, priority, status, group_key,
+                        group_name, platform, chat_id, requester_id, requester_name, text,
+                        address, message_id, created_at, updated_at, household_id, grid_key)
+                    VALUES ((SELECT ? || last FROM ticket_seq WHERE kind = ?), ?, ?, ?, 'open',
+                            ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *""",
+                 (kind_of(new.kind).prefix, new.kind,
+                  new.kind, new.category, new.priority, group.key, group.name,
+                  msg.chat.platform, msg.chat.chat_id, msg.sender_id, msg.sender_name,
+                  new.text, new.address, message_row, ts, ts, household_id, grid_key)),
+            ])
             ticket = ticket_row(stored)
             self._event(ticket.id, now, msg.sender_id, msg.sender_name, "create", None, "open", "")
             return ticket
@@ -186,15 +189,18 @@ class SqliteTicketRepo:
                                      (to_db(since),))
         return int(row["n"]) if row else 0
 
-    async def filed_since(self, platform: str, requester_id: str, group_key: str,
-                          since: datetime) -> int:
-        """How many tickets this person filed in this group after ``since`` (one index range)."""
-        row = await self.db.fetchone(
-            """SELECT COUNT(*) AS n FROM tickets
-               WHERE platform = ? AND requester_id = ? AND group_key = ? AND created_at > ?""",
-            (platform, requester_id, group_key, to_db(since)),
-        )
-        return int(row["n"]) if row else 0
+    async def intake(
+        self, platform: str, requester_id: str, group_key: str, kind: str, filed_after: datetime,
+        open_after: datetime, limit: int,
+    ) -> tuple[int, builtins.list[Ticket]]:
+        """What filing a request reads first, in one trip to the database thread: how many
+        tickets this person filed in this group after ``filed_after`` (the flood limit), and
+        :meth:`recent_open` of ``kind`` after ``open_after`` (the repeat check)."""
+        who = (platform, requester_id, group_key)
+        [[count], rows] = await self.db.fetch_many([
+            (_FILED_SINCE, (*who, to_db(filed_after))),
+            (_RECENT_OPEN, (*who, to_db(open_after), kind, *sorted(FINAL), limit))])
+        return int(count["n"]), [ticket_row(r) for r in rows]
 
     async def recent_open(
         self, platform: str, requester_id: str, group_key: str, kind: str, since: datetime,
@@ -203,12 +209,7 @@ class SqliteTicketRepo:
         """This person's open tickets of one kind in one group filed after ``since``, newest
         first, at most ``limit``: what a repeat check may look at, however many there are."""
         rows = await self.db.fetchall(
-            f"""SELECT * FROM tickets
-                WHERE platform = ? AND requester_id = ? AND group_key = ? AND created_at > ?
-                  AND kind = ? AND status NOT IN ({','.join('?' * len(FINAL))})
-                ORDER BY created_at DESC, id DESC LIMIT ?""",
-            (platform, requester_id, group_key, to_db(since), kind, *sorted(FINAL), limit),
-        )
+            _RECENT_OPEN, (platform, requester_id, group_key, to_db(since), kind, *sorted(FINAL), limit))
         return [ticket_row(r) for r in rows]
 
     async def flood_burst(self, platform: str, requester_id: str, group_key: str) -> Burst | None:
