@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot import faq, notices, render
+from bot import faq, render
 from bot import keywords as kw
 from bot.classify import classify
 from bot.directory import Role
@@ -22,7 +22,7 @@ from bot.privacy import mask
 from bot.store.faq import FaqData
 from bot.text import one_line
 from bot.tickets import DONE, NewTicket, Ticket
-from handlers.notices import _target
+from handlers.notices import push_entry
 from handlers.owner import move, todo
 
 router = Router("faq")
@@ -185,18 +185,7 @@ async def push(ctx: Ctx) -> Reply:
         return ctx.reply(f"问答库里没有 {one_line(entry_id, 20)}。用「gridbot faq list」查看编号。")
     if not stored.data.valid_on(ctx.now.date()):
         return ctx.reply(f"{stored.id} 已于 {stored.data.valid_until} 过期，不能下发。")
-    target = _target(ctx, f"{rest.strip()} x" if rest.strip() else "x")  # x: the text _target wants
-    if isinstance(target, str):
-        return ctx.reply(target.replace("通知 群名 内容", f"下发问答 {stored.id} 群名"))
-    if target.text != "x":
-        return ctx.reply(f"没有找到您负责的群「{one_line(rest, 20)}」，请写完整群名，例如：下发问答 {stored.id} "
-                         f"{target.group.name}")
-    author = (ctx.platform, ctx.msg.sender_id, ctx.msg.sender_name)
-    notice = await notices.publish(ctx.services, target.group, faq.answer_text(stored.data), author, ctx.now)
-    assert notice is not None
-    return ctx.reply(f"已把问答 {stored.id} 作为通知 {notice.code} 从「{target.group.name}」下发到下级各群。"
-                     f"发送「回执 {notice.code}」查看送达和确认情况。",
-                     buttons=(Button("回执", f"回执 {notice.code}"),))
+    return await push_entry(ctx, "下发问答", "问答", stored.id, rest, faq.answer_text(stored.data))
 
 
 # Above the private filing fallback (-10) and below care's answers (10): a question asked in

@@ -12,6 +12,7 @@ from bot.dispatcher import Ctx, Router
 from bot.message import Button, ChatRef, Reply
 from bot.schedule_spec import SpecError, next_fire, one_off_at, split_spec
 from bot.store.notices import Delivery, Notice
+from bot.text import one_line
 from handlers.audit import actor_of
 from handlers.resident import private_fallback
 
@@ -111,6 +112,23 @@ def _target(ctx: Ctx, args: str) -> Target | str:
             return f"您负责多个群（{names}），请写明从哪个群发：通知 群名 内容"
         group = tops[0]
     return Target(group, rest.strip(), subtree)
+
+
+async def push_entry(ctx: Ctx, verb: str, label: str, entry_id: str, rest: str, text: str) -> Reply:
+    """``下发辟谣 L12 [群名]`` / ``下发问答 P3 [群名]``: a library entry's ``text`` as a notice
+    from one of the sender's groups (``rest`` names it, or their own) to every group below it."""
+    target = _target(ctx, f"{rest.strip()} x" if rest.strip() else "x")  # x: the text _target wants
+    if isinstance(target, str):
+        return ctx.reply(target.replace("通知 群名 内容", f"{verb} {entry_id} 群名"))
+    if target.text != "x":
+        return ctx.reply(f"没有找到您负责的群「{one_line(rest, 20)}」，请写完整群名，例如：{verb} {entry_id} "
+                         f"{target.group.name}")
+    author = (ctx.platform, ctx.msg.sender_id, ctx.msg.sender_name)
+    notice = await notices.publish(ctx.services, target.group, text, author, ctx.now)
+    assert notice is not None
+    return ctx.reply(f"已把{label} {entry_id} 作为通知 {notice.code} 从「{target.group.name}」下发到下级各群。"
+                     f"发送「回执 {notice.code}」查看送达和确认情况。",
+                     buttons=(Button("回执", f"回执 {notice.code}"),))
 
 
 def _names(deliveries: list[Delivery], limit: int = 8) -> str:

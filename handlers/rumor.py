@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from bot import notices, render
+from bot import render
 from bot import rumors as library
 from bot.directory import Role
 from bot.dispatcher import Ctx, Router
@@ -15,7 +15,7 @@ from bot.message import Button, ChatRef, Mention, Reply
 from bot.text import one_line
 from bot.tickets import DONE, VERDICT_FALSE, VERDICT_TRUE, Ticket
 from handlers import rumor_reports
-from handlers.notices import _target
+from handlers.notices import push_entry
 from handlers.owner import move
 from handlers.resident import private_fallback
 
@@ -113,15 +113,4 @@ async def push(ctx: Ctx) -> Reply:
     entry = await ctx.store.rumors.get(entry_id) or await ctx.store.rumors.get(entry_id.upper())
     if entry is None or entry.retired:
         return ctx.reply(f"谣言库里没有可用的 {one_line(entry_id, 20)}。")
-    target = _target(ctx, f"{rest.strip()} x" if rest.strip() else "x")  # x: the text _target wants
-    if isinstance(target, str):
-        return ctx.reply(target.replace("通知 群名 内容", f"下发辟谣 {entry.id} 群名"))
-    if target.text != "x":
-        return ctx.reply(f"没有找到您负责的群「{one_line(rest, 20)}」，请写完整群名，例如：下发辟谣 {entry.id} "
-                         f"{target.group.name}")
-    author = (ctx.platform, ctx.msg.sender_id, ctx.msg.sender_name)
-    notice = await notices.publish(ctx.services, target.group, library.answer_text(entry), author, ctx.now)
-    assert notice is not None
-    return ctx.reply(f"已把谣言库 {entry.id} 作为通知 {notice.code} 从「{target.group.name}」下发到下级各群。"
-                     f"发送「回执 {notice.code}」查看送达和确认情况。",
-                     buttons=(Button("回执", f"回执 {notice.code}"),))
+    return await push_entry(ctx, "下发辟谣", "谣言库", entry.id, rest, library.answer_text(entry))
