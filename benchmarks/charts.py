@@ -13,7 +13,6 @@ same connection (``floor_ms``); ``ratio`` = series / floor. The last line is JSO
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import importlib.util
 import json
@@ -101,12 +100,9 @@ async def measure(toml: Path, now: datetime) -> dict[str, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tickets", type=int, default=1_000_000)
-    parser.add_argument("--rebuild", action="store_true", help="build the database again")
-    args = parser.parse_args()
-    folder = ROOT / "data" / "bench" / f"digest-{args.tickets}"
-    figures = asyncio.run(run(args.tickets, folder, rebuild=args.rebuild))
+    digest = _digest_bench()
+    tickets, folder, rebuild = digest.district_args(__doc__ or "")
+    figures = asyncio.run(run(tickets, folder, rebuild=rebuild))
     for key, value in figures.items():
         print(f"{key}: {value}")
     print(json.dumps(figures, ensure_ascii=False))

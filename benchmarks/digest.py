@@ -243,13 +243,19 @@ async def run(tickets: int, folder: Path, townships: int = 20, villages: int = 2
     return figures
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def district_args(doc: str) -> tuple[int, Path, bool]:
+    """The command line of every benchmark on this database (``--tickets``, ``--rebuild``):
+    the ticket count, its cache folder and whether to build it again."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--rebuild", action="store_true", help="build the database again")
     args = parser.parse_args()
-    folder = ROOT / "data" / "bench" / f"digest-{args.tickets}"
-    print(json.dumps(asyncio.run(run(args.tickets, folder, rebuild=args.rebuild)), ensure_ascii=False))
+    return args.tickets, ROOT / "data" / "bench" / f"digest-{args.tickets}", args.rebuild
+
+
+def main() -> None:
+    tickets, folder, rebuild = district_args(__doc__ or "")
+    print(json.dumps(asyncio.run(run(tickets, folder, rebuild=rebuild)), ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ group and kind. The last line is JSON with ``overview_ms``, ``tickets_page_ms`` 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import importlib.util
 import json
@@ -130,12 +129,8 @@ async def run(tickets: int, folder: Path, townships: int = 20, villages: int = 2
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tickets", type=int, default=1_000_000)
-    parser.add_argument("--rebuild", action="store_true", help="build the database again")
-    args = parser.parse_args()
-    folder = ROOT / "data" / "bench" / f"digest-{args.tickets}"
-    figures = asyncio.run(run(args.tickets, folder, rebuild=args.rebuild))
+    tickets, folder, rebuild = digest.district_args(__doc__ or "")
+    figures = asyncio.run(run(tickets, folder, rebuild=rebuild))
     for key in TARGETS:
         print(f"{key}: {figures[key]} (floor {figures[key.replace('_ms', '_floor_ms')]} ms, "
               f"target {TARGETS[key]:.0f} ms)")
