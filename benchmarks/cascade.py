@@ -138,6 +138,7 @@ class SimPlatform:
     """An adapter whose 'platform' answers after a latency, accepting by appending to a log."""
 
     self_draining = False
+    redelivers = False
 
     def __init__(self, platform: str, log: Path, limits: GroupLimits | None = None):
         self.platform = platform

@@ -48,6 +48,7 @@ class Recorder:
     platform = "console"
     max_in_flight = 64
     self_draining = True
+    redelivers = False
 
     def __init__(self) -> None:
         self.sent: list[Reply] = []

@@ -121,35 +121,53 @@ def _writes(sql: str) -> bool:
     return sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"))
 
 
-def write_config(folder: Path, groups: int) -> Path:
-    lines = ['[bot]\nplatforms = ["console"]\ntimezone = "Asia/Shanghai"\ndatabase = "inbound.db"\n',
-             '[staff]\nconsole = ["区指挥部"]\n',
-             '[[groups]]\nkey = "d"\nname = "区指挥部群"\nlevel = "district"\nowners = ["区长"]\n']
-    lines += [f'[[groups]]\nkey = "t{t}"\nname = "第{t}街道群"\nlevel = "township"\nparent = "d"\n'
-              f'owners = ["主任{t}"]\n' for t in range(TOWNSHIPS)]
-    lines += [f'[[groups]]\nkey = "v{i}"\nname = "第{i}小区群"\nparent = "t{i % TOWNSHIPS}"\n'
-              f'owners = ["书记{i}"]\n' for i in range(groups)]
+#: How each platform names a group's chat and a person (Telegram: numbers).
+CHAT = {"telegram": lambda i: f"-100{1000 + i}", "console": lambda i: f"第{i}小区群"}
+REDELIVERS = {"telegram": True, "console": False}
+PERSON = {"telegram": lambda n: str(n), "console": lambda n: f"居民{n}"}
+
+
+def write_config(folder: Path, groups: int, platform: str = "telegram") -> Path:
+    """A district, its townships and ``groups`` village groups on ``platform``, owners everywhere."""
+    def group(key: str, name: str, chat: str, owner: int, extra: str) -> str:
+        chat_line = f'chat_id = "{chat}"\n' if platform != "console" else ""
+        return (f'[[groups]]\nkey = "{key}"\nname = "{name}"\nplatform = "{platform}"\n{chat_line}{extra}'
+                f'owners = ["{PERSON[platform](owner)}"]\n')
+    lines = [f'[bot]\nplatforms = ["{platform}"]\ntimezone = "Asia/Shanghai"\ndatabase = "inbound.db"\n',
+             f'[staff]\n{platform} = ["{PERSON[platform](9_000_000)}"]\n',
+             group("d", "区指挥部群", "-1009", 9_000_001, 'level = "district"\n')]
+    lines += [group(f"t{t}", f"第{t}街道群", f"-1008{t:03d}", 9_100_000 + t,
+                    'level = "township"\nparent = "d"\n') for t in range(TOWNSHIPS)]
+    lines += [group(f"v{i}", f"第{i}小区群", CHAT[platform](i), 9_200_000 + i, f'parent = "t{i % TOWNSHIPS}"\n')
+              for i in range(groups)]
     path = folder / "bot.toml"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
 
-def make_messages(count: int, groups: int) -> list[Incoming]:
+def make_messages(count: int, groups: int, platform: str = "telegram") -> list[Incoming]:
     """``count`` requests, round robin over the village groups, each from its own resident."""
     out = []
     for i in range(count):
         text = REQUESTS[i % len(REQUESTS)].format(b=1 + i % 30, u=1 + i % 3, r=101 + (i // 7) % 900)
-        chat = ChatRef("console", f"第{i % groups}小区群")
-        out.append(Incoming(chat, f"居民{i}", f"居民{i}", text, f"m{i}", START))
+        chat = ChatRef(platform, CHAT[platform](i % groups))
+        out.append(Incoming(chat, PERSON[platform](10_000 + i), f"居民{i}", text, f"{i}", START))
     return out
 
 
-async def bot_run(folder: Path, msgs: list[Incoming], groups: int, hops: Hops) -> dict[str, Any]:
-    """Every message through ``App.handle`` with the send worker running; figures and rows."""
-    app = await open_app(load_config(write_config(folder, groups)), clock=Clock())
-    adapter = FakeAdapter(max_in_flight=32, self_draining=False)
+async def bot_run(folder: Path, msgs: list[Incoming], groups: int, hops: Hops,
+                  platform: str = "telegram") -> dict[str, Any]:
+    """Every message through ``App.handle`` with the send worker running; figures and rows.
+
+    The adapter stands in for ``platform`` as the bot sees it: Telegram sends an update again
+    until it is handled (messages are stored in the transaction that handles them), the
+    console does not (each is committed first, then handled).
+    """
+    app = await open_app(load_config(write_config(folder, groups, platform)), clock=Clock())
+    adapter = FakeAdapter(platform=platform, max_in_flight=32, self_draining=False,
+                          redelivers=REDELIVERS[platform])
     app.attach(adapter)
-    worker = asyncio.create_task(app.outbox.run("console"))
+    worker = asyncio.create_task(app.outbox.run(platform))
     latencies: list[float] = []
     replies_per_message: list[int] = []
     try:
@@ -163,7 +181,7 @@ async def bot_run(folder: Path, msgs: list[Incoming], groups: int, hops: Hops) -
         handled_s = time.perf_counter() - t0
         expected = sum(replies_per_message)
         # Polling the adapter's count: the worker has no event for "all sent".
-        while len(adapter.sent) < expected or await app.store.outbox.next_due_at("console"):  # noqa: ASYNC110
+        while len(adapter.sent) < expected or await app.store.outbox.next_due_at(platform):  # noqa: ASYNC110
             await asyncio.sleep(0.005)
         total_s = time.perf_counter() - t0
         # The bot's peak, before this script reads every row back for the floor.
@@ -195,13 +213,17 @@ async def _rows(db: Database, replies_per_message: list[int]) -> list[tuple[dict
                                                                             list[dict[str, Any]]]]:
     """Each message's rows as the bot wrote them: the message, its tickets, its outbox rows."""
     messages = [dict(r) for r in await db.fetchall("SELECT * FROM messages ORDER BY id")]
-    by_message: dict[int, list[dict[str, Any]]] = {}
+    # Every message has a sender of its own: a ticket belongs to its requester's message.
+    by_sender: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for t in await db.fetchall("SELECT * FROM tickets ORDER BY id"):
-        by_message.setdefault(t["message_id"], []).append(dict(t))
+        by_sender.setdefault((t["platform"], t["requester_id"]), []).append(dict(t))
+    senders = {(m["platform"], m["sender_id"]) for m in messages}
+    if set(by_sender) - senders or any(len(v) > 1 for v in by_sender.values()):
+        raise AssertionError("a ticket does not belong to exactly one message of the run")
     outbox = iter([dict(r) for r in await db.fetchall("SELECT * FROM outbox ORDER BY id")])
     # Rows are queued in message order by the only writer, so the n-th message's replies
     # are the next ``n`` outbox rows.
-    return [(m, by_message.get(m["id"], []), [next(outbox) for _ in range(n)])
+    return [(m, by_sender.get((m["platform"], m["sender_id"]), []), [next(outbox) for _ in range(n)])
             for m, n in zip(messages, replies_per_message, strict=True)]
 
 
@@ -231,15 +253,15 @@ async def floor_run(folder: Path, rows: list[Any], hops: Hops) -> dict[str, Any]
     return {"seconds": seconds, "calls": hops.calls, "transactions": hops.transactions}
 
 
-async def run(messages: int = 20_000, groups: int = 500) -> dict[str, Any]:
+async def run(messages: int = 20_000, groups: int = 500, platform: str = "telegram") -> dict[str, Any]:
     """Both runs in one process; the figures (raises if a reply was lost)."""
-    msgs = make_messages(messages, groups)
+    msgs = make_messages(messages, groups, platform)
     hops = Hops()
     hops.install()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            bot = await bot_run(folder, msgs, groups, hops)
+            bot = await bot_run(folder, msgs, groups, hops, platform)
             floor = await floor_run(folder, bot["rows"], hops)
     finally:
         hops.uninstall()
@@ -247,7 +269,7 @@ async def run(messages: int = 20_000, groups: int = 500) -> dict[str, Any]:
     per_s = messages / bot["seconds"]
     floor_per_s = messages / floor["seconds"]
     return {
-        "messages": messages, "groups": groups, "tickets": bot["tickets"], "sends": bot["sends"],
+        "messages": messages, "groups": groups, "platform": platform, "tickets": bot["tickets"], "sends": bot["sends"],
         "messages_per_s": round(per_s), "p50_ms": round(lat[len(lat) // 2] * 1000, 2),
         "p99_ms": round(lat[int(len(lat) * 0.99) - 1] * 1000, 2),
         "peak_rss_mb": round(bot["peak_mb"], 1),
@@ -266,9 +288,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--groups", type=int, default=500)
+    parser.add_argument("--platform", choices=sorted(CHAT), default="telegram",
+                        help="telegram: stored and handled in one transaction (the platform resends); "
+                             "console: stored, committed, then handled")
     parser.add_argument("--statements", action="store_true", help="print the calls per message by statement")
     args = parser.parse_args()
-    r = asyncio.run(run(args.messages, args.groups))
+    r = asyncio.run(run(args.messages, args.groups, args.platform))
     top = r.pop("top_statements")
     if args.statements:
         for sql, n in top.items():

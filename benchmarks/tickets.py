@@ -44,6 +44,7 @@ class CountingAdapter:
     platform = "console"
     max_in_flight = 64
     self_draining = True
+    redelivers = False
 
     def __init__(self) -> None:
         self.sent = 0

@@ -51,6 +51,11 @@ class Adapter(Protocol):
     max_in_flight: int
     #: True when the adapter drains the outbox itself (the console prints replies in order).
     self_draining: bool
+    #: True when the platform sends a message again until ``dispatch`` has returned for it
+    #: (Telegram confirms an update only then): the message may then be stored in the same
+    #: transaction that handles it, since a crash before its commit loses nothing. Otherwise
+    #: it is stored, committed, and only then handled.
+    redelivers: bool
 
     async def run(self, dispatch: Dispatch) -> None:
         """Receive updates and dispatch them until cancelled or closed."""

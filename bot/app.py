@@ -17,6 +17,7 @@ from bot.message import Incoming, Reply
 from bot.outbox import Outbox
 from bot.services import Jobs, Services
 from bot.store import Store, open_store
+from bot.store.errors import AlreadyStored
 from bot.text import clean_text
 
 if TYPE_CHECKING:
@@ -81,13 +82,69 @@ class App:
         self.outbox.attach(adapter)
 
     async def handle(self, msg: Incoming) -> list[Reply]:
-        """Store a message, act on it once, queue the replies; returns them."""
+        """Store a message, act on it once, queue the replies; returns them.
+
+        The message is committed before the handler runs, so a crash while handling leaves it
+        stored for :meth:`recover`. A platform that sends a message again until this returns
+        (``Adapter.redelivers``) needs no such commit of its own: the message is stored in
+        the transaction that handles it (:meth:`_store_and_process`), one commit instead of two.
+        """
         msg = _storable(msg)
+        adapter = self.adapters.get(msg.chat.platform)
+        if adapter is not None and adapter.redelivers:
+            return await self._store_and_process(msg)
         row = await self.store.messages.record(msg, self.now())
         if row is None:
             log.info("ignoring %s message %s seen before", msg.chat, msg.message_id)
             return []
         return await self._process(row, msg)
+
+    async def _store_and_process(self, msg: Incoming) -> list[Reply]:
+        """Store and handle a message in one transaction: all of it commits, or none.
+
+        The message goes to the database with the handler's first statement, already marked
+        handled; if it was stored before (the platform sent it again), that statement says
+        so and nothing of this run is kept. A crash before the commit leaves nothing, and the
+        platform sends the message again. A handler that fails rolls the message back with
+        its own writes; it is then stored with the apology in a transaction of its own.
+        """
+        now = self.now()
+        after: list[AfterCommit] = []
+        row = 0
+        try:
+            async with self.store.tx():
+                await self.store.messages.record_handled(msg, now)
+                replies = await self.dispatcher.dispatch(self.services, msg, now, after=after)
+                if after:  # handled only once the deferred work is done, as in _process
+                    row = await self.store.messages.unhandle(msg)
+                    await self._before_deferred(row, replies, now)
+                else:
+                    await self.store.outbox.enqueue_all(replies, now)
+        except AlreadyStored:
+            log.info("ignoring %s message %s seen before", msg.chat, msg.message_id)
+            return []
+        except Exception:
+            log.exception("handling %s message %s failed", msg.chat, msg.message_id)
+            replies, after = [Reply(msg.chat, ERROR_REPLY)], []
+            async with self.store.tx():
+                stored = await self.store.messages.record(msg, now)
+                if stored is None:  # stored meanwhile (another process): its handling answers
+                    return []
+                row = stored
+                await self.store.outbox.enqueue_all(replies, now)
+                await self.store.messages.mark_handled(row, now)
+        return await self._finish(row, msg, now, replies, after)
+
+    async def _dispatch(self, row: int, msg: Incoming, now: datetime, after: list[AfterCommit]) -> list[Reply]:
+        """Run the handler inside the caller's transaction and queue its replies with it."""
+        replies = await self.dispatcher.dispatch(self.services, msg, now, after=after)
+        if after:
+            await self._before_deferred(row, replies, now)
+        else:
+            # Both go to the database with the commit: no trip to its thread of their own.
+            await self.store.outbox.enqueue_all(replies, now)
+            await self.store.messages.mark_handled(row, now)
+        return replies
 
     async def _process(self, row: int, msg: Incoming) -> list[Reply]:
         now = self.now()
@@ -96,19 +153,18 @@ class App:
             # The handler's writes, the queued replies and the handled mark commit together
             # (unless the handler deferred work: the mark then waits for it, below).
             async with self.store.tx():
-                replies = await self.dispatcher.dispatch(self.services, msg, now, after=after)
-                if after:
-                    await self._before_deferred(row, replies, now)
-                else:
-                    # Both go to the database with the commit: no trip to its thread of their own.
-                    await self.store.outbox.enqueue_all(replies, now)
-                    await self.store.messages.mark_handled(row, now)
+                replies = await self._dispatch(row, msg, now, after)
         except Exception:
             log.exception("handling %s message %s failed", msg.chat, msg.message_id)
             replies, after = [Reply(msg.chat, ERROR_REPLY)], []
             async with self.store.tx():
                 await self.store.outbox.enqueue_all(replies, now)
                 await self.store.messages.mark_handled(row, now)
+        return await self._finish(row, msg, now, replies, after)
+
+    async def _finish(self, row: int, msg: Incoming, now: datetime, replies: list[Reply],
+                      after: list[AfterCommit]) -> list[Reply]:
+        """After the commit: the handler's deferred work, then wake the senders."""
         if after:
             replies += await self._run_deferred(row, msg, now, after)
         for platform in {r.chat.platform for r in replies}:

@@ -61,8 +61,13 @@ class EmptyRequest:
     keyword: str
 
 
+@lru_cache(maxsize=64)
 def classify(raw: str) -> NewTicket | EmptyRequest | None:
-    """Classify one group message; None for ordinary chat, which must get no reply."""
+    """Classify one group message; None for ordinary chat, which must get no reply.
+
+    Several fallbacks ask about the same message (is it a request? a campaign answer? a
+    question?); the answer is immutable, so the last few are kept instead of worked out again.
+    """
     text = strip_quote(strip_mentions(normalize(raw)))
     if not text:
         return None

@@ -170,29 +170,29 @@ class Dispatcher:
 
     def __init__(self, routers: Sequence[Router]):
         self.routes = [r for router in routers for r in router.routes]
+        # Every command name by its first letter, best first (the longest, then priority),
+        # so a message is compared only with the names it can start with.
+        ranked = sorted(((name, route) for route in self.routes for name in route.names),
+                        key=lambda nr: (-len(nr[0]), -nr[1].priority))
+        self._names: dict[str, list[tuple[str, str, Route]]] = {}
+        for name, route in ranked:
+            self._names.setdefault(name[:1].lower(), []).append((name.lower(), name, route))
+        self._fallback_routes = sorted((r for r in self.routes if not r.names), key=lambda r: -r.priority)
 
     def match(self, text: str, is_group: bool) -> tuple[Route, str, str] | None:
         """The command route for a normalised text: the longest name wins, then priority."""
-        best: tuple[int, int, Route, str] | None = None
         lowered = text.lower()
-        for route in self.routes:
-            if not route.names or not _fits(route.where, is_group):
+        for lowered_name, name, route in self._names.get(lowered[:1], ()):
+            if not lowered.startswith(lowered_name) or not _fits(route.where, is_group):
                 continue
-            for name in route.names:
-                if not lowered.startswith(name.lower()):
-                    continue
-                rest = text[len(name):]
-                if name.startswith("/") and rest.startswith("@"):
-                    # "/bind@GridBot 幸福小区": the @name is the boundary; what follows is args.
-                    rest = " " + rest.split(maxsplit=1)[1] if " " in rest else ""
-                if not _follows_command(name, rest, route.alone):
-                    continue
-                rank = (len(name), route.priority)
-                if best is None or rank > best[:2]:
-                    best = (*rank, route, name)
-        if best is None:
+            rest = text[len(name):]
+            if name.startswith("/") and rest.startswith("@"):
+                # "/bind@GridBot 幸福小区": the @name is the boundary; what follows is args.
+                rest = " " + rest.split(maxsplit=1)[1] if " " in rest else ""
+            if _follows_command(name, rest, route.alone):
+                break
+        else:
             return None
-        _, _, route, name = best
         args = text[len(name):]
         if name.startswith("/") and args.startswith("@"):
             args = args.split(maxsplit=1)[1] if " " in args else ""  # /my@GridBot
@@ -250,8 +250,8 @@ class Dispatcher:
         return _as_list(await self._fallbacks(ctx))
 
     async def _fallbacks(self, ctx: Ctx) -> Result:
-        for route in sorted(self.routes, key=lambda r: -r.priority):
-            if route.names or not _fits(route.where, ctx.msg.is_group):
+        for route in self._fallback_routes:
+            if not _fits(route.where, ctx.msg.is_group):
                 continue
             result = await route.handler(ctx)
             if result is not None:

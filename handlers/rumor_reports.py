@@ -12,7 +12,7 @@ from bot import rumors as library
 from bot.dispatcher import Ctx
 from bot.floodgate import said_lately
 from bot.message import Button, ChatRef, Mention, Reply
-from bot.store.rumors import RumorEntry, RumorReport
+from bot.store.rumors import OpenClaim, RumorEntry, RumorReport
 from bot.text import one_line
 from bot.tickets import DONE, VERDICT_FALSE, VERDICT_TRUE, Ticket
 
@@ -73,31 +73,37 @@ def suggestion(ticket: Ticket, found: library.Found) -> tuple[str, tuple[Button,
     return line, (Button(f"按 {d.id} 答复", f"{verb} {ticket.code} 按 {d.id}"),)
 
 
-async def join_open(ctx: Ctx, claim: str) -> Ticket | None:
-    """The open rumour ticket, filed within the join window, that reports the same claim."""
+async def open_claims(ctx: Ctx) -> list[OpenClaim]:
+    """The open rumour tickets filed within the join window (none when joining is off)."""
     window = ctx.config.rumors.join_window
     if not window:
-        return None
-    recent = await ctx.store.rumors.open_since(ctx.now - window, JOIN_CANDIDATES)
+        return []
+    return await ctx.store.rumors.open_claims(ctx.now - window, JOIN_CANDIDATES)
+
+
+async def join_open(ctx: Ctx, claim: str, recent: list[OpenClaim]) -> Ticket | None:
+    """The open rumour ticket of ``recent`` (:func:`open_claims`) that reports the same claim."""
     if not recent:
         return None
-    by_code = {t.code: t for t in recent}
-    m = ctx.services.open_claims.match(((t.code, t.text) for t in recent), claim)
-    return by_code[m.entry_id] if m.action == "answer" and m.entry_id else None
+    m = ctx.services.open_claims.match(((c.code, c.text) for c in recent), claim)
+    if m.action != "answer" or not m.entry_id:
+        return None
+    return await ctx.store.tickets.get(m.entry_id)
 
 
-async def record_report(ctx: Ctx, ticket: Ticket) -> int:
-    """Add the sender as one more reporter of ``ticket``; returns how many there are."""
+async def record_report(ctx: Ctx, ticket: Ticket) -> None:
+    """Add the sender as one more reporter of ``ticket``."""
     assert ctx.group is not None
     report = RumorReport(ticket.id, ctx.platform, ctx.msg.chat.chat_id, ctx.group.key, ctx.group.name,
                          ctx.msg.sender_id, ctx.msg.sender_name, ctx.now)
-    return await ctx.store.rumors.add_report(ticket, report)
+    await ctx.store.rumors.add_report(ticket, report)
 
 
 async def joined_reply(ctx: Ctx, ticket: Ticket) -> list[Reply]:
     """A report joined on ``ticket``: the reporter is told, new groups' owners hear of it."""
-    count = await record_report(ctx, ticket)
-    reports = await ctx.store.rumors.reports(ticket)
+    await record_report(ctx, ticket)
+    reports = await ctx.store.rumors.reports(ticket)  # this one among them
+    count = len(reports)
     groups = list(dict.fromkeys(r.group_name for r in reports))
     replies = [ctx.reply(f"这个说法已在核实中（{ticket.code}，已有 {count} 人求证），核实后会在群里答复，"
                          "在此之前请不要转发未经证实的消息。", mention=ctx.msg.is_group)]

@@ -17,6 +17,7 @@ from bot.message import Button, Reply
 from bot.rumor_match import query_key
 from bot.rumors import Found
 from bot.store.households import Household
+from bot.store.rumors import OpenClaim
 from bot.text import claim_key
 from bot.tickets import CODE_RE, NewTicket, Ticket
 from bot.volunteers_dispatch import post as post_to_team
@@ -72,10 +73,19 @@ async def file_request(ctx: Ctx, found: NewTicket, message_row: int | None = Non
     """File a request for ``ctx.group``; the answer goes where it was sent (group or private)."""
     assert ctx.group is not None
     in_group = ctx.msg.is_group
-    # The flood count and the repeat check's candidates in one look at the database.
-    filed, recent = await ctx.store.tickets.intake(
+    # The flood count, the repeat check's candidates, the sender's household and, for a
+    # rumour, the library and the open reports: one look at the database for all of them
+    # (what a request held back or repeated does not need costs no trip of its own).
+    intake = ctx.store.tickets.intake(
         ctx.platform, ctx.msg.sender_id, ctx.group.key, found.kind, ctx.now - ctx.config.limits.window,
         ctx.now - REPEAT_WINDOW, REPEAT_CANDIDATES)
+    rumor: Found | None = None
+    claims: list[OpenClaim] = []
+    if found.kind == "rumor" and query_key(found.text):
+        (filed, recent), home, rumor, claims = await ctx.store.together(
+            intake, household_of(ctx, found), rumor_reports.find(ctx, found.text), rumor_reports.open_claims(ctx))
+    else:
+        (filed, recent), home = await ctx.store.together(intake, household_of(ctx, found))
     held = await hold_back(ctx, ctx.group, filed)  # past the per-person limit: one warning, then quiet
     if held is not None:
         return held
@@ -87,12 +97,10 @@ async def file_request(ctx: Ctx, found: NewTicket, message_row: int | None = Non
                          f"发送「进度 {earlier.code}」可查看进展。", mention=in_group)
     if found.kind == "rumor" and not query_key(found.text):  # "求证 😀😀😀": nothing to check
         return ctx.reply(f"请写上{WHAT_TO_ADD['rumor']}（文字），例如：{EXAMPLES['rumor']}", mention=in_group)
-    rumor = await rumor_reports.find(ctx, found.text) if found.kind == "rumor" else None
     if rumor is not None and rumor.match.action != "answer":
-        joined = await rumor_reports.join_open(ctx, found.text)  # reported already, still open
+        joined = await rumor_reports.join_open(ctx, found.text, claims)  # reported already, still open
         if joined is not None:
             return await rumor_reports.joined_reply(ctx, joined)
-    home = await household_of(ctx, found)
     ticket = await ctx.store.tickets.create(found, ctx.group, ctx.msg, message_row, ctx.now,
                                             household_id=home.id if home else None,
                                             grid_key=home.grid_key if home else "")
@@ -121,11 +129,9 @@ def fingerprint(text: str) -> str:
 async def household_of(ctx: Ctx, found: NewTicket) -> Household | None:
     """The household a request comes from: the sender's own, else the one at its address."""
     assert ctx.group is not None
-    member = await ctx.store.members.find(ctx.platform, ctx.msg.sender_id, ctx.group.key)
-    if member is not None and member.household_id is not None:
-        return await ctx.store.households.get(member.household_id)
     address = normalise_address(found.address) if found.address else None
-    return await ctx.store.households.find(ctx.group.key, address.key) if address else None
+    return await ctx.store.households.of_sender(ctx.platform, ctx.msg.sender_id, ctx.group.key,
+                                                address.key if address else None)
 
 
 def _owner_pushes(ctx: Ctx, t: Ticket, rumor: Found | None = None) -> list[Reply]:

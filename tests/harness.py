@@ -7,6 +7,7 @@ back what the bot said, through the same store, dispatcher and outbox as product
 from __future__ import annotations
 
 import itertools
+import os
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -83,6 +84,9 @@ class FakeAdapter:
     platform: str = "console"
     max_in_flight: int = 4
     self_draining: bool = True
+    #: As Telegram (the platform resends until handled): messages are stored in the handling
+    #: transaction. GRIDBOT_TEST_REDELIVERS=1 runs every test that way.
+    redelivers: bool = field(default_factory=lambda: os.environ.get("GRIDBOT_TEST_REDELIVERS") == "1")
     sent: list[Reply] = field(default_factory=list)
     fail_next: list[SendError] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))

@@ -24,6 +24,7 @@ class ConnectionAdapter:
     platform = "console"
     max_in_flight = 1
     self_draining = False
+    redelivers = False
 
     def __init__(self) -> None:
         self.connected = True

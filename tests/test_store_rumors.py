@@ -50,12 +50,14 @@ async def test_reports_join_an_open_rumour_ticket(store: Store) -> None:
     msg = Incoming(ChatRef("console", "幸福小区居民群"), "u1", "王阿姨", "求证 明天封城", "m1", NOW)
     ticket = await store.tickets.create(NewTicket("rumor", "claim", "normal", "明天封城", ""),
                                         Group(), msg, None, NOW)
-    assert [t.code for t in await store.rumors.open_since(NOW - timedelta(hours=1), 10)] == [ticket.code]
-    assert await store.rumors.open_since(NOW, 10) == []
+    assert [(c.code, c.text) for c in await store.rumors.open_claims(NOW - timedelta(hours=1), 10)] == [
+        (ticket.code, ticket.text)]
+    assert await store.rumors.open_claims(NOW, 10) == []
     for n, (group, user) in enumerate([("xingfu", "u1"), ("yangguang", "u2")], start=1):
         report = RumorReport(ticket.id, "console", group, group, group, user, user, NOW)
-        assert await store.rumors.add_report(ticket, report) == n
+        await store.rumors.add_report(ticket, report)
+        assert len(await store.rumors.reports(ticket)) == n
     assert [r.group_key for r in await store.rumors.reports(ticket)] == ["xingfu", "yangguang"]
     await store.tickets.update(ticket, now=NOW, actor_id="o", actor_name="o", action="debunk",
                                to_status=DONE)
-    assert await store.rumors.open_since(NOW - timedelta(hours=1), 10) == []
+    assert await store.rumors.open_claims(NOW - timedelta(hours=1), 10) == []

@@ -83,6 +83,7 @@ class ConsoleAdapter:
     platform = PLATFORM
     max_in_flight = 1
     self_draining = True
+    redelivers = False  # a line typed before a crash is not read again
 
     def __init__(
         self, directory: Directory, clock: Callable[[], datetime], *,

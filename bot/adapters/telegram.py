@@ -106,6 +106,7 @@ class TelegramAdapter:
     #: Sends waiting inside PTB's limiter at once; enough to keep 30/s busy.
     max_in_flight = 32
     self_draining = False
+    redelivers = True  # an update's offset is confirmed (webhook: answered 200) after dispatch
 
     def __init__(
         self, token: str, *, base_url: str = "", poll_timeout: int = 30,

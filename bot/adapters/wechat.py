@@ -86,6 +86,7 @@ class WechatAdapter:
     platform = PLATFORM
     max_in_flight = 1  # the pacer sends one at a time anyway
     self_draining = False
+    redelivers = False  # the puppet service pushes each message once
 
     def __init__(
         self, endpoint: str, token: str, directory: Directory, *, send_interval: float = 1.0,

@@ -14,9 +14,10 @@ the scheme to ``tests/store_backends.py``: the behavioural store tests then run 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar, overload
 
 from bot.store.audit import AuditRepo
 from bot.store.campaigns import CampaignRepo
@@ -37,6 +38,11 @@ from bot.store.sla import SlaRepo
 from bot.store.tickets import TicketRepo
 from bot.store.volunteers import VolunteerRepo
 from bot.store.web import WebRepo
+
+A = TypeVar("A")
+B = TypeVar("B")
+C = TypeVar("C")
+D = TypeVar("D")
 
 __all__ = ["BoundGroup", "OutboxItem", "Store", "StoreError", "StoreUnavailable", "make_store", "open_store"]
 
@@ -132,6 +138,20 @@ class Store(Protocol):
 
     def tx(self) -> AbstractAsyncContextManager[None]:
         """A write transaction spanning several repositories; nested use in one task joins it."""
+
+    @overload
+    async def together(self, a: Awaitable[A], b: Awaitable[B], /) -> tuple[A, B]: ...
+
+    @overload
+    async def together(self, a: Awaitable[A], b: Awaitable[B], c: Awaitable[C], /) -> tuple[A, B, C]: ...
+
+    @overload
+    async def together(self, a: Awaitable[A], b: Awaitable[B], c: Awaitable[C], d: Awaitable[D], /
+                       ) -> tuple[A, B, C, D]: ...
+
+    async def together(self, *aws: Awaitable[Any]) -> tuple[Any, ...]:
+        """Run independent store calls at once (like ``asyncio.gather``); a store that can
+        sends their first reads to the database together (SQLite: one trip to its thread)."""
 
 
 def make_store(location: Path | str) -> Store:

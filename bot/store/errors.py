@@ -13,6 +13,11 @@ class StoreError(Exception):
     """A storage failure (the base of every error a store raises)."""
 
 
+class AlreadyStored(Exception):  # noqa: N818 - a verdict, not a failure of the store
+    """The message (or other row) a transaction was to add is stored already: it was seen
+    before, and the transaction is rolled back without acting on it again."""
+
+
 class StoreUnavailable(StoreError):
     """The store cannot be opened, created or migrated at ``path``; ``reason`` says why in Chinese."""
 

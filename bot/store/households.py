@@ -113,6 +113,11 @@ class HouseholdRepo(Protocol):
     async def find(self, group_key: str, address_key: str) -> Household | None:
         """The household at a normalised address in a group."""
 
+    async def of_sender(self, platform: str, user_id: str, group_key: str,
+                        address_key: str | None) -> Household | None:
+        """The household a request in a group comes from: the sender's own when they are
+        registered with one, else the one at ``address_key`` (one look)."""
+
     async def find_address(self, group_keys: Sequence[str], address_key: str) -> list[Household]:
         """The households at a normalised address in any of these groups, by group."""
 

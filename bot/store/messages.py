@@ -14,6 +14,16 @@ class MessageRepo(Protocol):
     async def record(self, msg: Incoming, received_at: datetime) -> int | None:
         """Store an inbound message; None if this platform message was seen before."""
 
+    async def record_handled(self, msg: Incoming, at: datetime) -> None:
+        """Store an inbound message as handled at ``at``, in the caller's transaction, with
+        the effects of handling it. If this platform message was stored before, the
+        transaction raises :class:`bot.store.errors.AlreadyStored` (here, at its next
+        statement, or at its commit) and can only roll back."""
+
+    async def unhandle(self, msg: Incoming) -> int:
+        """Clear the handled mark :meth:`record_handled` set, in the caller's transaction
+        (the handler deferred work past its commit); returns the message's row."""
+
     async def mark_handled(self, row_id: int, at: datetime) -> None:
         """Record that the message's effects are committed."""
 

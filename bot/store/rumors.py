@@ -10,6 +10,14 @@ from typing import Literal, Protocol
 
 from bot.tickets import Ticket
 
+
+@dataclass(frozen=True, slots=True)
+class OpenClaim:
+    """An open rumour ticket as a new report is compared with it."""
+
+    code: str
+    text: str
+
 Verdict = Literal["false", "true", "misleading", "unverified"]
 VERDICTS: tuple[Verdict, ...] = ("false", "true", "misleading", "unverified")
 
@@ -81,11 +89,12 @@ class RumorRepo(Protocol):
     async def version(self) -> int:
         """A number that changes whenever the library does (any process)."""
 
-    async def open_since(self, since: datetime, limit: int) -> builtins.list[Ticket]:
-        """Open rumour tickets filed after ``since``, newest first, at most ``limit``."""
+    async def open_claims(self, since: datetime, limit: int) -> builtins.list[OpenClaim]:
+        """The claims of open rumour tickets filed after ``since``, newest first, at most
+        ``limit``: what joining a report compares, without reading whole tickets."""
 
-    async def add_report(self, ticket: Ticket, report: RumorReport) -> int:
-        """Record one more report of a ticket's claim; returns how many reports it has."""
+    async def add_report(self, ticket: Ticket, report: RumorReport) -> None:
+        """Record one more report of a ticket's claim (with the caller's transaction)."""
 
     async def reports(self, ticket: Ticket) -> builtins.list[RumorReport]:
         """Every report of a ticket's claim, first first."""

@@ -9,7 +9,7 @@ import fcntl
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,7 +26,37 @@ log = logging.getLogger(__name__)
 _in_tx: contextvars.ContextVar[bool] = contextvars.ContextVar("gridbot_in_tx", default=False)
 
 
+#: A statement queued in the open transaction: SQL, parameters, and the error to raise when
+#: it must add a row and adds none (:meth:`Database.defer_new`).
+_Queued = tuple[str, tuple[Any, ...], type[Exception] | None]
+
+
+@dataclass(slots=True)
+class _Rider:
+    """A commit from outside the open transaction that goes to the thread with its COMMIT."""
+
+    sql: str
+    rows: list[tuple[Any, ...]]
+    done: asyncio.Future[None]
+
+
+class _Trip:
+    """Reads that :meth:`Database.together` sends to the database thread in one trip."""
+
+    __slots__ = ("calls", "open")
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any]]] = []
+        self.open = True
+
+
+_trip: contextvars.ContextVar[_Trip | None] = contextvars.ContextVar("gridbot_trip", default=None)
+
+
 _BEGIN = "BEGIN IMMEDIATE"
+#: How long :meth:`Database.fetch_committed` waits for the open transaction's commit before
+#: reading on its own (and then, on this one connection, seeing that transaction's rows).
+COMMITTED_WAIT = 1.0
 T = TypeVar("T")
 
 
@@ -45,6 +75,85 @@ def _commit(raw: sqlite3.Connection) -> None:
 def _rollback(raw: sqlite3.Connection) -> None:
     if raw.in_transaction:  # a failed BEGIN (locked by another process) left none open
         raw.execute("ROLLBACK")
+
+
+def _apply(raw: sqlite3.Connection, riders: Sequence[_Rider], *, inside: bool = False) -> BaseException | None:
+    """The riders' statements, all or none (the error if they failed): in a transaction of
+    their own, or ``inside`` the open one under a savepoint, so that their failure leaves
+    its work alone and they commit with its COMMIT (one write of the log, not two)."""
+    if not riders:
+        return None
+    begin, undo, done = ((_RIDERS_SAVEPOINT, _RIDERS_UNDO, _RIDERS_RELEASE) if inside
+                         else ((_BEGIN,), ("ROLLBACK",), ("COMMIT",)))
+    for sql in begin:
+        raw.execute(sql)
+    try:
+        for rider in riders:
+            raw.executemany(rider.sql, rider.rows)
+    except Exception as exc:  # noqa: BLE001 - handed to the riders' waiters
+        for sql in undo:
+            raw.execute(sql)
+        return exc
+    for sql in done:
+        raw.execute(sql)
+    return None
+
+
+_RIDERS_SAVEPOINT = ("SAVEPOINT riders",)
+_RIDERS_UNDO = ("ROLLBACK TO riders", "RELEASE riders")
+_RIDERS_RELEASE = ("RELEASE riders",)
+
+
+def _fetch_many(queries: Sequence[tuple[str, Iterable[Any]]]
+                ) -> Callable[[sqlite3.Connection], list[list[aiosqlite.Row]]]:
+    """Every row of each query (run on the connection's thread)."""
+    batch = [(sql, tuple(params)) for sql, params in queries]
+
+    def work(raw: sqlite3.Connection) -> list[list[aiosqlite.Row]]:
+        out = []
+        for sql, args in batch:
+            cur = raw.execute(sql, args)
+            try:
+                out.append(list(cur.fetchall()))
+            finally:
+                cur.close()
+        return out
+
+    return work
+
+
+def _each(raw: sqlite3.Connection, fns: Sequence[Callable[[sqlite3.Connection], Any]]) -> list[tuple[bool, Any]]:
+    """Run several reads; each one's result, or its error, for its own waiter."""
+    out: list[tuple[bool, Any]] = []
+    for fn in fns:
+        try:
+            out.append((True, fn(raw)))
+        except Exception as exc:  # noqa: BLE001 - handed to the read it belongs to
+            out.append((False, exc))
+    return out
+
+
+def _deliver(results: Sequence[tuple[bool, Any]],
+             calls: Sequence[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any]]]) -> None:
+    """Hand each read's result or error to its waiter (one no longer waiting is skipped)."""
+    for (ok, value), (_, waiting) in zip(results, calls, strict=True):
+        if waiting.done():
+            continue
+        if ok:
+            waiting.set_result(value)
+        else:
+            waiting.set_exception(value)
+
+
+def _settle(riders: Sequence[_Rider], failed: BaseException | None) -> None:
+    """Tell the riders' waiters how their commit went."""
+    for rider in riders:
+        if rider.done.done():
+            continue
+        if failed is None:
+            rider.done.set_result(None)
+        else:
+            rider.done.set_exception(failed)
 
 
 def to_db(ts: datetime) -> str:
@@ -75,7 +184,13 @@ class Database:
         # ``_lock``: :meth:`commit_now` gets in right after the one writing now.
         self._turn = asyncio.Lock()
         #: The open transaction's statements not yet sent to the thread (BEGIN first).
-        self._pending: list[tuple[str, tuple[Any, ...]]] = []
+        self._pending: list[_Queued] = []
+        #: Why the open transaction can no longer commit (a queued statement failed).
+        self._spoiled: Exception | None = None
+        #: While a transaction is open: commits from other tasks that go with its COMMIT.
+        self._riders: list[_Rider] | None = None
+        #: While a transaction is open: reads of committed rows that go right after its COMMIT.
+        self._readers: list[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any]]] = []
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -149,24 +264,134 @@ class Database:
             return
         async with self._turn, self._lock:
             token = _in_tx.set(True)
-            self._pending = [(_BEGIN, ())]
+            self._pending, self._spoiled, self._riders = [(_BEGIN, (), None)], None, []
             try:
                 try:
                     yield
+                    if self._spoiled is not None:  # the body went on after a failed statement
+                        raise self._spoiled
+                    if self._begun():
+                        await self._commit()
                 except BaseException:
+                    # Also when the commit's own trip failed (a queued statement, or COMMIT):
+                    # the connection must not be left inside this transaction.
                     if self._begun():
                         self._pending = []
                         await self._call(_rollback, flush=False)
                     raise
-                if self._begun():
-                    await self._call(_commit)
             finally:
-                self._pending = []
+                self._pending, self._spoiled = [], None
                 _in_tx.reset(token)
+                riders, self._riders = self._riders, None
+                readers, self._readers = self._readers, []
+                if riders:  # the transaction ended without them: they commit on their own
+                    await self._ride_alone(riders)
+                if readers:  # and these read on their own
+                    await self._send(readers, flush=False)
+
+    async def _commit(self) -> None:
+        """COMMIT, with the queued statements and, in the same trip, the riders' commit."""
+        riders, self._riders = self._riders or [], None  # later ones wait for the lock
+        readers, self._readers = self._readers, []
+        reads = [fn for fn, _ in readers]
+
+        def commit(raw: sqlite3.Connection) -> tuple[BaseException | None, list[tuple[bool, Any]]]:
+            failed = _apply(raw, riders, inside=True)
+            _commit(raw)
+            return failed, _each(raw, reads)
+
+        try:
+            failed, results = await self._call(commit)
+        except BaseException:
+            self._riders, self._readers = riders, readers  # not committed: they go on their own
+            raise
+        _settle(riders, failed)
+        _deliver(results, readers)
+
+    async def _ride_alone(self, riders: list[_Rider]) -> None:
+        """Commit riders whose transaction did not take them along (it rolled back)."""
+        try:
+            failed = await self._call(lambda raw: _apply(raw, riders), flush=False)
+        except BaseException as exc:
+            _settle(riders, exc)
+            raise
+        _settle(riders, failed)
 
     def _begun(self) -> bool:
         """Whether the transaction reached the database (something more than BEGIN is due)."""
         return not (len(self._pending) == 1 and self._pending[0][0] == _BEGIN)
+
+    async def together(self, *aws: Awaitable[Any]) -> list[Any]:
+        """Run store calls concurrently, their first reads in one trip to the database thread.
+
+        Each awaitable runs as its own task (``asyncio.gather``) up to its first read, which
+        waits here; the reads then go to the thread together, and every task goes on with its
+        own result (or its own error). Later reads, and every write, go on their own. A
+        message's independent look-ups (the sender's recent tickets, their household, the
+        rumour library) cost one trip instead of one each.
+        """
+        trip = _Trip()
+        token = _trip.set(trip)
+        try:
+            gathered = asyncio.gather(*aws)  # the tasks start with ``trip`` in their context
+        finally:
+            _trip.reset(token)
+        try:
+            await asyncio.sleep(0)  # each task runs to its first read (or to its end)
+            trip.open = False
+            if trip.calls:
+                await self._send(trip.calls)
+        except BaseException:
+            trip.open = False
+            gathered.cancel()
+            for _, waiting in trip.calls:
+                waiting.cancel()
+            raise
+        return list(await gathered)
+
+    async def _send(self, calls: list[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any]]],
+                    *, flush: bool = True) -> None:
+        """One trip for several reads; each result or error goes to its own future."""
+        fns = [fn for fn, _ in calls]
+        try:
+            results = await self._call(lambda raw: _each(raw, fns), flush=flush)
+        except Exception as exc:  # a queued statement of the transaction failed: every read fails
+            results = [(False, exc)] * len(calls)
+        _deliver(results, calls)
+
+    async def fetch_committed(self, queries: Sequence[tuple[str, Iterable[Any]]], *,
+                              wait: float = COMMITTED_WAIT) -> list[list[aiosqlite.Row]]:
+        """Like :meth:`fetch_many`, for a reader that wants committed rows only and can wait
+        a moment for them (the send worker, woken by a commit).
+
+        While another task's transaction is open, the queries go in the trip of its COMMIT,
+        right after it (and after the commits riding with it), instead of a trip of their
+        own; they see that transaction's rows as committed. Without a commit within ``wait``
+        seconds (a long import, say), they go on their own.
+        """
+        work = _fetch_many(queries)
+        if self._riders is None or _in_tx.get():
+            return await self._read(work)
+        waiting: asyncio.Future[list[list[aiosqlite.Row]]] = asyncio.get_running_loop().create_future()
+        self._readers.append((work, waiting))
+        try:
+            async with asyncio.timeout(wait):
+                return await asyncio.shield(waiting)
+        except TimeoutError:
+            waiting.cancel()  # its transaction may still answer: nobody is listening
+        except asyncio.CancelledError:
+            waiting.cancel()
+            raise
+        return await self._call(work)
+
+    async def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """A read: in the trip of :meth:`together` when one is gathering, else on its own."""
+        trip = _trip.get()
+        if trip is None or not trip.open:
+            return await self._call(fn)
+        waiting: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        trip.calls.append((fn, waiting))
+        return await waiting
 
     async def _call(self, fn: Callable[[sqlite3.Connection], T], *, flush: bool = True) -> T:
         """One trip to the connection's thread: this transaction's queued statements, then ``fn``.
@@ -175,19 +400,33 @@ class Database:
         of them reaches that task (whose transaction then rolls back), never a reader's.
         """
         conn = self.conn
-        pending: list[tuple[str, tuple[Any, ...]]] = []
-        if flush and self._pending and _in_tx.get():
+        pending: list[_Queued] = []
+        if flush and _in_tx.get():
+            if self._spoiled is not None:
+                raise self._spoiled
             pending, self._pending = self._pending, []
         raw = conn._conn  # aiosqlite's own connection, used only on its worker thread
+        queued_ok = False
 
         def work() -> T:
-            for sql, params in pending:
-                raw.execute(sql, params)
+            nonlocal queued_ok
+            for sql, params, must_add in pending:
+                cur = raw.execute(sql, params)
+                if must_add is not None and cur.rowcount != 1:
+                    raise must_add()
+            queued_ok = True
             return fn(raw)
 
         # aiosqlite (pinned below 1.0 in pyproject) runs callables on its one worker thread
         # through ``_execute``; a public call exists for each single statement, not for several.
-        result: T = await conn._execute(work)  # type: ignore[no-untyped-call]
+        try:
+            result: T = await conn._execute(work)  # type: ignore[no-untyped-call]
+        except Exception as exc:
+            if pending and not queued_ok:
+                # Part of the transaction is missing: nothing more of it may run or commit,
+                # even if the task that owns it catches this and carries on.
+                self._spoiled = exc
+            raise
         return result
 
     def defer(self, sql: str, params: Iterable[Any] = ()) -> None:
@@ -195,7 +434,15 @@ class Database:
         statement, or with its COMMIT. Only inside :meth:`tx`."""
         if not _in_tx.get():
             raise RuntimeError("defer() outside a transaction")
-        self._pending.append((sql, tuple(params)))
+        self._pending.append((sql, tuple(params), None))
+
+    def defer_new(self, sql: str, params: Iterable[Any], error: type[Exception]) -> None:
+        """Queue an INSERT that must add its row, like :meth:`defer`; when it adds none (the
+        row is there already) the trip that carries it raises ``error()`` before anything
+        after it runs, and the transaction can only roll back."""
+        if not _in_tx.get():
+            raise RuntimeError("defer_new() outside a transaction")
+        self._pending.append((sql, tuple(params), error))
 
     async def commit_now(self, sql: str, params: Iterable[Any] = ()) -> None:
         """One write, committed on its own ahead of the transactions waiting their turn.
@@ -206,8 +453,7 @@ class Database:
         if _in_tx.get():
             await self.execute(sql, params)
             return
-        async with self._lock:
-            await self.execute(sql, params)
+        await self.commit_many(sql, [params])
 
     async def commit_many(self, sql: str, rows: Sequence[Iterable[Any]]) -> None:
         """Like :meth:`commit_now` for one statement over several rows, in one transaction and
@@ -228,6 +474,13 @@ class Database:
 
         if _in_tx.get():
             await self._call(work)
+            return
+        if self._riders is not None:
+            # Another task's transaction holds the connection: ride with its COMMIT, which is
+            # when the lock would have let this in, instead of a trip of its own after it.
+            done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._riders.append(_Rider(sql, batch, done))
+            await done
             return
         async with self._lock:
             await self._call(work)
@@ -270,23 +523,11 @@ class Database:
             finally:
                 cur.close()
 
-        return await self._call(work)
+        return await self._read(work)
 
     async def fetch_many(self, queries: Sequence[tuple[str, Iterable[Any]]]) -> list[list[aiosqlite.Row]]:
         """Every row of each query, all in one trip to the thread."""
-        batch = [(sql, tuple(params)) for sql, params in queries]
-
-        def work(raw: sqlite3.Connection) -> list[list[aiosqlite.Row]]:
-            out = []
-            for sql, args in batch:
-                cur = raw.execute(sql, args)
-                try:
-                    out.append(list(cur.fetchall()))
-                finally:
-                    cur.close()
-            return out
-
-        return await self._call(work)
+        return await self._read(_fetch_many(queries))
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         """Every row of a query (one trip to the thread)."""
@@ -299,7 +540,7 @@ class Database:
             finally:
                 cur.close()
 
-        return await self._call(work)
+        return await self._read(work)
 
     async def _migrate(self) -> None:
         await self.conn.execute(

@@ -92,6 +92,20 @@ class SqliteHouseholdRepo:
             "SELECT * FROM households WHERE group_key = ? AND address_key = ?", (group_key, address_key))
         return _household(row) if row else None
 
+    async def of_sender(self, platform: str, user_id: str, group_key: str,
+                        address_key: str | None) -> Household | None:
+        """The sender's registered household, else the one at the address: one statement."""
+        rows = await self.db.fetchall(
+            """SELECT h.*, 0 AS pick FROM members m LEFT JOIN households h ON h.id = m.household_id
+                WHERE m.platform = ? AND m.user_id = ? AND m.group_key = ? AND m.household_id IS NOT NULL
+               UNION ALL
+               SELECT h.*, 1 FROM households h WHERE ? IS NOT NULL AND h.group_key = ? AND h.address_key = ?
+               ORDER BY pick LIMIT 1""",
+            (platform, user_id, group_key, address_key, group_key, address_key))
+        if not rows or rows[0]["id"] is None:  # none, or a registration whose household is gone
+            return None
+        return _household(rows[0])
+
     async def find_address(self, group_keys: Sequence[str], address_key: str) -> list[Household]:
         """The households at a normalised address in any of these groups, by group."""
         if not group_keys:

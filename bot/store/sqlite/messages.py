@@ -7,7 +7,36 @@ from datetime import datetime
 import aiosqlite
 
 from bot.message import ChatRef, Incoming
+from bot.store.errors import AlreadyStored
 from bot.store.sqlite.base import Database, from_db, to_db
+
+_INSERT = """INSERT INTO messages (platform, chat_id, sender_id, sender_name, platform_message_id,
+                  kind, text, is_group, mentions_me, tapped_message_id, sender_is_admin, chat_title,
+                  reply_chat_id, sent_at, received_at, handled_at)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              ON CONFLICT (platform, chat_id, platform_message_id) DO NOTHING"""
+
+
+def _row(msg: Incoming, received_at: datetime, handled_at: datetime | None) -> tuple[object, ...]:
+    return (
+        msg.chat.platform,
+        msg.chat.chat_id,
+        msg.sender_id,
+        msg.sender_name,
+        msg.message_id,
+        msg.kind,
+        msg.text,
+        int(msg.is_group),
+        int(msg.mentions_me),
+        msg.tapped_message_id,
+        int(msg.sender_is_admin),
+        msg.chat_title,
+        # Same platform as the message: only the chat id is kept.
+        msg.reply_chat.chat_id if msg.reply_chat else None,
+        to_db(msg.sent_at),
+        to_db(received_at),
+        to_db(handled_at) if handled_at else None,
+    )
 
 
 class SqliteMessageRepo:
@@ -19,33 +48,22 @@ class SqliteMessageRepo:
     async def record(self, msg: Incoming, received_at: datetime) -> int | None:
         """Store an inbound message; None if this platform message was seen before."""
         # One statement commits on its own: stored in one trip to the database thread.
-        cur = await self.db.write_one(
-            """INSERT INTO messages (platform, chat_id, sender_id, sender_name,
-                   platform_message_id, kind, text, is_group, mentions_me,
-                   tapped_message_id, sender_is_admin, chat_title, reply_chat_id, sent_at,
-                   received_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (platform, chat_id, platform_message_id) DO NOTHING""",
-            (
-                msg.chat.platform,
-                msg.chat.chat_id,
-                msg.sender_id,
-                msg.sender_name,
-                msg.message_id,
-                msg.kind,
-                msg.text,
-                int(msg.is_group),
-                int(msg.mentions_me),
-                msg.tapped_message_id,
-                int(msg.sender_is_admin),
-                msg.chat_title,
-                # Same platform as the message: only the chat id is kept.
-                msg.reply_chat.chat_id if msg.reply_chat else None,
-                to_db(msg.sent_at),
-                to_db(received_at),
-            ),
-        )
+        cur = await self.db.write_one(_INSERT, _row(msg, received_at, None))
         return cur.lastrowid if cur.rowcount == 1 else None
+
+    async def record_handled(self, msg: Incoming, at: datetime) -> None:
+        """Stored with the handler's first statement (no trip of its own), already marked
+        handled: it commits with what handling it did, or not at all."""
+        async with self.db.tx():
+            self.db.defer_new(_INSERT, _row(msg, at, at), AlreadyStored)
+
+    async def unhandle(self, msg: Incoming) -> int:
+        """The handled mark cleared until the deferred work is done; the message's row."""
+        row = await self.row_of(msg)  # in the transaction: the message is in it
+        assert row is not None, "unhandle() before record_handled()"
+        async with self.db.tx():
+            self.db.defer("UPDATE messages SET handled_at = NULL WHERE id = ?", (row,))
+        return row
 
     async def mark_handled(self, row_id: int, at: datetime) -> None:
         """Record that the message's effects are committed."""

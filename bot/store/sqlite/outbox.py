@@ -65,8 +65,9 @@ class SqliteOutboxRepo:
     async def due_and_next(
         self, platform: str, now: datetime, limit: int, busy_chats: Collection[str] = ()
     ) -> tuple[list[OutboxItem], datetime | None]:
-        """:meth:`due` and :meth:`next_due_at` in one look (one trip to the database thread)."""
-        [rows, [row]] = await self.db.fetch_many([
+        """:meth:`due` and :meth:`next_due_at` in one look: with the commit of the transaction
+        under way, if there is one (the worker is woken by commits), else a trip of its own."""
+        [rows, [row]] = await self.db.fetch_committed([
             (_DUE, (platform, to_db(now), limit + len(busy_chats))), (_NEXT_DUE, (platform,))])
         items = [_item(r) for r in rows if r["chat_id"] not in busy_chats]
         return items[:limit], from_db(row["t"]) if row["t"] else None

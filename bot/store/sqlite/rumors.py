@@ -7,9 +7,8 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from bot.store.rumors import RumorData, RumorEntry, RumorReport, Verdict
+from bot.store.rumors import OpenClaim, RumorData, RumorEntry, RumorReport, Verdict
 from bot.store.sqlite.base import Database, from_db, to_db
-from bot.store.sqlite.tickets import ticket_row
 from bot.tickets import Ticket
 
 _BUMP = "UPDATE rumor_library_version SET version = version + 1 WHERE one = 1"
@@ -78,25 +77,27 @@ class SqliteRumorRepo:
         row = await self.db.fetchone("SELECT version FROM rumor_library_version WHERE one = 1")
         return int(row["version"]) if row else 0
 
-    async def open_since(self, since: datetime, limit: int) -> builtins.list[Ticket]:
-        """Open rumour tickets filed after ``since``, newest first (the partial index)."""
-        rows = await self.db.fetchall(
-            """SELECT * FROM tickets WHERE kind = 'rumor' AND status NOT IN ('done', 'rejected')
-               AND created_at > ? ORDER BY created_at DESC LIMIT ?""", (to_db(since), limit))
-        return [ticket_row(r) for r in rows]
+    async def open_claims(self, since: datetime, limit: int) -> builtins.list[OpenClaim]:
+        """Open rumour tickets' claims filed after ``since``, newest first (the partial index).
 
-    async def add_report(self, ticket: Ticket, report: RumorReport) -> int:
-        """Record one more report of a ticket's claim; returns how many reports it has."""
+        Three columns, not whole tickets: a report compares up to ``limit`` of them, and
+        building that many tickets cost more than the rest of filing it.
+        """
+        rows = await self.db.fetchall(
+            """SELECT code, text FROM tickets WHERE kind = 'rumor'
+               AND status NOT IN ('done', 'rejected') AND created_at > ?
+               ORDER BY created_at DESC LIMIT ?""", (to_db(since), limit))
+        return [OpenClaim(r[0], r[1]) for r in rows]
+
+    async def add_report(self, ticket: Ticket, report: RumorReport) -> None:
+        """Record one more report of a ticket's claim: it goes to the database thread with the
+        transaction's next statement or its commit, no trip of its own."""
         async with self.db.tx():
-            # The insert goes to the database thread with the count: one trip, not two.
             self.db.defer(
                 """INSERT INTO rumor_reports (ticket_id, platform, chat_id, group_key, group_name,
                        requester_id, requester_name, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                 (ticket.id, report.platform, report.chat_id, report.group_key, report.group_name,
                  report.requester_id, report.requester_name, to_db(report.at)))
-            row = await self.db.fetchone(
-                "SELECT count(*) AS n FROM rumor_reports WHERE ticket_id = ?", (ticket.id,))
-        return int(row["n"]) if row else 0
 
     async def reports(self, ticket: Ticket) -> builtins.list[RumorReport]:
         """Every report of a ticket's claim, first first."""

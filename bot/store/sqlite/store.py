@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
+from typing import Any, TypeVar, overload
 
 from bot.store.sqlite.audit import SqliteAuditRepo
 from bot.store.sqlite.base import Database
@@ -24,6 +26,11 @@ from bot.store.sqlite.sla import SqliteSlaRepo
 from bot.store.sqlite.tickets import SqliteTicketRepo
 from bot.store.sqlite.volunteers import SqliteVolunteerRepo
 from bot.store.sqlite.web import SqliteWebRepo
+
+A = TypeVar("A")
+B = TypeVar("B")
+C = TypeVar("C")
+D = TypeVar("D")
 
 
 class SqliteStore:
@@ -68,3 +75,17 @@ class SqliteStore:
     def tx(self) -> AbstractAsyncContextManager[None]:
         """A write transaction spanning several repositories."""
         return self.db.tx()
+
+    @overload
+    async def together(self, a: Awaitable[A], b: Awaitable[B], /) -> tuple[A, B]: ...
+
+    @overload
+    async def together(self, a: Awaitable[A], b: Awaitable[B], c: Awaitable[C], /) -> tuple[A, B, C]: ...
+
+    @overload
+    async def together(self, a: Awaitable[A], b: Awaitable[B], c: Awaitable[C], d: Awaitable[D], /
+                       ) -> tuple[A, B, C, D]: ...
+
+    async def together(self, *aws: Awaitable[Any]) -> tuple[Any, ...]:
+        """Independent store calls at once, their first reads in one trip to the thread."""
+        return tuple(await self.db.together(*aws))
