@@ -111,9 +111,11 @@ class App:
         now = self.now()
         after: list[AfterCommit] = []
         row = 0
+        stored = False
         try:
             async with self.store.tx():
                 await self.store.messages.record_handled(msg, now)
+                stored = True  # queued, at least: from here a failure is the handler's
                 replies = await self.dispatcher.dispatch(self.services, msg, now, after=after)
                 if after:  # handled only once the deferred work is done, as in _process
                     row = await self.store.messages.unhandle(msg)
@@ -124,13 +126,15 @@ class App:
             log.info("ignoring %s message %s seen before", msg.chat, msg.message_id)
             return []
         except Exception:
+            if not stored:
+                raise  # not stored: the adapter does not confirm it, and the platform resends
             log.exception("handling %s message %s failed", msg.chat, msg.message_id)
             replies, after = [Reply(msg.chat, ERROR_REPLY)], []
             async with self.store.tx():
-                stored = await self.store.messages.record(msg, now)
-                if stored is None:  # stored meanwhile (another process): its handling answers
+                stored_row = await self.store.messages.record(msg, now)
+                if stored_row is None:  # stored meanwhile (another process): its handling answers
                     return []
-                row = stored
+                row = stored_row
                 await self.store.outbox.enqueue_all(replies, now)
                 await self.store.messages.mark_handled(row, now)
         return await self._finish(row, msg, now, replies, after)

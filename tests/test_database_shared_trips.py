@@ -56,7 +56,8 @@ async def test_a_commit_from_outside_rides_with_the_open_transaction(db: Databas
                 raise RuntimeError("rolled back")
 
     for fail in (False, True):
-        holding.clear(), go.clear()
+        holding.clear()
+        go.clear()
         owner = asyncio.create_task(transaction(fail))
         await holding.wait()
         async with Trace(db) as trace:

@@ -47,7 +47,7 @@ class Trace:
 
         async def counted(fn: Callable[..., Any], *args: Any) -> Any:
             self.trips += 1
-            return await original(fn, *args)
+            return await original(fn, *args)  # type: ignore[no-untyped-call]
 
         self.db.conn._execute = counted  # type: ignore[method-assign]
         return self
@@ -193,3 +193,18 @@ async def test_a_household_is_found_by_its_registered_member_first_then_by_addre
     found = await store.households.of_sender("console", "张阿姨", "xingfu", "3-2-501")
     assert found is not None and found.id == theirs.id  # their own, whatever the request says
     assert await store.households.of_sender("console", "张阿姨", "yangguang", "3-2-501") is None
+
+
+async def test_a_message_that_cannot_be_stored_is_left_to_the_platform_to_resend(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def disk_error(msg: Incoming, at: object) -> None:
+        raise OSError("disk I/O error")
+
+    msg = bot.message("幸福小区居民群", "张阿姨", REQUEST)
+    monkeypatch.setattr(bot.app.store.messages, "record_handled", disk_error)
+    with pytest.raises(OSError, match="disk I/O error"):  # the adapter does not confirm it
+        await bot.app.handle(msg)
+    assert await rows(bot, "SELECT id FROM messages") == []
+    monkeypatch.undo()
+    assert len(await bot.send(msg)) == 2  # sent again: handled
