@@ -18,6 +18,8 @@ from bot.tickets import DONE, VERDICT_FALSE, VERDICT_TRUE, Ticket
 
 #: Open rumour tickets a new report is compared with, newest first.
 JOIN_CANDIDATES = 200
+#: Groups named in the owners' note that a claim has spread to another group.
+GROUPS_NAMED = 8
 #: Without a keyword, only hearsay or a question is checked against the library.
 _HEARSAY = kw.NEWS_WORDS + kw.HEARSAY_WORDS + ("?", "吗", "真的", "谣言")
 
@@ -101,17 +103,17 @@ async def record_report(ctx: Ctx, ticket: Ticket) -> None:
 
 async def joined_reply(ctx: Ctx, ticket: Ticket) -> list[Reply]:
     """A report joined on ``ticket``: the reporter is told, new groups' owners hear of it."""
+    assert ctx.group is not None
     await record_report(ctx, ticket)
-    reports = await ctx.store.rumors.reports(ticket)  # this one among them
-    count = len(reports)
-    groups = list(dict.fromkeys(r.group_name for r in reports))
+    tally = await ctx.store.rumors.tally(ticket, ctx.group.key, GROUPS_NAMED)  # this one among them
+    count = tally.reports
     replies = [ctx.reply(f"这个说法已在核实中（{ticket.code}，已有 {count} 人求证），核实后会在群里答复，"
                          "在此之前请不要转发未经证实的消息。", mention=ctx.msg.is_group)]
-    assert ctx.group is not None
-    if ctx.group.key != ticket.group_key and sum(r.group_key == ctx.group.key for r in reports) == 1:
+    if ctx.group.key != ticket.group_key and tally.here == 1:
+        more = "等" if tally.groups > len(tally.first_groups) else ""
         text = (f"「{ctx.group.name}」也有人求证 {ticket.code}：{one_line(ticket.text, 40)}\n"
-                f"共 {count} 人、{len(groups)} 个群（{'、'.join(groups[:8])}）。结论由 {ticket.group_name} 的群主给出，"
-                "给出后各群都会收到。")
+                f"共 {count} 人、{tally.groups} 个群（{'、'.join(tally.first_groups)}{more}）。"
+                f"结论由 {ticket.group_name} 的群主给出，给出后各群都会收到。")
         replies += [Reply(chat, text) for chat in ctx.directory.owner_chats(ctx.group)]
     return replies
 

@@ -58,6 +58,11 @@ async def test_reports_join_an_open_rumour_ticket(store: Store) -> None:
         await store.rumors.add_report(ticket, report)
         assert len(await store.rumors.reports(ticket)) == n
     assert [r.group_key for r in await store.rumors.reports(ticket)] == ["xingfu", "yangguang"]
+    await store.rumors.add_report(ticket, RumorReport(ticket.id, "console", "xingfu", "xingfu", "幸福", "u3", "u3", NOW))
+    tally = await store.rumors.tally(ticket, "yangguang", 1)
+    assert (tally.reports, tally.groups, tally.first_groups, tally.here) == (3, 2, ("xingfu",), 1)
+    assert (await store.rumors.tally(ticket, "xingfu", 8)).first_groups == ("xingfu", "yangguang")
+    assert (await store.rumors.tally(ticket, "xingfu", 8)).here == 2
     await store.tickets.update(ticket, now=NOW, actor_id="o", actor_name="o", action="debunk",
                                to_status=DONE)
     assert await store.rumors.open_claims(NOW - timedelta(hours=1), 10) == []

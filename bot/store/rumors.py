@@ -69,6 +69,18 @@ class RumorReport:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class ReportTally:
+    """How far a rumour ticket's claim has spread: what a new report's answer says."""
+
+    reports: int
+    groups: int
+    #: The first groups it was reported in, by name, in the order they first reported it.
+    first_groups: tuple[str, ...]
+    #: Reports from the group asked about.
+    here: int
+
+
 class RumorRepo(Protocol):
     """The ``rumors`` and ``rumor_reports`` tables."""
 
@@ -95,6 +107,10 @@ class RumorRepo(Protocol):
 
     async def add_report(self, ticket: Ticket, report: RumorReport) -> None:
         """Record one more report of a ticket's claim (with the caller's transaction)."""
+
+    async def tally(self, ticket: Ticket, group_key: str, names: int) -> ReportTally:
+        """Counts of a ticket's reports, the first ``names`` groups, and those of ``group_key``
+        (however many reports there are, without reading them all)."""
 
     async def reports(self, ticket: Ticket) -> builtins.list[RumorReport]:
         """Every report of a ticket's claim, first first."""

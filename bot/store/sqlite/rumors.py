@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from bot.store.rumors import OpenClaim, RumorData, RumorEntry, RumorReport, Verdict
+from bot.store.rumors import OpenClaim, ReportTally, RumorData, RumorEntry, RumorReport, Verdict
 from bot.store.sqlite.base import Database, from_db, to_db
 from bot.tickets import Ticket
 
@@ -84,7 +84,9 @@ class SqliteRumorRepo:
         building that many tickets cost more than the rest of filing it.
         """
         rows = await self.db.fetchall(
-            """SELECT code, text FROM tickets WHERE kind = 'rumor'
+            # Named: with no statistics SQLite may take the index of every open ticket, and
+            # then reads all of them whenever fewer than ``limit`` rumours are open.
+            """SELECT code, text FROM tickets INDEXED BY tickets_open_rumors WHERE kind = 'rumor'
                AND status NOT IN ('done', 'rejected') AND created_at > ?
                ORDER BY created_at DESC LIMIT ?""", (to_db(since), limit))
         return [OpenClaim(r[0], r[1]) for r in rows]
@@ -98,6 +100,16 @@ class SqliteRumorRepo:
                        requester_id, requester_name, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                 (ticket.id, report.platform, report.chat_id, report.group_key, report.group_name,
                  report.requester_id, report.requester_name, to_db(report.at)))
+
+    async def tally(self, ticket: Ticket, group_key: str, names: int) -> ReportTally:
+        """Counted in SQL on the ticket's index: a claim reported thousands of times costs a
+        count, not thousands of rows."""
+        [[counts], first] = await self.db.fetch_many([
+            ("""SELECT COUNT(*), COUNT(DISTINCT group_key), COALESCE(SUM(group_key = ?), 0)
+                FROM rumor_reports WHERE ticket_id = ?""", (group_key, ticket.id)),
+            ("""SELECT group_name FROM rumor_reports WHERE ticket_id = ?
+                GROUP BY group_key ORDER BY MIN(id) LIMIT ?""", (ticket.id, names))])
+        return ReportTally(counts[0], counts[1], tuple(r[0] for r in first), counts[2])
 
     async def reports(self, ticket: Ticket) -> builtins.list[RumorReport]:
         """Every report of a ticket's claim, first first."""
