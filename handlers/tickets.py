@@ -79,13 +79,16 @@ async def file_request(ctx: Ctx, found: NewTicket, message_row: int | None = Non
     intake = ctx.store.tickets.intake(
         ctx.platform, ctx.msg.sender_id, ctx.group.key, found.kind, ctx.now - ctx.config.limits.window,
         ctx.now - REPEAT_WINDOW, REPEAT_CANDIDATES)
+    # The ticket's numbers too, held by this transaction: filing it then costs no look.
+    numbers = ctx.store.tickets.reserve(found.kind)
     rumor: Found | None = None
     claims: list[OpenClaim] = []
     if found.kind == "rumor" and query_key(found.text):
-        (filed, recent), home, rumor, claims = await ctx.store.together(
-            intake, household_of(ctx, found), rumor_reports.find(ctx, found.text), rumor_reports.open_claims(ctx))
+        (filed, recent), home, reserved, rumor, claims = await ctx.store.together(
+            intake, household_of(ctx, found), numbers, rumor_reports.find(ctx, found.text),
+            rumor_reports.open_claims(ctx))
     else:
-        (filed, recent), home = await ctx.store.together(intake, household_of(ctx, found))
+        (filed, recent), home, reserved = await ctx.store.together(intake, household_of(ctx, found), numbers)
     held = await hold_back(ctx, ctx.group, filed)  # past the per-person limit: one warning, then quiet
     if held is not None:
         return held
@@ -103,7 +106,7 @@ async def file_request(ctx: Ctx, found: NewTicket, message_row: int | None = Non
             return await rumor_reports.joined_reply(ctx, joined)
     ticket = await ctx.store.tickets.create(found, ctx.group, ctx.msg, message_row, ctx.now,
                                             household_id=home.id if home else None,
-                                            grid_key=home.grid_key if home else "")
+                                            grid_key=home.grid_key if home else "", reserved=reserved)
     if rumor is not None and rumor.entry is not None and rumor.match.action == "answer":
         return await rumor_reports.answer_from_library(ctx, ticket, rumor.entry)
     if rumor is not None:

@@ -43,6 +43,7 @@ A = TypeVar("A")
 B = TypeVar("B")
 C = TypeVar("C")
 D = TypeVar("D")
+E = TypeVar("E")
 
 __all__ = ["BoundGroup", "OutboxItem", "Store", "StoreError", "StoreUnavailable", "make_store", "open_store"]
 
@@ -148,6 +149,10 @@ class Store(Protocol):
     @overload
     async def together(self, a: Awaitable[A], b: Awaitable[B], c: Awaitable[C], d: Awaitable[D], /
                        ) -> tuple[A, B, C, D]: ...
+
+    @overload
+    async def together(self, a: Awaitable[A], b: Awaitable[B], c: Awaitable[C], d: Awaitable[D],
+                       e: Awaitable[E], /) -> tuple[A, B, C, D, E]: ...
 
     async def together(self, *aws: Awaitable[Any]) -> tuple[Any, ...]:
         """Run independent store calls at once (like ``asyncio.gather``); a store that can

@@ -23,6 +23,15 @@ class NamedGroup(Protocol):
     def name(self) -> str: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Reserved:
+    """Numbers held for the next ticket of a kind by the open transaction (``reserve``)."""
+
+    kind: str
+    id: int
+    number: int
+
+
 @dataclass(frozen=True)
 class OpenCount:
     """Open tickets of one group, kind and priority: how many, and how many are overdue."""
@@ -40,8 +49,17 @@ class TicketRepo(Protocol):
     async def create(
         self, new: NewTicket, group: NamedGroup, msg: Incoming, message_row: int | None,
         now: datetime, *, household_id: int | None = None, grid_key: str = "",
+        reserved: Reserved | None = None,
     ) -> Ticket:
-        """Number and store a ticket, with its first history line (and its household's grid)."""
+        """Number and store a ticket, with its first history line (and its household's grid).
+
+        With ``reserved`` (:meth:`reserve`, in the same transaction) it takes those numbers and
+        is written with the transaction's next statement or its commit: no look of its own.
+        """
+
+    async def reserve(self, kind: str) -> Reserved:
+        """The id and number the next ticket of ``kind`` takes; inside a write transaction
+        only, which holds them until it ends (a read, so it can go with other look-ups)."""
 
     async def get(self, code: str) -> Ticket | None:
         """The ticket with this code, or None."""

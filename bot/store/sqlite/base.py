@@ -193,6 +193,11 @@ class Database:
         self._readers: list[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any]]] = []
 
     @property
+    def in_transaction(self) -> bool:
+        """Whether the calling task is inside :meth:`tx` (its write lock held)."""
+        return _in_tx.get()
+
+    @property
     def conn(self) -> aiosqlite.Connection:
         if self._conn is None:
             raise RuntimeError("database is not open")

@@ -31,6 +31,7 @@ A = TypeVar("A")
 B = TypeVar("B")
 C = TypeVar("C")
 D = TypeVar("D")
+E = TypeVar("E")
 
 
 class SqliteStore:
@@ -85,6 +86,10 @@ class SqliteStore:
     @overload
     async def together(self, a: Awaitable[A], b: Awaitable[B], c: Awaitable[C], d: Awaitable[D], /
                        ) -> tuple[A, B, C, D]: ...
+
+    @overload
+    async def together(self, a: Awaitable[A], b: Awaitable[B], c: Awaitable[C], d: Awaitable[D],
+                       e: Awaitable[E], /) -> tuple[A, B, C, D, E]: ...
 
     async def together(self, *aws: Awaitable[Any]) -> tuple[Any, ...]:
         """Independent store calls at once, their first reads in one trip to the thread."""

@@ -13,7 +13,7 @@ from bot.floodgate import Burst
 from bot.kinds import kind_of
 from bot.message import Incoming
 from bot.store.sqlite.base import Database, from_db, to_db
-from bot.store.tickets import NamedGroup, OpenCount
+from bot.store.tickets import NamedGroup, OpenCount, Reserved
 from bot.tickets import FINAL, Closing, NewTicket, Rating, Ticket, TicketEvent
 
 #: Open tickets, written out: SQLite uses a partial index only when the query repeats its WHERE.
@@ -38,8 +38,11 @@ class SqliteTicketRepo:
     async def create(
         self, new: NewTicket, group: NamedGroup, msg: Incoming, message_row: int | None,
         now: datetime, *, household_id: int | None = None, grid_key: str = "",
+        reserved: Reserved | None = None,
     ) -> Ticket:
         """Number and store a ticket, with its first history line."""
+        if reserved is not None:
+            return self._create_reserved(new, group, msg, message_row, now, household_id, grid_key, reserved)
         async with self.db.tx():
             # The counter moves, the ticket takes its code from it in SQL and comes back with
             # its write (RETURNING), both in one trip to the thread; the history line goes
@@ -61,6 +64,53 @@ class SqliteTicketRepo:
             ticket = ticket_row(stored)
             self._event(ticket.id, now, msg.sender_id, msg.sender_name, "create", None, "open", "")
             return ticket
+
+    async def reserve(self, kind: str) -> Reserved:
+        """Read under the transaction's write lock (BEGIN IMMEDIATE goes first in its first
+        trip), so no other connection can take these numbers before it commits; a ticket
+        written meanwhile in this transaction is flushed before the read, and counted."""
+        if not self.db.in_transaction:
+            raise RuntimeError("reserve() outside a transaction")
+        [[row]] = await self.db.fetch_many([(
+            """SELECT (SELECT COALESCE(MAX(id), 0) + 1 FROM tickets),
+                      COALESCE((SELECT last FROM ticket_seq WHERE kind = ?), 0) + 1""", (kind,))])
+        return Reserved(kind, int(row[0]), int(row[1]))
+
+    def _create_reserved(
+        self, new: NewTicket, group: NamedGroup, msg: Incoming, message_row: int | None,
+        now: datetime, household_id: int | None, grid_key: str, reserved: Reserved,
+    ) -> Ticket:
+        """The ticket as its row will read, written with the transaction's next statement.
+
+        A number taken meanwhile (a bug) makes the insert fail: the transaction is spoiled
+        and rolls back, so no ticket is ever filed under the wrong number.
+        """
+        if reserved.kind != new.kind:
+            raise ValueError(f"numbers reserved for {reserved.kind}, not {new.kind}")
+        if not self.db.in_transaction:
+            raise RuntimeError("a reserved ticket outside its transaction")
+        ts = to_db(now)
+        at = from_db(ts)  # as the row stores it: to the second
+        ticket = Ticket(
+            id=reserved.id, code=f"{kind_of(new.kind).prefix}{reserved.number}", kind=new.kind,
+            category=new.category, priority=new.priority, status="open", group_key=group.key,
+            group_name=group.name, platform=msg.chat.platform, chat_id=msg.chat.chat_id,
+            requester_id=msg.sender_id, requester_name=msg.sender_name, text=new.text,
+            address=new.address, assignee="", handler_id="", handler_name="", verdict="",
+            created_at=at, updated_at=at, household_id=household_id, grid_key=grid_key)
+        self.db.defer("""INSERT INTO ticket_seq (kind, last) VALUES (?, ?)
+                         ON CONFLICT (kind) DO UPDATE SET last = excluded.last""",
+                      (new.kind, reserved.number))
+        self.db.defer(
+            """INSERT INTO tickets (id, code, kind, category, priority, status, group_key,
+                   group_name, platform, chat_id, requester_id, requester_name, text, address,
+                   message_id, created_at, updated_at, household_id, grid_key)
+               VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (ticket.id, ticket.code, new.kind, new.category, new.priority, group.key, group.name,
+             msg.chat.platform, msg.chat.chat_id, msg.sender_id, msg.sender_name, new.text,
+             new.address, message_row, ts, ts, household_id, grid_key))
+        self._event(ticket.id, now, msg.sender_id, msg.sender_name, "create", None, "open", "")
+        return ticket
 
     async def get(self, code: str) -> Ticket | None:
         """The ticket with this code, or None."""
