@@ -250,7 +250,8 @@ async def floor_run(folder: Path, rows: list[Any], hops: Hops) -> dict[str, Any]
         seconds = time.perf_counter() - t0
     finally:
         await db.close()
-    return {"seconds": seconds, "calls": hops.calls, "transactions": hops.transactions}
+    return {"seconds": seconds, "calls": hops.calls, "transactions": hops.transactions,
+            "tickets": sum(len(tickets) for _, tickets, _ in rows)}
 
 
 async def run(messages: int = 20_000, groups: int = 500, platform: str = "telegram") -> dict[str, Any]:
@@ -279,7 +280,7 @@ async def run(messages: int = 20_000, groups: int = 500, platform: str = "telegr
         "floor_tx_per_message": round(floor["transactions"] / messages, 2),
         "floor_thread_calls_per_message": round(floor["calls"] / messages, 2),
         "handled_s": round(bot["handled_s"], 2), "seconds": round(bot["seconds"], 2),
-        "floor_seconds": round(floor["seconds"], 2),
+        "floor_seconds": round(floor["seconds"], 2), "floor_tickets": floor["tickets"],
         "top_statements": {k: round(v / messages, 2) for k, v in bot["statements"].most_common(30)},
     }
 

@@ -21,9 +21,18 @@ async def test_the_benchmark_sends_every_reply_and_reports_its_figures() -> None
     assert figures["messages"] == 160 and figures["tickets"] > 100  # reports of one claim join a ticket
     assert figures["sends"] >= 2 * figures["tickets"]  # an acknowledgement and an owner push each
     assert figures["messages_per_s"] > 0 and figures["floor_messages_per_s"] > 0
+    assert figures["floor_tickets"] == figures["tickets"]  # the floor writes the same rows
+    assert figures["platform"] == "telegram"  # stored in the handling transaction: one commit
+    assert figures["tx_per_message"] < 1.1  # and now and then a sent mark on its own
     # The floor: one transaction per message, BEGIN + a statement per row + COMMIT.
     assert figures["floor_tx_per_message"] == 1.0 and figures["floor_thread_calls_per_message"] >= 4
     assert 1 <= figures["tx_per_message"] < figures["thread_calls_per_message"]
+
+
+async def test_the_console_path_commits_each_message_before_handling_it() -> None:
+    figures = await inbound.run(messages=48, groups=6, platform="console")
+    assert figures["floor_tickets"] == figures["tickets"] > 30
+    assert 2.0 <= figures["tx_per_message"] < 2.1
 
 
 def test_messages_cover_every_keyword_in_both_scripts() -> None:
