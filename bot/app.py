@@ -129,26 +129,11 @@ class App:
             if not stored:
                 raise  # not stored: the adapter does not confirm it, and the platform resends
             log.exception("handling %s message %s failed", msg.chat, msg.message_id)
-            replies, after = [Reply(msg.chat, ERROR_REPLY)], []
-            async with self.store.tx():
-                stored_row = await self.store.messages.record(msg, now)
-                if stored_row is None:  # stored meanwhile (another process): its handling answers
-                    return []
-                row = stored_row
-                await self.store.outbox.enqueue_all(replies, now)
-                await self.store.messages.mark_handled(row, now)
+            apologised = await self._apologise(msg, now, None)
+            if apologised is None:  # stored meanwhile (another process): its handling answers
+                return []
+            (row, replies), after = apologised, []
         return await self._finish(row, msg, now, replies, after)
-
-    async def _dispatch(self, row: int, msg: Incoming, now: datetime, after: list[AfterCommit]) -> list[Reply]:
-        """Run the handler inside the caller's transaction and queue its replies with it."""
-        replies = await self.dispatcher.dispatch(self.services, msg, now, after=after)
-        if after:
-            await self._before_deferred(row, replies, now)
-        else:
-            # Both go to the database with the commit: no trip to its thread of their own.
-            await self.store.outbox.enqueue_all(replies, now)
-            await self.store.messages.mark_handled(row, now)
-        return replies
 
     async def _process(self, row: int, msg: Incoming) -> list[Reply]:
         now = self.now()
@@ -157,14 +142,33 @@ class App:
             # The handler's writes, the queued replies and the handled mark commit together
             # (unless the handler deferred work: the mark then waits for it, below).
             async with self.store.tx():
-                replies = await self._dispatch(row, msg, now, after)
+                replies = await self.dispatcher.dispatch(self.services, msg, now, after=after)
+                if after:
+                    await self._before_deferred(row, replies, now)
+                else:
+                    # Both go to the database with the commit: no trip to its thread of their own.
+                    await self.store.outbox.enqueue_all(replies, now)
+                    await self.store.messages.mark_handled(row, now)
         except Exception:
             log.exception("handling %s message %s failed", msg.chat, msg.message_id)
-            replies, after = [Reply(msg.chat, ERROR_REPLY)], []
-            async with self.store.tx():
-                await self.store.outbox.enqueue_all(replies, now)
-                await self.store.messages.mark_handled(row, now)
+            apologised = await self._apologise(msg, now, row)
+            assert apologised is not None  # its row was given: nothing to find out
+            replies, after = apologised[1], []
         return await self._finish(row, msg, now, replies, after)
+
+    async def _apologise(self, msg: Incoming, now: datetime, row: int | None) -> tuple[int, list[Reply]] | None:
+        """After a handler failed: the apology queued and the message marked handled, in one
+        transaction; the message is stored first when its row (``None``) went with the
+        rollback. None if it turns out to be stored already."""
+        replies = [Reply(msg.chat, ERROR_REPLY)]
+        async with self.store.tx():
+            if row is None:
+                row = await self.store.messages.record(msg, now)
+                if row is None:
+                    return None
+            await self.store.outbox.enqueue_all(replies, now)
+            await self.store.messages.mark_handled(row, now)
+        return row, replies
 
     async def _finish(self, row: int, msg: Incoming, now: datetime, replies: list[Reply],
                       after: list[AfterCommit]) -> list[Reply]:

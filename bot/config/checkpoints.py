@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.config.groups import GROUPS, telegram_ids
+from bot.config.groups import group_lookup, telegram_ids
 from bot.config.reader import Document, Reader, Table
 from bot.config.small import hhmm
 
@@ -86,8 +86,7 @@ def _shifts(r: Reader, platform: str) -> tuple[ShiftConfig, ...]:
 
 
 def _checkpoints(doc: Document) -> tuple[CheckpointConfig, ...]:
-    groups = {g.key: g for g in doc[GROUPS]}
-    names = {g.name: g for g in doc[GROUPS]}
+    find_group = group_lookup(doc)
     out: dict[str, CheckpointConfig] = {}
     for r in doc.root.items("checkpoints", "卡点"):
         r.only("checkpoints")
@@ -95,7 +94,7 @@ def _checkpoints(doc: Document) -> tuple[CheckpointConfig, ...]:
         if key in out:
             raise r.fail("key", f"卡点的 key {key!r} 重复了，每个卡点的 key 要不同 (duplicate checkpoint key)")
         written = r.str("group")
-        group = groups.get(written) or names.get(written)
+        group = find_group(written)
         if group is None:
             raise r.fail("group", f"没有这个群 {written!r}：写某个群的 key 或群名 (unknown group)")
         leads = r.strs("leads")

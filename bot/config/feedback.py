@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.config.groups import GROUPS, telegram_ids
+from bot.config.groups import group_lookup, telegram_ids
 from bot.config.reader import Document, Reader, Table
 
 
@@ -31,12 +31,11 @@ def _feedback(doc: Document) -> FeedbackConfig:
     if not isinstance(raw, dict):
         raise r.fail("contacts", "应写成 { 群的key = [\"联系人ID\"] }，例如 contacts = { xingfu = [\"物业小刘\"] }"
                                  " (must be a table of group key = list of ids)")
-    groups = {g.key: g for g in doc[GROUPS]}
-    names = {g.name: g for g in doc[GROUPS]}
+    find_group = group_lookup(doc)
     inner = Reader(doc, raw, r.key("contacts."))
     contacts: dict[str, tuple[str, ...]] = {}
     for written in raw:
-        group = groups.get(written) or names.get(written)
+        group = find_group(written)
         if group is None:
             raise inner.fail(written, f"没有这个群 {written!r}：写 [[groups]] 里某个群的 key 或群名 (unknown group)")
         if group.key in contacts:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,6 +127,13 @@ def _staff(doc: Document) -> Mapping[str, tuple[str, ...]]:
         raise r.fail(extra, f"不认识的平台，可写 {'、'.join(PLATFORMS)} (unknown platform)")
     telegram_ids(r, "telegram", staff["telegram"])
     return staff
+
+
+def group_lookup(doc: Document) -> Callable[[str], GroupConfig | None]:
+    """Find a configured group by what another table wrote for it: its key, else its name."""
+    by_key = {g.key: g for g in doc[GROUPS]}
+    by_name = {g.name: g for g in doc[GROUPS]}
+    return lambda written: by_key.get(written) or by_name.get(written)
 
 
 def telegram_ids(r: Reader, key: str, ids: tuple[str, ...]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.config.groups import GROUPS, telegram_ids
+from bot.config.groups import group_lookup, telegram_ids
 from bot.config.reader import Document, Table
 from bot.config.small import whole_numbers
 
@@ -21,8 +21,7 @@ class GridConfig:
 
 
 def _grids(doc: Document) -> tuple[GridConfig, ...]:
-    groups = {g.key: g for g in doc[GROUPS]}
-    names = {g.name: g for g in doc[GROUPS]}
+    find_group = group_lookup(doc)
     out: dict[str, GridConfig] = {}
     for r in doc.root.items("grids", "网格"):
         r.only("grids")
@@ -30,7 +29,7 @@ def _grids(doc: Document) -> tuple[GridConfig, ...]:
         if key in out:
             raise r.fail("key", f"网格的 key {key!r} 重复了，每个网格的 key 要不同 (duplicate grid key)")
         written = r.str("group")
-        group = groups.get(written) or names.get(written)
+        group = find_group(written)
         if group is None:
             raise r.fail("group", f"没有这个群 {written!r}：写某个群的 key 或群名 (unknown group)")
         workers = r.strs("workers")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.config.groups import GROUPS, telegram_ids
+from bot.config.groups import group_lookup, telegram_ids
 from bot.config.reader import Document, Table
 from bot.kinds import BY_KEY
 
@@ -42,8 +42,7 @@ class TeamConfig:
 
 
 def _teams(doc: Document) -> tuple[TeamConfig, ...]:
-    groups = {g.key: g for g in doc[GROUPS]}
-    names = {g.name: g for g in doc[GROUPS]}
+    find_group = group_lookup(doc)
     out: dict[str, TeamConfig] = {}
     for i, r in enumerate(doc.root.items("teams", "小分队")):
         if isinstance(r.table.get("name"), str):
@@ -54,7 +53,7 @@ def _teams(doc: Document) -> tuple[TeamConfig, ...]:
         if key in out or any(t.name == name for t in out.values()):
             raise r.fail("key", f"小分队 {key!r}（{name}）重复了，每个小分队的 key 和名字都要不同 (duplicate team)")
         written = r.str("group")
-        group = groups.get(written) or names.get(written)
+        group = find_group(written)
         if group is None:
             raise r.fail("group", f"没有这个群 {written!r}：写志愿者所在群在 [[groups]] 里的 key 或群名 (unknown group)")
         categories = []
@@ -68,7 +67,7 @@ def _teams(doc: Document) -> tuple[TeamConfig, ...]:
             raise r.fail("categories", "至少写一个代办类别，例如 categories = [\"groceries\"] (categories is required)")
         serves = []
         for s in r.strs("serves"):
-            served = groups.get(s) or names.get(s)
+            served = find_group(s)
             if served is None:
                 raise r.fail("serves", f"没有这个群 {s!r}：写所服务的群的 key 或群名 (unknown group)")
             serves.append(served.key)

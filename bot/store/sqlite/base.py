@@ -83,25 +83,17 @@ def _apply(raw: sqlite3.Connection, riders: Sequence[_Rider], *, inside: bool = 
     its work alone and they commit with its COMMIT (one write of the log, not two)."""
     if not riders:
         return None
-    begin, undo, done = ((_RIDERS_SAVEPOINT, _RIDERS_UNDO, _RIDERS_RELEASE) if inside
-                         else ((_BEGIN,), ("ROLLBACK",), ("COMMIT",)))
-    for sql in begin:
-        raw.execute(sql)
+    raw.execute("SAVEPOINT riders" if inside else _BEGIN)
     try:
         for rider in riders:
             raw.executemany(rider.sql, rider.rows)
     except Exception as exc:  # noqa: BLE001 - handed to the riders' waiters
-        for sql in undo:
-            raw.execute(sql)
+        if inside:
+            raw.execute("ROLLBACK TO riders")
+        raw.execute("RELEASE riders" if inside else "ROLLBACK")
         return exc
-    for sql in done:
-        raw.execute(sql)
+    raw.execute("RELEASE riders" if inside else "COMMIT")
     return None
-
-
-_RIDERS_SAVEPOINT = ("SAVEPOINT riders",)
-_RIDERS_UNDO = ("ROLLBACK TO riders", "RELEASE riders")
-_RIDERS_RELEASE = ("RELEASE riders",)
 
 
 def _fetch_many(queries: Sequence[tuple[str, Iterable[Any]]]
@@ -464,31 +456,18 @@ class Database:
         """Like :meth:`commit_now` for one statement over several rows, in one transaction and
         one trip to the thread (marks of sends that finished while the last mark committed)."""
         batch = [tuple(r) for r in rows]
-
-        def work(raw: sqlite3.Connection) -> None:
-            if raw.in_transaction:  # inside a caller's transaction: it commits them
-                raw.executemany(sql, batch)
-                return
-            raw.execute(_BEGIN)
-            try:
-                raw.executemany(sql, batch)
-            except BaseException:
-                raw.execute("ROLLBACK")
-                raise
-            raw.execute("COMMIT")
-
-        if _in_tx.get():
-            await self._call(work)
+        if _in_tx.get():  # the caller's own transaction commits them
+            await self.executemany(sql, batch)
             return
+        rider = _Rider(sql, batch, asyncio.get_running_loop().create_future())
         if self._riders is not None:
             # Another task's transaction holds the connection: ride with its COMMIT, which is
             # when the lock would have let this in, instead of a trip of its own after it.
-            done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-            self._riders.append(_Rider(sql, batch, done))
-            await done
-            return
-        async with self._lock:
-            await self._call(work)
+            self._riders.append(rider)
+        else:
+            async with self._lock:
+                _settle([rider], await self._call(lambda raw: _apply(raw, [rider])))
+        await rider.done
 
     async def write_one(self, sql: str, params: Iterable[Any] = ()) -> Written:
         """One statement committed on its own (SQLite makes it atomic), in its turn behind the
